@@ -1,0 +1,7 @@
+#include "lib/database_url.h"
+
+#include "lib/errors.h"
+
+namespace addrmig {
+// TODO(config)
+}  // namespace addrmig

@@ -1,0 +1,68 @@
+#pragma once
+// Typed errors. Only cmd/ turns them into exit codes (ninja's exit_status.h):
+// ConfigError/UsageError/DbError/ConnectError -> 1, LockTimeout -> 3,
+// PlanChanged -> 2.
+
+#include <stdexcept>
+#include <string>
+
+namespace addrmig {
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Bad command-line arguments.
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A config problem, always located: "addrmig.toml:12: unknown key 'colums'".
+class ConfigError : public Error {
+ public:
+  ConfigError(std::string file, int line, const std::string& message)
+      : Error(file + ":" + std::to_string(line) + ": " + message),
+        file_(std::move(file)),
+        line_(line) {}
+  const std::string& file() const { return file_; }
+  int line() const { return line_; }
+
+ private:
+  std::string file_;
+  int line_;
+};
+
+// Could not reach or log in to the database. The message names host and port,
+// never the password.
+class ConnectError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A statement failed. `sqlstate` is set on PostgreSQL (empty on SQLite).
+class DbError : public Error {
+ public:
+  DbError(const std::string& message, std::string sqlstate = {})
+      : Error(message), sqlstate_(std::move(sqlstate)) {}
+  const std::string& sqlstate() const { return sqlstate_; }
+
+ private:
+  std::string sqlstate_;
+};
+
+// Another migration holds the lock, or a table lock the DDL needs was not
+// granted in time. Safe to retry: nothing was changed.
+class LockTimeout : public Error {
+ public:
+  using Error::Error;
+};
+
+// A saved plan no longer matches the database (exit 2, nothing changed).
+class PlanChanged : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace addrmig

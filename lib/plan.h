@@ -1,0 +1,109 @@
+#pragma once
+// A Plan is data: per parent, the findings (what differs from the config),
+// the blockers (findings of Blocker severity) and the ordered steps that
+// repair the rest. Steps are dialect-neutral Changes; a Renderer turns them
+// into SQL (atlas migrate.Change / migrate.Plan).
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "lib/schema.h"
+
+namespace addrmig {
+
+enum class FindingKind {
+  ParentMissing,        // parent table absent (created from columns, or blocker)
+  ParentKeyUnusable,    // no single-column primary key / configured key not found
+  TableMissing,         // address table absent (created)
+  NotAddressTable,      // a table of the address name that is clearly something else
+  ColumnMissing,
+  ColumnTypeDiffers,
+  ColumnNullable,       // expected NOT NULL, found nullable
+  ForeignKeyMissing,
+  ForeignKeyWrongTarget,
+  ForeignKeyWrongOnDelete,
+  ForeignKeyNotValidated,
+  ForeignKeyTypeMismatch,  // FK column type differs from the parent key
+  IndexMissing,
+  Orphans,              // FK values with no parent row
+  NullForeignKeys,      // NULLs in the FK column block SET NOT NULL
+  ExtraColumn,          // informational
+  ExtraIndex,           // informational
+};
+std::string_view finding_kind_name(FindingKind kind);  // "column_missing", ...
+
+enum class Severity {
+  Info,     // reported, needs nothing (extra columns/indexes)
+  Change,   // differs; a step repairs it
+  Blocker,  // differs; cannot be repaired safely; the plan is blocked
+};
+std::string_view severity_name(Severity severity);  // "info" | "change" | "blocker"
+
+struct Finding {
+  FindingKind kind;
+  Severity severity = Severity::Change;
+  TableRef table;
+  std::string column;
+  std::string expected;
+  std::string found;
+  std::string message;               // one line a person can act on
+  std::int64_t count = 0;            // Orphans, NullForeignKeys
+  std::vector<std::string> samples;  // Orphans: up to 5 ids
+};
+
+// Changes, verb + noun (atlas). Each renders to one or more statements.
+struct CreateTable { Table table; };  // columns, PK and FKs; indexes separately
+struct AddColumn { TableRef table; Column column; };
+struct AddForeignKey { TableRef table; ForeignKey fk; };  // PG: NOT VALID when !fk.validated
+struct ValidateForeignKey { TableRef table; std::string name; };
+struct DropForeignKey { TableRef table; std::string name; };  // PG, to replace a wrong FK
+struct CreateIndex { TableRef table; Index index; };
+struct SetNotNull { TableRef table; std::string column; };
+// SQLite: rebuild `from` into `to` (sqlite.org/lang_altertable.html#otheralter):
+// create the new table, copy every row of the shared columns, drop the old,
+// rename, recreate indexes, triggers and views. `copy_columns` lists the
+// columns copied (present in both).
+struct RebuildTable {
+  Table from;
+  Table to;
+  std::vector<std::string> copy_columns;
+  std::vector<SchemaObject> dependent_views;
+};
+
+using Change = std::variant<CreateTable, AddColumn, AddForeignKey, ValidateForeignKey,
+                            DropForeignKey, CreateIndex, SetNotNull, RebuildTable>;
+
+struct Step {
+  Change change;
+  std::string comment;  // why, for people: "create table customer_address"
+};
+
+enum class ParentStatus { Ok, Create, Change, Blocked };
+std::string_view parent_status_name(ParentStatus status);  // "ok" | "create" | ...
+
+struct ParentPlan {
+  std::string parent;      // ParentSpec::table (config name)
+  TableRef parent_table;
+  TableRef address_table;
+  std::vector<Finding> findings;
+  std::vector<Step> steps;
+
+  bool blocked() const;
+  ParentStatus status() const;
+};
+
+struct Plan {
+  Dialect dialect = Dialect::Sqlite;
+  std::vector<ParentPlan> parents;  // config order
+
+  bool blocked() const;
+  bool pending() const;  // any step (and not blocked)
+  std::vector<const Finding*> blockers() const;
+  std::size_t step_count() const;
+  // The tables the plan read or touches, in plan order, without duplicates.
+  std::vector<TableRef> tables() const;
+};
+
+}  // namespace addrmig

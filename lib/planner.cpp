@@ -1,0 +1,7 @@
+#include "lib/planner.h"
+
+#include "lib/errors.h"
+
+namespace addrmig {
+// TODO(planner)
+}  // namespace addrmig

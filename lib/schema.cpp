@@ -1,0 +1,132 @@
+#include "lib/schema.h"
+
+#include <algorithm>
+#include <cctype>
+#include <regex>
+
+namespace addrmig {
+namespace {
+
+std::string lower_no_blanks(std::string_view text) {
+  std::string out;
+  for (char c : text)
+    if (!std::isspace(static_cast<unsigned char>(c)))
+      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return out;
+}
+
+std::string lower_single_spaced(std::string_view text) {
+  std::string out;
+  bool blank = false;
+  for (char c : text) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      blank = !out.empty();
+      continue;
+    }
+    if (blank) out.push_back(' ');
+    blank = false;
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view dialect_name(Dialect dialect) {
+  return dialect == Dialect::Sqlite ? "sqlite" : "postgresql";
+}
+
+std::string_view on_delete_sql(OnDelete action) {
+  switch (action) {
+    case OnDelete::NoAction: return "NO ACTION";
+    case OnDelete::Restrict: return "RESTRICT";
+    case OnDelete::Cascade: return "CASCADE";
+    case OnDelete::SetNull: return "SET NULL";
+    case OnDelete::SetDefault: return "SET DEFAULT";
+  }
+  return "NO ACTION";
+}
+
+std::string_view on_delete_config(OnDelete action) {
+  switch (action) {
+    case OnDelete::NoAction: return "no action";
+    case OnDelete::Restrict: return "restrict";
+    case OnDelete::Cascade: return "cascade";
+    case OnDelete::SetNull: return "set null";
+    case OnDelete::SetDefault: return "set default";
+  }
+  return "no action";
+}
+
+std::optional<OnDelete> parse_on_delete(std::string_view text) {
+  const std::string key = lower_single_spaced(text);
+  for (OnDelete action : {OnDelete::NoAction, OnDelete::Restrict, OnDelete::Cascade,
+                          OnDelete::SetNull, OnDelete::SetDefault})
+    if (key == on_delete_config(action)) return action;
+  return std::nullopt;
+}
+
+std::optional<std::string> canonical_portable_type(std::string_view text) {
+  const std::string t = lower_no_blanks(text);
+  static const char* const plain[] = {"text",    "integer", "bigint", "boolean", "real",
+                                      "double",  "date",    "timestamp", "uuid"};
+  for (const char* name : plain)
+    if (t == name) return t;
+  static const std::regex varchar(R"(varchar\(([1-9][0-9]{0,8})\))");
+  static const std::regex numeric(R"(numeric\(([1-9][0-9]{0,2}),([0-9]{1,3})\))");
+  std::smatch m;
+  if (std::regex_match(t, m, varchar)) return "varchar(" + m[1].str() + ")";
+  if (std::regex_match(t, m, numeric)) {
+    if (std::stoi(m[2].str()) > std::stoi(m[1].str())) return std::nullopt;
+    return "numeric(" + m[1].str() + "," + m[2].str() + ")";
+  }
+  return std::nullopt;
+}
+
+ColumnType ColumnType::from_portable(std::string portable_name) {
+  return ColumnType{std::move(portable_name), {}};
+}
+
+ColumnType ColumnType::from_native(std::string native_name, std::string portable_name) {
+  return ColumnType{std::move(portable_name), std::move(native_name)};
+}
+
+bool ColumnType::operator==(const ColumnType& other) const {
+  if (!portable.empty() && !other.portable.empty()) return portable == other.portable;
+  if (native.empty() || other.native.empty()) return false;
+  return lower_single_spaced(native) == lower_single_spaced(other.native);
+}
+
+std::string TableRef::display() const { return schema.empty() ? name : schema + "." + name; }
+
+const Column* Table::column(std::string_view name) const {
+  for (const Column& c : columns)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+const Index* Table::index_leading(std::string_view column) const {
+  for (const Index& i : indexes)
+    if (!i.partial && !i.columns.empty() && i.columns.front() == column) return &i;
+  return nullptr;
+}
+
+const ForeignKey* Table::foreign_key_on(std::string_view column) const {
+  for (const ForeignKey& fk : foreign_keys)
+    if (fk.columns.size() == 1 && fk.columns.front() == column) return &fk;
+  return nullptr;
+}
+
+const Table* Catalog::find(const TableRef& ref) const {
+  for (const Table& t : tables)
+    if (t.ref == ref) return &t;
+  return nullptr;
+}
+
+const Fact* Facts::find(const FactRequest& request) const {
+  for (const Fact& f : facts)
+    if (f.request == request) return &f;
+  return nullptr;
+}
+
+}  // namespace addrmig

@@ -1,0 +1,147 @@
+#pragma once
+// The pure schema model: what an inspector reads and what the planner wants.
+// No database headers here (atlas sql/schema). Vectors, not maps, so that
+// declaration order survives into plans and output.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace addrmig {
+
+enum class Dialect { Sqlite, Postgres };
+std::string_view dialect_name(Dialect dialect);  // "sqlite" | "postgresql"
+
+enum class OnDelete { NoAction, Restrict, Cascade, SetNull, SetDefault };
+std::string_view on_delete_sql(OnDelete action);     // "NO ACTION", "CASCADE", ...
+std::string_view on_delete_config(OnDelete action);  // "no action", "cascade", ...
+// Accepts the config spellings ("cascade", "set null", ...), case-insensitive.
+std::optional<OnDelete> parse_on_delete(std::string_view text);
+
+// A column type as two spellings:
+//  - portable: the config's portable name when the type is one of them
+//    ("integer", "varchar(20)", "numeric(10,2)"), otherwise empty;
+//  - native: the dialect's own spelling as the catalog reports it
+//    ("character varying(20)", "INT"), empty for a type that came from config.
+// Renderers use native when present, else render portable. Two types are equal
+// when their portable names are equal, or, if either has none, when their
+// native spellings are equal ignoring case and blanks.
+struct ColumnType {
+  std::string portable;
+  std::string native;
+
+  static ColumnType from_portable(std::string portable_name);
+  static ColumnType from_native(std::string native_name, std::string portable_name = {});
+  // What to show a person: the portable name, else the native one.
+  const std::string& display() const { return portable.empty() ? native : portable; }
+  bool operator==(const ColumnType& other) const;
+};
+
+// Canonical portable spelling of a config type ("VarChar( 20 )" -> "varchar(20)"),
+// or nullopt when it is not one of the portable types.
+std::optional<std::string> canonical_portable_type(std::string_view text);
+
+struct Column {
+  std::string name;
+  ColumnType type;
+  bool nullable = true;
+  // A DDL default expression, already SQL (from the catalog, or a literal the
+  // planner rendered through quote_literal). Empty: no default.
+  std::string default_sql;
+  // The column's values are generated (SQLite INTEGER PRIMARY KEY rowid alias,
+  // PostgreSQL serial/identity).
+  bool generated = false;
+};
+
+struct ForeignKey {
+  std::string name;  // may be empty on SQLite (unnamed constraint)
+  std::vector<std::string> columns;
+  std::string ref_schema;  // empty on SQLite
+  std::string ref_table;
+  std::vector<std::string> ref_columns;  // SQLite may leave it empty: the parent's PK
+  OnDelete on_delete = OnDelete::NoAction;
+  bool validated = true;  // PostgreSQL NOT VALID constraints are false
+};
+
+struct Index {
+  std::string name;
+  std::vector<std::string> columns;  // an expression column is reported as ""
+  bool unique = false;
+  bool partial = false;
+  // SQLite: the CREATE INDEX statement from sqlite_schema (empty for
+  // automatic indexes), kept so a table rebuild can recreate it verbatim.
+  std::string sql;
+};
+
+// A trigger or view, kept for SQLite table rebuilds (they must be dropped
+// and recreated around the rebuild).
+struct SchemaObject {
+  std::string kind;  // "trigger" | "view"
+  std::string name;
+  std::string table;  // the table it is on / (for views) empty
+  std::string sql;
+};
+
+struct TableRef {
+  std::string schema;  // empty on SQLite; PostgreSQL defaults to "public"
+  std::string name;
+  bool operator==(const TableRef&) const = default;
+  // "name" or "schema.name", for messages (not SQL).
+  std::string display() const;
+};
+
+struct Table {
+  TableRef ref;
+  std::vector<Column> columns;
+  std::vector<std::string> primary_key;
+  std::vector<ForeignKey> foreign_keys;
+  std::vector<Index> indexes;
+  std::vector<SchemaObject> triggers;
+  std::string sql;  // SQLite: CREATE TABLE text from sqlite_schema
+  bool without_rowid = false;
+
+  const Column* column(std::string_view name) const;
+  // The index whose leading column is `column`, if any.
+  const Index* index_leading(std::string_view column) const;
+  // The foreign key whose only column is `column`, if any.
+  const ForeignKey* foreign_key_on(std::string_view column) const;
+};
+
+// What an inspector read: the requested tables that exist, plus views (SQLite,
+// for rebuilds). Tables keep the order in which they were requested.
+struct Catalog {
+  std::vector<Table> tables;
+  std::vector<SchemaObject> views;
+  bool database_exists = true;  // false: SQLite file missing, inspected as empty
+
+  const Table* find(const TableRef& ref) const;
+};
+
+// Data facts the planner needs and cannot read from the catalog. The planner
+// asks for them (fact_requests), an inspector measures them in batched queries.
+enum class FactKind { RowCount, NullCount, Orphans };
+
+struct FactRequest {
+  FactKind kind = FactKind::RowCount;
+  TableRef table;
+  std::string column;       // NullCount, Orphans: the FK column
+  std::string id_column;    // Orphans: column whose values sample the orphan rows
+  TableRef parent;          // Orphans
+  std::string parent_key;   // Orphans
+  bool operator==(const FactRequest&) const = default;
+};
+
+struct Fact {
+  FactRequest request;
+  std::int64_t count = 0;
+  std::vector<std::string> samples;  // Orphans: up to 5 ids, ascending
+};
+
+struct Facts {
+  std::vector<Fact> facts;
+  const Fact* find(const FactRequest& request) const;
+};
+
+}  // namespace addrmig

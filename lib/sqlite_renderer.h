@@ -1,0 +1,16 @@
+#pragma once
+// SqliteRenderer: turns plan Steps into sqlite SQL. Every identifier goes through
+// quote_ident(); values never appear in DDL except defaults via quote_literal().
+
+#include "lib/dialect.h"
+
+namespace addrmig {
+
+class SqliteRenderer : public Renderer {
+ public:
+  std::vector<Statement> render(const Step& step) const override;
+  std::string create_history_table() const override;
+  std::string render_type(const ColumnType& type) const override;
+};
+
+}  // namespace addrmig

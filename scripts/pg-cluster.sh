@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Throwaway PostgreSQL 15 cluster for the tests.
+#   pg-cluster.sh start DIR   initdb into a temp dir, start on 127.0.0.1 at a
+#                             free port, trust auth; writes DIR/url
+#   pg-cluster.sh stop DIR    stop it and remove its data
+# Runs the server as the `postgres` user when started as root (initdb refuses root).
+set -euo pipefail
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+cmd=${1:?usage: pg-cluster.sh start|stop DIR}
+dir=${2:?usage: pg-cluster.sh start|stop DIR}
+
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+case "$cmd" in
+start)
+  [ -x "$PGBIN/initdb" ] || { echo "pg-cluster: $PGBIN/initdb not found (apt-get install postgresql-15)" >&2; exit 1; }
+  "$0" stop "$dir" >/dev/null 2>&1 || true
+  mkdir -p "$dir"
+  data=$(mktemp -d /tmp/addrmig-pg.XXXXXX)
+  [ "$(id -u)" = 0 ] && chown postgres: "$data"
+  echo "$data" > "$dir/datadir"
+  as_pg "$PGBIN/initdb" -D "$data/data" -A trust -U postgres -E UTF8 --locale=C --no-sync >"$dir/initdb.log" 2>&1
+  for attempt in 1 2 3 4 5; do
+    port=$(free_port)
+    if as_pg "$PGBIN/pg_ctl" -D "$data/data" -l "$data/server.log" -w -t 60 start \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" >"$dir/start.log" 2>&1; then
+      echo "postgresql://postgres@127.0.0.1:$port/postgres" > "$dir/url"
+      echo "pg-cluster: started on 127.0.0.1:$port ($data)"
+      exit 0
+    fi
+  done
+  cat "$data/server.log" >&2 || true
+  exit 1
+  ;;
+stop)
+  [ -f "$dir/datadir" ] || exit 0
+  data=$(cat "$dir/datadir")
+  as_pg "$PGBIN/pg_ctl" -D "$data/data" -m immediate -w stop >/dev/null 2>&1 || true
+  rm -rf "$data" "$dir/url" "$dir/datadir"
+  echo "pg-cluster: stopped"
+  ;;
+*) echo "usage: pg-cluster.sh start|stop DIR" >&2; exit 2 ;;
+esac
