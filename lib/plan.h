@@ -20,7 +20,7 @@ enum class FindingKind {
   NotAddressTable,      // a table of the address name that is clearly something else
   ColumnMissing,
   ColumnTypeDiffers,
-  ColumnNullable,       // expected NOT NULL, found nullable
+  ColumnNullability,    // NOT NULL differs (Change when NULLs can be excluded, else Blocker/Info)
   ForeignKeyMissing,
   ForeignKeyWrongTarget,
   ForeignKeyWrongOnDelete,
@@ -31,6 +31,8 @@ enum class FindingKind {
   NullForeignKeys,      // NULLs in the FK column block SET NOT NULL
   ExtraColumn,          // informational
   ExtraIndex,           // informational
+  ExtraTable,           // informational: a *_<related> table no parent names
+  RebuildUnsafe,        // SQLite: a needed rebuild would lose schema the model lacks
 };
 std::string_view finding_kind_name(FindingKind kind);  // "column_missing", ...
 
@@ -97,6 +99,7 @@ struct ParentPlan {
 struct Plan {
   Dialect dialect = Dialect::Sqlite;
   std::vector<ParentPlan> parents;  // config order
+  std::vector<Finding> findings;    // not tied to one parent (extra tables)
 
   bool blocked() const;
   bool pending() const;  // any step (and not blocked)

@@ -101,6 +101,12 @@ struct Table {
   std::vector<SchemaObject> triggers;
   std::string sql;  // SQLite: CREATE TABLE text from sqlite_schema
   bool without_rowid = false;
+  bool autoincrement = false;  // SQLite AUTOINCREMENT on the rowid alias
+  // SQLite: why this table cannot be rebuilt from the model without losing
+  // schema the model does not capture (CHECK, COLLATE, generated columns...).
+  // Empty: a rebuild from the model is faithful. The planner blocks a rebuild
+  // that would be needed when this is set.
+  std::string rebuild_unsafe;
 
   const Column* column(std::string_view name) const;
   // The index whose leading column is `column`, if any.
@@ -114,6 +120,9 @@ struct Table {
 struct Catalog {
   std::vector<Table> tables;
   std::vector<SchemaObject> views;
+  // Every base table in the inspected schemas (name only), to report extra
+  // `*_address` tables nobody configured. Read in the same fixed query budget.
+  std::vector<TableRef> all_tables;
   bool database_exists = true;  // false: SQLite file missing, inspected as empty
 
   const Table* find(const TableRef& ref) const;
