@@ -47,6 +47,11 @@ std::string quote_ident(std::string_view name) {
   return quote_with(name, '"');
 }
 
+std::string quote_qualified(std::string_view schema, std::string_view name) {
+  if (schema.empty()) return quote_ident(name);
+  return quote_ident(schema) + "." + quote_ident(name);
+}
+
 std::string quote_literal(std::string_view value) { return quote_with(value, '\''); }
 
 std::string shorten_ident(std::string_view name, std::size_t max_bytes) {

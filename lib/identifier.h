@@ -12,6 +12,9 @@ namespace addrmig {
 // SQLite and PostgreSQL alike. Throws Error on an empty name or a NUL byte.
 std::string quote_ident(std::string_view name);
 
+// "schema"."name", or "name" when schema is empty (SQLite).
+std::string quote_qualified(std::string_view schema, std::string_view name);
+
 // Single-quoted string literal, embedded quotes doubled. Only for the places a
 // database cannot take a bound parameter (DDL defaults, catalog lookups in
 // generated batch queries). Throws Error on a NUL byte.

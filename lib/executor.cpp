@@ -1,0 +1,85 @@
+#include "lib/executor.h"
+
+#include <soci/soci.h>
+#include <spdlog/spdlog.h>
+
+#include "lib/checksum.h"
+#include "lib/errors.h"
+#include "lib/history.h"
+#include "lib/identifier.h"
+#include "lib/script.h"
+#include "lib/transaction.h"
+
+namespace addrmig {
+namespace {
+
+std::vector<std::string> rebuilt_tables(const Plan& plan) {
+  std::vector<std::string> out;
+  for (const ParentPlan& parent : plan.parents)
+    for (const Step& step : parent.steps)
+      if (const auto* rebuild = std::get_if<RebuildTable>(&step.change))
+        out.push_back(rebuild->to.ref.name);
+  return out;
+}
+
+// The last step of sqlite.org's rebuild procedure: with foreign keys off, the
+// copy is unchecked, so prove no row now violates a constraint before COMMIT.
+void check_foreign_keys(Connection& conn, const std::vector<std::string>& tables) {
+  for (const std::string& table : tables) {
+    int violations = 0;
+    try {
+      soci::rowset<soci::row> rows =
+          (conn.session().prepare << "PRAGMA foreign_key_check(" + quote_ident(table) + ")");
+      for (auto it = rows.begin(); it != rows.end(); ++it) ++violations;
+    } catch (...) {
+      rethrow_db_error("checking foreign keys of " + table);
+    }
+    if (violations > 0)
+      throw DbError("foreign key check failed after rebuilding " + table + ": " +
+                    std::to_string(violations) + " rows violate a foreign key; rolled back");
+  }
+}
+
+void run_statements(Connection& conn, const std::vector<Statement>& statements) {
+  const std::size_t total = statements.size();
+  for (std::size_t i = 0; i < total; ++i) {
+    const Statement& statement = statements[i];
+    spdlog::debug("[{}/{}] {}", i + 1, total, statement.comment);
+    conn.execute(statement.sql, "statement " + std::to_string(i + 1) + "/" + std::to_string(total) +
+                                    (statement.comment.empty() ? "" : " (" + statement.comment + ")"));
+  }
+}
+
+}  // namespace
+
+ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  MigrationTransaction transaction(conn, options.lock_timeout);
+  ApplyResult result;
+  result.planned = plan_migration(conn, config);
+  const Plan& plan = result.planned.plan;
+  if (plan.blocked() || result.planned.statements.empty()) return result;  // rolls back
+
+  run_statements(conn, result.planned.statements);
+  if (conn.dialect() == Dialect::Sqlite) check_foreign_keys(conn, rebuilt_tables(plan));
+
+  result.sql_checksum = sha256_hex(render_statements(result.planned.statements));
+  result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - started)
+                           .count();
+  HistoryEntry entry;
+  entry.applied_at = utc_now_iso8601();
+  entry.tool_version = ADDRMIG_VERSION;
+  entry.config_checksum = config.checksum;
+  entry.sql_checksum = result.sql_checksum;
+  entry.statement_count = static_cast<std::int64_t>(result.planned.statements.size());
+  entry.duration_ms = result.duration_ms;
+  entry.source = "config";
+  entry.dialect = std::string(dialect_name(conn.dialect()));
+  record_history(conn, *make_renderer(conn.dialect()), entry);
+  transaction.commit();
+  result.applied = true;
+  return result;
+}
+
+}  // namespace addrmig

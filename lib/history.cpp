@@ -1,0 +1,95 @@
+#include "lib/history.h"
+
+#include <soci/soci.h>
+
+#include <ctime>
+
+#include "lib/identifier.h"
+
+namespace addrmig {
+namespace {
+
+std::string history_table(Dialect dialect) {
+  return dialect == Dialect::Postgres ? quote_ident("public") + "." + quote_ident(kHistoryTable)
+                                      : quote_ident(kHistoryTable);
+}
+
+bool history_exists(Connection& conn) {
+  int found = 0;
+  const std::string name = kHistoryTable;
+  if (conn.dialect() == Dialect::Sqlite) {
+    conn.session() << "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = :name",
+        soci::use(name), soci::into(found);
+  } else {
+    const std::string qualified = "public." + name;
+    conn.session() << "SELECT CASE WHEN to_regclass(:name) IS NULL THEN 0 ELSE 1 END",
+        soci::use(qualified), soci::into(found);
+  }
+  return found > 0;
+}
+
+}  // namespace
+
+std::string utc_now_iso8601() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+void record_history(Connection& conn, const Renderer& renderer, const HistoryEntry& entry) {
+  conn.execute(renderer.create_history_table(), "creating " + std::string(kHistoryTable));
+  const std::string cast = conn.dialect() == Dialect::Postgres ? "CAST(:applied_at AS timestamptz)"
+                                                               : ":applied_at";
+  long long statements = entry.statement_count;
+  long long duration = entry.duration_ms;
+  try {
+    conn.session() << "INSERT INTO " + history_table(conn.dialect()) +
+                          " (applied_at, tool_version, config_checksum, sql_checksum,"
+                          " statement_count, duration_ms, source, dialect) VALUES (" +
+                          cast +
+                          ", :tool_version, :config_checksum, :sql_checksum, :statement_count,"
+                          " :duration_ms, :source, :dialect)",
+        soci::use(entry.applied_at), soci::use(entry.tool_version),
+        soci::use(entry.config_checksum), soci::use(entry.sql_checksum), soci::use(statements),
+        soci::use(duration), soci::use(entry.source), soci::use(entry.dialect);
+  } catch (...) {
+    rethrow_db_error("recording the applied plan in " + std::string(kHistoryTable));
+  }
+}
+
+std::vector<HistoryEntry> read_history(Connection& conn) {
+  std::vector<HistoryEntry> out;
+  try {
+    if (!history_exists(conn)) return out;
+    const std::string applied_at = conn.dialect() == Dialect::Postgres
+                                       ? "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+                                       : "applied_at";
+    soci::rowset<soci::row> rows =
+        (conn.session().prepare << "SELECT CAST(id AS bigint), " + applied_at +
+                                       ", tool_version, config_checksum, sql_checksum,"
+                                       " CAST(statement_count AS bigint), CAST(duration_ms AS bigint),"
+                                       " source, dialect FROM " +
+                                       history_table(conn.dialect()) + " ORDER BY id");
+    for (const soci::row& row : rows) {
+      HistoryEntry entry;
+      entry.id = row.get<long long>(0);
+      entry.applied_at = row.get<std::string>(1);
+      entry.tool_version = row.get<std::string>(2);
+      entry.config_checksum = row.get<std::string>(3);
+      entry.sql_checksum = row.get<std::string>(4);
+      entry.statement_count = row.get<long long>(5);
+      entry.duration_ms = row.get<long long>(6);
+      entry.source = row.get<std::string>(7);
+      entry.dialect = row.get<std::string>(8);
+      out.push_back(std::move(entry));
+    }
+  } catch (...) {
+    rethrow_db_error("reading " + std::string(kHistoryTable));
+  }
+  return out;
+}
+
+}  // namespace addrmig

@@ -1,0 +1,38 @@
+#pragma once
+// addrmig_history: one row per applied plan. An apply that found nothing to
+// do records nothing.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lib/connection.h"
+#include "lib/dialect.h"
+
+namespace addrmig {
+
+struct HistoryEntry {
+  std::int64_t id = 0;
+  std::string applied_at;  // ISO 8601, UTC
+  std::string tool_version;
+  std::string config_checksum;
+  std::string sql_checksum;
+  std::int64_t statement_count = 0;
+  std::int64_t duration_ms = 0;
+  std::string source;  // "config" | "file:<name>"
+  std::string dialect;
+};
+
+inline constexpr const char* kHistoryTable = "addrmig_history";
+
+// Creates the table when absent and inserts `entry` (bound values), inside
+// the caller's transaction.
+void record_history(Connection& conn, const Renderer& renderer, const HistoryEntry& entry);
+
+// Every recorded entry, oldest first; empty when the table does not exist.
+std::vector<HistoryEntry> read_history(Connection& conn);
+
+// Now, as ISO 8601 UTC with seconds ("2026-11-25T23:10:10Z").
+std::string utc_now_iso8601();
+
+}  // namespace addrmig

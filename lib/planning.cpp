@@ -1,0 +1,30 @@
+#include "lib/planning.h"
+
+#include <spdlog/spdlog.h>
+
+#include "lib/planner.h"
+
+namespace addrmig {
+
+Capabilities capabilities_for(Dialect dialect) {
+  return dialect == Dialect::Sqlite ? sqlite_capabilities() : postgres_capabilities();
+}
+
+PlannedMigration plan_migration(Connection& conn, const Config& config) {
+  const Capabilities caps = capabilities_for(conn.dialect());
+  std::unique_ptr<Inspector> inspector = make_inspector(conn.dialect(), conn.session());
+  PlannedMigration out;
+  out.catalog = inspector->inspect(tables_to_inspect(config, caps));
+  out.catalog.database_exists = conn.database_exists();
+  const std::vector<FactRequest> requests = fact_requests(config, out.catalog, caps);
+  const Facts facts = requests.empty() ? Facts{} : inspector->measure(requests);
+  out.plan = make_plan(config, out.catalog, facts, caps);
+  out.catalog_queries = inspector->queries_run();
+  spdlog::debug("inspected {} of {} tables in {} queries; {} facts measured",
+                out.catalog.tables.size(), 2 * config.parents.size(), out.catalog_queries,
+                requests.size());
+  if (!out.plan.blocked()) out.statements = render_plan(out.plan, *make_renderer(conn.dialect()));
+  return out;
+}
+
+}  // namespace addrmig

@@ -1,0 +1,28 @@
+#pragma once
+// The read half shared by plan, audit and apply: inspect, measure, plan,
+// render. `plan` runs exactly this; `apply` runs exactly this under its lock
+// and then executes the result (one code path for dry and real runs, unlike
+// liquibase#5510).
+
+#include <cstddef>
+#include <vector>
+
+#include "lib/config.h"
+#include "lib/connection.h"
+#include "lib/dialect.h"
+#include "lib/plan.h"
+
+namespace addrmig {
+
+struct PlannedMigration {
+  Plan plan;
+  Catalog catalog;
+  std::vector<Statement> statements;  // empty when blocked or nothing to do
+  std::size_t catalog_queries = 0;    // statements the inspector ran
+};
+
+Capabilities capabilities_for(Dialect dialect);
+
+PlannedMigration plan_migration(Connection& conn, const Config& config);
+
+}  // namespace addrmig

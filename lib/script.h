@@ -1,0 +1,22 @@
+#pragma once
+// The SQL script form of a plan: what `plan --sql` prints and `plan --out`
+// saves. Statements end with ';', comments start with '--'.
+
+#include <string>
+#include <vector>
+
+#include "lib/dialect.h"
+
+namespace addrmig {
+
+// The statements alone, each preceded by its comment: the part checksummed
+// into history (sql_checksum) and into saved plan files.
+std::string render_statements(const std::vector<Statement>& statements);
+
+// A complete script that a person can review and run with sqlite3 or psql:
+// header comments, then BEGIN; statements; COMMIT; (SQLite table rebuilds
+// also switch foreign keys off around the transaction, as apply does).
+std::string render_script(const std::vector<Statement>& statements, Dialect dialect,
+                          bool has_rebuild);
+
+}  // namespace addrmig
