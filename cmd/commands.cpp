@@ -1,0 +1,159 @@
+#include "cmd/commands.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "cmd/report.h"
+#include "lib/connection.h"
+#include "lib/errors.h"
+#include "lib/executor.h"
+#include "lib/history.h"
+#include "lib/planning.h"
+#include "lib/script.h"
+#include "lib/seed.h"
+#include "lib/transaction.h"
+#include "lib/verify.h"
+
+namespace addrmig::cli {
+namespace {
+
+void print_json(const Json& body, const std::string& command) {
+  Json doc{{"format_version", kJsonFormatVersion}, {"command", command}};
+  doc.update(body);
+  std::cout << doc.dump(2) << "\n";
+}
+
+bool has_rebuild(const Plan& plan) {
+  for (const ParentPlan& parent : plan.parents)
+    for (const Step& step : parent.steps)
+      if (std::holds_alternative<RebuildTable>(step.change)) return true;
+  return false;
+}
+
+Connection open(const Context& ctx, OpenMode mode) {
+  spdlog::debug("connecting to {}", ctx.url.redacted);
+  return Connection::open(ctx.url, mode);
+}
+
+std::chrono::milliseconds seconds(int value) { return std::chrono::milliseconds(1000LL * value); }
+
+PlannedMigration read_plan(Connection& conn, const Config& config) {
+  ReadTransaction snapshot(conn);
+  return plan_migration(conn, config);
+}
+
+void log_blockers(const Plan& plan) {
+  for (const Finding* blocker : plan.blockers()) spdlog::error("blocked: {}", blocker->message);
+}
+
+}  // namespace
+
+Context load_context(const GlobalOptions& global) {
+  Context ctx{global, load_config(global.config_path), {}};
+  int timeout = 10;  // FIXME(merge): config connect_timeout
+  auto url = choose_database_url(global.database, ctx.config.database_url);
+  if (!url)
+    throw UsageError("no database: pass --database URL, set ADDRMIG_DATABASE_URL, or set [database] url in " +
+                     global.config_path);
+  ctx.url = parse_database_url(*url, timeout);
+  check_identifier_limits(ctx.config, ctx.url.dialect);
+  return ctx;
+}
+
+int cmd_plan(const Context& ctx, const PlanOptions& options) {
+  Connection conn = open(ctx, OpenMode::ReadOnly);
+  const PlannedMigration planned = read_plan(conn, ctx.config);
+  const auto renderer = make_renderer(conn.dialect());
+  const std::string script = render_script(planned.statements, conn.dialect(), has_rebuild(planned.plan));
+  if (!options.out_file.empty()) {
+    std::ofstream file(options.out_file, std::ios::binary);
+    file << script;
+    if (!file) throw Error("cannot write plan to '" + options.out_file + "'");
+  }
+  if (options.sql) std::cout << script;
+  else if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan, *renderer), "plan");
+  else print_plan(std::cout, planned.plan, *renderer, true);
+  if (planned.plan.blocked()) {
+    log_blockers(planned.plan);
+    return kError;
+  }
+  if (options.check && planned.plan.pending()) return kDifferences;
+  return kOk;
+}
+
+int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
+  if (!options.plan_file.empty()) throw UsageError("apply FILE: saved plans are not supported yet");
+  Connection conn = open(ctx, OpenMode::ReadWrite);
+  const ApplyResult result = apply_migration(conn, ctx.config, ApplyOptions{seconds(options.lock_timeout_seconds)});
+  const auto renderer = make_renderer(conn.dialect());
+  if (ctx.global.format == Format::Json) print_json(apply_json(result, *renderer), "apply");
+  else print_apply(std::cout, result, *renderer);
+  if (result.planned.plan.blocked()) {
+    log_blockers(result.planned.plan);
+    return kError;
+  }
+  return kOk;
+}
+
+int cmd_audit(const Context& ctx) {
+  Connection conn = open(ctx, OpenMode::ReadOnly);
+  const PlannedMigration planned = read_plan(conn, ctx.config);
+  if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan, *make_renderer(conn.dialect())), "audit");
+  else print_audit(std::cout, planned.plan);
+  return drift_count(planned.plan) == 0 ? kOk : kDifferences;
+}
+
+int cmd_seed(const Context& ctx, int lock_timeout_seconds) {
+  Connection conn = open(ctx, OpenMode::ReadWrite);
+  const SeedResult result = seed_database(conn, ctx.config, seconds(lock_timeout_seconds));
+  if (ctx.global.format == Format::Json) print_json(seed_json(result), "seed");
+  else print_seed(std::cout, result);
+  return kOk;
+}
+
+int cmd_verify(const Context& ctx) {
+  Connection conn = open(ctx, OpenMode::ReadOnly);
+  const VerifyReport report = verify_database(conn, ctx.config);
+  if (ctx.global.format == Format::Json) print_json(verify_json(report), "verify");
+  else print_verify(std::cout, report);
+  return report.mismatch_count() == 0 ? kOk : kDifferences;
+}
+
+int cmd_run(const Context& ctx, int lock_timeout_seconds) {
+  Connection conn = open(ctx, OpenMode::ReadWrite);
+  const auto renderer = make_renderer(conn.dialect());
+  const ApplyResult applied = apply_migration(conn, ctx.config, ApplyOptions{seconds(lock_timeout_seconds)});
+  if (applied.planned.plan.blocked()) {
+    if (ctx.global.format == Format::Json) print_json(Json{{"apply", apply_json(applied, *renderer)}}, "run");
+    else print_apply(std::cout, applied, *renderer);
+    log_blockers(applied.planned.plan);
+    return kError;
+  }
+  const SeedResult seeded = seed_database(conn, ctx.config, seconds(lock_timeout_seconds));
+  const VerifyReport report = verify_database(conn, ctx.config);
+  if (ctx.global.format == Format::Json) {
+    print_json(Json{{"apply", apply_json(applied, *renderer)},
+                    {"seed", seed_json(seeded)},
+                    {"verify", verify_json(report)}},
+               "run");
+  } else {
+    print_apply(std::cout, applied, *renderer);
+    print_seed(std::cout, seeded);
+    print_verify(std::cout, report);
+  }
+  return report.mismatch_count() == 0 ? kOk : kDifferences;
+}
+
+int cmd_history(const Context& ctx) {
+  Connection conn = open(ctx, OpenMode::ReadOnly);
+  const std::vector<HistoryEntry> entries = read_history(conn);
+  if (ctx.global.format == Format::Json) print_json(history_json(entries), "history");
+  else print_history(std::cout, entries);
+  return kOk;
+}
+
+}  // namespace addrmig::cli

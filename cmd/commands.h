@@ -1,0 +1,53 @@
+#pragma once
+// One short function per command. Each returns the process exit code; typed
+// errors propagate to main(), which prints one line and maps them.
+
+#include <optional>
+#include <string>
+
+#include "lib/config.h"
+#include "lib/database_url.h"
+
+namespace addrmig::cli {
+
+enum ExitCode { kOk = 0, kError = 1, kDifferences = 2, kLocked = 3 };
+
+enum class Format { Text, Json };
+
+struct GlobalOptions {
+  std::string config_path = "addrmig.toml";
+  std::optional<std::string> database;
+  Format format = Format::Text;
+  bool quiet = false;
+  bool verbose = false;
+};
+
+struct PlanOptions {
+  bool sql = false;
+  bool check = false;
+  std::string out_file;
+};
+
+struct ApplyCommandOptions {
+  std::string plan_file;  // apply FILE: a saved plan
+  int lock_timeout_seconds = 60;
+};
+
+// Config and database resolved once for every command.
+struct Context {
+  GlobalOptions global;
+  Config config;
+  DatabaseUrl url;
+};
+
+Context load_context(const GlobalOptions& global);
+
+int cmd_plan(const Context& ctx, const PlanOptions& options);
+int cmd_apply(const Context& ctx, const ApplyCommandOptions& options);
+int cmd_audit(const Context& ctx);
+int cmd_seed(const Context& ctx, int lock_timeout_seconds);
+int cmd_verify(const Context& ctx);
+int cmd_run(const Context& ctx, int lock_timeout_seconds);
+int cmd_history(const Context& ctx);
+
+}  // namespace addrmig::cli

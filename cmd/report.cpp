@@ -1,0 +1,259 @@
+#include "cmd/report.h"
+
+namespace addrmig::cli {
+namespace {
+
+char status_symbol(ParentStatus status) {
+  switch (status) {
+    case ParentStatus::Ok: return '=';
+    case ParentStatus::Create: return '+';
+    case ParentStatus::Change: return '~';
+    case ParentStatus::Blocked: return '!';
+  }
+  return '?';
+}
+
+char severity_symbol(Severity severity) {
+  switch (severity) {
+    case Severity::Info: return 'i';
+    case Severity::Change: return '~';
+    case Severity::Blocker: return '!';
+  }
+  return '?';
+}
+
+Json finding_json(const Finding& finding) {
+  Json j;
+  j["kind"] = finding_kind_name(finding.kind);
+  j["severity"] = severity_name(finding.severity);
+  j["table"] = finding.table.display();
+  j["column"] = finding.column;
+  j["expected"] = finding.expected;
+  j["found"] = finding.found;
+  j["message"] = finding.message;
+  if (finding.kind == FindingKind::Orphans || finding.kind == FindingKind::NullForeignKeys) {
+    j["count"] = finding.count;
+    j["samples"] = finding.samples;
+  }
+  return j;
+}
+
+Json statements_json(const ParentPlan& parent, const Renderer& renderer) {
+  Json out = Json::array();
+  if (parent.blocked()) return out;
+  for (const Step& step : parent.steps)
+    for (const Statement& statement : renderer.render(step))
+      out.push_back(Json{{"comment", statement.comment}, {"sql", statement.sql + ";"}});
+  return out;
+}
+
+Json row_json(const RowView& row) {
+  Json values = Json::object();
+  for (const auto& [column, value] : row.cells) values[column] = value;
+  return Json{{"table", row.table}, {"values", values}};
+}
+
+void print_finding(std::ostream& out, const Finding& finding) {
+  out << "    " << severity_symbol(finding.severity) << " " << finding.message << "\n";
+}
+
+std::string indent_sql(const std::string& sql) {
+  std::string out = "      ";
+  for (char c : sql) {
+    out += c;
+    if (c == '\n') out += "      ";
+  }
+  return out;
+}
+
+std::string parent_headline(const ParentPlan& parent) {
+  std::string line(1, status_symbol(parent.status()));
+  line += " " + parent.parent + " -> " + parent.address_table.display() + ": " +
+          std::string(parent_status_name(parent.status()));
+  return line;
+}
+
+}  // namespace
+
+std::size_t drift_count(const Plan& plan) {
+  std::size_t n = 0;
+  for (const ParentPlan& parent : plan.parents)
+    for (const Finding& finding : parent.findings)
+      if (finding.severity != Severity::Info) ++n;
+  for (const Finding& finding : plan.findings)
+    if (finding.severity != Severity::Info) ++n;
+  return n;
+}
+
+Json plan_json(const Plan& plan, const Renderer& renderer) {
+  Json parents = Json::array();
+  for (const ParentPlan& parent : plan.parents) {
+    Json findings = Json::array();
+    for (const Finding& finding : parent.findings) findings.push_back(finding_json(finding));
+    parents.push_back(Json{{"parent", parent.parent},
+                           {"table", parent.parent_table.display()},
+                           {"address_table", parent.address_table.display()},
+                           {"status", parent_status_name(parent.status())},
+                           {"findings", findings},
+                           {"statements", statements_json(parent, renderer)}});
+  }
+  Json findings = Json::array();
+  for (const Finding& finding : plan.findings) findings.push_back(finding_json(finding));
+  return Json{{"dialect", dialect_name(plan.dialect)},
+              {"blocked", plan.blocked()},
+              {"pending", plan.pending()},
+              {"drift", drift_count(plan)},
+              {"parents", parents},
+              {"findings", findings}};
+}
+
+Json verify_json(const VerifyReport& report) {
+  Json entries = Json::array();
+  for (const VerifyEntry& entry : report.entries) {
+    Json parents = Json::array();
+    for (const RowView& row : entry.parent_rows) parents.push_back(row_json(row));
+    Json addresses = Json::array();
+    for (const AddressView& address : entry.addresses) {
+      Json reached = Json::array();
+      for (const RowView& row : address.parents) reached.push_back(row_json(row));
+      addresses.push_back(Json{{"address", row_json(address.address)}, {"parents", reached}});
+    }
+    entries.push_back(Json{{"parent", entry.parent},
+                           {"config_line", entry.line},
+                           {"parent_rows", parents},
+                           {"addresses", addresses},
+                           {"mismatches", entry.mismatches}});
+  }
+  return Json{{"ok", report.mismatch_count() == 0},
+              {"mismatches", report.mismatch_count()},
+              {"entries", entries}};
+}
+
+Json history_json(const std::vector<HistoryEntry>& entries) {
+  Json out = Json::array();
+  for (const HistoryEntry& e : entries)
+    out.push_back(Json{{"id", e.id},
+                       {"applied_at", e.applied_at},
+                       {"tool_version", e.tool_version},
+                       {"config_checksum", e.config_checksum},
+                       {"sql_checksum", e.sql_checksum},
+                       {"statement_count", e.statement_count},
+                       {"duration_ms", e.duration_ms},
+                       {"source", e.source},
+                       {"dialect", e.dialect}});
+  return Json{{"entries", out}};
+}
+
+Json seed_json(const SeedResult& result) {
+  return Json{{"parents_inserted", result.parents_inserted},
+              {"addresses_inserted", result.addresses_inserted}};
+}
+
+Json apply_json(const ApplyResult& result, const Renderer& renderer) {
+  return Json{{"applied", result.applied},
+              {"statement_count", result.applied ? result.planned.statements.size() : 0},
+              {"duration_ms", result.duration_ms},
+              {"sql_checksum", result.sql_checksum},
+              {"plan", plan_json(result.planned.plan, renderer)}};
+}
+
+void print_plan(std::ostream& out, const Plan& plan, const Renderer& renderer, bool with_sql) {
+  for (const ParentPlan& parent : plan.parents) {
+    out << parent_headline(parent) << "\n";
+    for (const Finding& finding : parent.findings) print_finding(out, finding);
+    if (!with_sql || parent.blocked()) continue;
+    for (const Step& step : parent.steps)
+      for (const Statement& statement : renderer.render(step))
+        out << "      -- " << statement.comment << "\n" << indent_sql(statement.sql) << ";\n";
+  }
+  for (const Finding& finding : plan.findings) print_finding(out, finding);
+  std::size_t ok = 0, create = 0, change = 0, blocked = 0;
+  for (const ParentPlan& parent : plan.parents) {
+    switch (parent.status()) {
+      case ParentStatus::Ok: ++ok; break;
+      case ParentStatus::Create: ++create; break;
+      case ParentStatus::Change: ++change; break;
+      case ParentStatus::Blocked: ++blocked; break;
+    }
+  }
+  out << "\n" << plan.parents.size() << " parents: " << create << " to create, " << change
+      << " to change, " << ok << " ok, " << blocked << " blocked";
+  if (plan.blocked()) out << " (nothing will be applied until every blocker is resolved)";
+  out << "\n";
+}
+
+void print_audit(std::ostream& out, const Plan& plan) {
+  for (const ParentPlan& parent : plan.parents) {
+    out << parent_headline(parent) << "\n";
+    for (const Finding& f : parent.findings) {
+      out << "    " << severity_symbol(f.severity) << " " << finding_kind_name(f.kind) << " "
+          << f.table.display() << (f.column.empty() ? "" : "." + f.column);
+      if (!f.expected.empty() || !f.found.empty())
+        out << " (expected: " << (f.expected.empty() ? "-" : f.expected)
+            << "; found: " << (f.found.empty() ? "-" : f.found) << ")";
+      out << "\n      " << f.message << "\n";
+    }
+  }
+  for (const Finding& f : plan.findings)
+    out << "i " << finding_kind_name(f.kind) << " " << f.table.display() << "\n      " << f.message << "\n";
+  const std::size_t drift = drift_count(plan);
+  out << "\n" << (drift == 0 ? std::string("no drift") : std::to_string(drift) + " finding(s) need action")
+      << "\n";
+}
+
+void print_verify(std::ostream& out, const VerifyReport& report) {
+  for (const VerifyEntry& entry : report.entries) {
+    for (const RowView& parent : entry.parent_rows) {
+      out << parent.display() << "\n";
+      for (const AddressView& address : entry.addresses) out << "    " << address.address.display() << "\n";
+    }
+    for (const AddressView& address : entry.addresses) {
+      out << address.address.display() << "\n";
+      for (const RowView& parent : address.parents) out << "    -> " << parent.display() << "\n";
+    }
+  }
+  std::size_t mismatches = 0;
+  for (const VerifyEntry& entry : report.entries)
+    for (const std::string& line : entry.mismatches) {
+      out << "MISMATCH " << entry.parent << ": " << line << "\n";
+      ++mismatches;
+    }
+  out << (mismatches == 0 ? "verify: ok, " + std::to_string(report.entries.size()) +
+                                " seed entries match in both directions"
+                          : "verify: " + std::to_string(mismatches) + " mismatch(es)")
+      << "\n";
+}
+
+void print_history(std::ostream& out, const std::vector<HistoryEntry>& entries) {
+  if (entries.empty()) {
+    out << "no applied plans recorded\n";
+    return;
+  }
+  for (const HistoryEntry& e : entries)
+    out << e.id << "  " << e.applied_at << "  addrmig " << e.tool_version << "  " << e.dialect << "  "
+        << e.statement_count << " statements  " << e.duration_ms << " ms  source=" << e.source
+        << "  config=" << e.config_checksum.substr(0, 12) << "  sql=" << e.sql_checksum.substr(0, 12)
+        << "\n";
+}
+
+void print_apply(std::ostream& out, const ApplyResult& result, const Renderer& renderer) {
+  const Plan& plan = result.planned.plan;
+  if (plan.blocked()) {
+    print_plan(out, plan, renderer, false);
+    return;
+  }
+  if (!result.applied) {
+    out << "nothing to do: " << plan.parents.size() << " parents up to date\n";
+    return;
+  }
+  print_plan(out, plan, renderer, false);
+  out << "applied " << result.planned.statements.size() << " statements in " << result.duration_ms
+      << " ms\n";
+}
+
+void print_seed(std::ostream& out, const SeedResult& result) {
+  out << "seed: inserted " << result.parents_inserted << " parent rows and "
+      << result.addresses_inserted << " address rows\n";
+}
+
+}  // namespace addrmig::cli

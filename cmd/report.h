@@ -1,0 +1,42 @@
+#pragma once
+// Printing results on stdout: text for people, JSON (format_version 1,
+// documented in docs/json.md) for machines. Nothing here decides an exit code.
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "lib/dialect.h"
+#include "lib/executor.h"
+#include "lib/history.h"
+#include "lib/plan.h"
+#include "lib/seed.h"
+#include "lib/verify.h"
+
+namespace addrmig::cli {
+
+using Json = nlohmann::ordered_json;
+inline constexpr int kJsonFormatVersion = 1;
+
+Json plan_json(const Plan& plan, const Renderer& renderer);
+Json verify_json(const VerifyReport& report);
+Json history_json(const std::vector<HistoryEntry>& entries);
+Json seed_json(const SeedResult& result);
+Json apply_json(const ApplyResult& result, const Renderer& renderer);
+
+// `plan` in text: one line per parent, diff-like (+ create, ~ change, = ok,
+// ! blocked), its findings indented, then the SQL its steps run.
+void print_plan(std::ostream& out, const Plan& plan, const Renderer& renderer, bool with_sql);
+// `audit` in text: per parent, every finding with kind, table, column,
+// expected and found.
+void print_audit(std::ostream& out, const Plan& plan);
+void print_verify(std::ostream& out, const VerifyReport& report);
+void print_history(std::ostream& out, const std::vector<HistoryEntry>& entries);
+void print_apply(std::ostream& out, const ApplyResult& result, const Renderer& renderer);
+void print_seed(std::ostream& out, const SeedResult& result);
+
+// Findings that are not informational (audit exits 2 on any).
+std::size_t drift_count(const Plan& plan);
+
+}  // namespace addrmig::cli
