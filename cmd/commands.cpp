@@ -13,6 +13,7 @@
 #include "lib/executor.h"
 #include "lib/history.h"
 #include "lib/planning.h"
+#include "lib/saved_plan.h"
 #include "lib/script.h"
 #include "lib/seed.h"
 #include "lib/transaction.h"
@@ -25,13 +26,6 @@ void print_json(const Json& body, const std::string& command) {
   Json doc{{"format_version", kJsonFormatVersion}, {"command", command}};
   doc.update(body);
   std::cout << doc.dump(2) << "\n";
-}
-
-bool has_rebuild(const Plan& plan) {
-  for (const ParentPlan& parent : plan.parents)
-    for (const Step& step : parent.steps)
-      if (std::holds_alternative<RebuildTable>(step.change)) return true;
-  return false;
 }
 
 Connection open(const Context& ctx, OpenMode mode) {
@@ -68,10 +62,10 @@ int cmd_plan(const Context& ctx, const PlanOptions& options) {
   Connection conn = open(ctx, OpenMode::ReadOnly);
   const PlannedMigration planned = read_plan(conn, ctx.config);
   const auto renderer = make_renderer(conn.dialect());
-  const std::string script = render_script(planned.statements, conn.dialect(), has_rebuild(planned.plan));
+  const std::string script = saved_plan_body(planned, conn.dialect());
   if (!options.out_file.empty()) {
     std::ofstream file(options.out_file, std::ios::binary);
-    file << script;
+    file << write_saved_plan(planned, ctx.config, conn.dialect());
     if (!file) throw Error("cannot write plan to '" + options.out_file + "'");
   }
   if (options.sql) std::cout << script;
@@ -86,9 +80,12 @@ int cmd_plan(const Context& ctx, const PlanOptions& options) {
 }
 
 int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
-  if (!options.plan_file.empty()) throw UsageError("apply FILE: saved plans are not supported yet");
+  const ApplyOptions apply_options{seconds(options.lock_timeout_seconds)};
+  std::optional<SavedPlan> saved;
+  if (!options.plan_file.empty()) saved = read_saved_plan(options.plan_file);  // before connecting
   Connection conn = open(ctx, OpenMode::ReadWrite);
-  const ApplyResult result = apply_migration(conn, ctx.config, ApplyOptions{seconds(options.lock_timeout_seconds)});
+  const ApplyResult result = saved ? apply_saved_plan(conn, ctx.config, *saved, apply_options)
+                                   : apply_migration(conn, ctx.config, apply_options);
   const auto renderer = make_renderer(conn.dialect());
   if (ctx.global.format == Format::Json) print_json(apply_json(result, *renderer), "apply");
   else print_apply(std::cout, result, *renderer);

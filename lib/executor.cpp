@@ -7,6 +7,7 @@
 #include "lib/errors.h"
 #include "lib/history.h"
 #include "lib/identifier.h"
+#include "lib/saved_plan.h"
 #include "lib/script.h"
 #include "lib/transaction.h"
 
@@ -50,20 +51,14 @@ void run_statements(Connection& conn, const std::vector<Statement>& statements) 
   }
 }
 
-}  // namespace
-
-ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyOptions& options) {
-  const auto started = std::chrono::steady_clock::now();
-  MigrationTransaction transaction(conn, options.lock_timeout);
-  ApplyResult result;
-  result.planned = plan_migration(conn, config);
-  const Plan& plan = result.planned.plan;
-  if (plan.blocked() || result.planned.statements.empty()) return result;  // rolls back
-
+// Runs the planned statements inside `transaction`, checks, records history
+// and commits.
+void execute_and_record(Connection& conn, const Config& config, MigrationTransaction& transaction,
+                        ApplyResult& result, const std::string& source,
+                        std::chrono::steady_clock::time_point started) {
   run_statements(conn, result.planned.statements);
-  if (conn.dialect() == Dialect::Sqlite) check_foreign_keys(conn, rebuilt_tables(plan));
-
-  result.sql_checksum = sha256_hex(render_statements(result.planned.statements));
+  if (conn.dialect() == Dialect::Sqlite) check_foreign_keys(conn, rebuilt_tables(result.planned.plan));
+  result.sql_checksum = sha256_hex(saved_plan_body(result.planned, conn.dialect()));
   result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::steady_clock::now() - started)
                            .count();
@@ -74,11 +69,58 @@ ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyO
   entry.sql_checksum = result.sql_checksum;
   entry.statement_count = static_cast<std::int64_t>(result.planned.statements.size());
   entry.duration_ms = result.duration_ms;
-  entry.source = "config";
+  entry.source = source;
   entry.dialect = std::string(dialect_name(conn.dialect()));
   record_history(conn, *make_renderer(conn.dialect()), entry);
   transaction.commit();
   result.applied = true;
+}
+
+std::string describe_changes(const std::vector<TableFingerprint>& saved,
+                             const std::vector<TableFingerprint>& now) {
+  std::string out;
+  for (std::size_t i = 0; i < saved.size(); ++i) {
+    if (saved[i].digest == now[i].digest) continue;
+    const std::string what = saved[i].digest == "absent" ? "now exists"
+                             : now[i].digest == "absent" ? "was dropped"
+                                                         : "changed";
+    out += (out.empty() ? "" : ", ") + saved[i].table.display() + " " + what;
+  }
+  return out;
+}
+
+}  // namespace
+
+ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  MigrationTransaction transaction(conn, options.lock_timeout);
+  ApplyResult result;
+  result.planned = plan_migration(conn, config);
+  if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;  // rolls back
+  execute_and_record(conn, config, transaction, result, "config", started);
+  return result;
+}
+
+ApplyResult apply_saved_plan(Connection& conn, const Config& config, const SavedPlan& saved,
+                             const ApplyOptions& options) {
+  if (saved.dialect != dialect_name(conn.dialect()))
+    throw Error(saved.path + ": the plan was saved for " + saved.dialect + ", not " +
+                std::string(dialect_name(conn.dialect())));
+  const auto started = std::chrono::steady_clock::now();
+  MigrationTransaction transaction(conn, options.lock_timeout);
+  ApplyResult result;
+  result.planned = plan_migration(conn, config);
+  std::vector<TableRef> tables;
+  for (const TableFingerprint& t : saved.tables) tables.push_back(t.table);
+  const std::string changed = describe_changes(saved.tables, fingerprint_tables(result.planned.catalog, tables));
+  if (!changed.empty())
+    throw PlanChanged("the database changed since " + saved.path + " was saved (" + changed +
+                      "); nothing was applied: review a new plan");
+  if (sha256_hex(saved_plan_body(result.planned, conn.dialect())) != saved.body_checksum)
+    throw PlanChanged("the config or addrmig version no longer produces the SQL in " + saved.path +
+                      "; nothing was applied: review a new plan");
+  if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;
+  execute_and_record(conn, config, transaction, result, "file:" + saved.path, started);
   return result;
 }
 

@@ -28,4 +28,12 @@ struct ApplyResult {
 // A blocked plan is returned with applied == false and changes nothing.
 ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyOptions& options);
 
+// apply FILE: the same, but runs only if every table the saved plan read
+// still has its fingerprint and the statements are byte-identical to the
+// file's; otherwise throws PlanChanged (exit 2) naming what changed, having
+// changed nothing.
+struct SavedPlan;
+ApplyResult apply_saved_plan(Connection& conn, const Config& config, const SavedPlan& saved,
+                             const ApplyOptions& options);
+
 }  // namespace addrmig

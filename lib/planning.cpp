@@ -10,6 +10,13 @@ Capabilities capabilities_for(Dialect dialect) {
   return dialect == Dialect::Sqlite ? sqlite_capabilities() : postgres_capabilities();
 }
 
+bool has_rebuild(const Plan& plan) {
+  for (const ParentPlan& parent : plan.parents)
+    for (const Step& step : parent.steps)
+      if (std::holds_alternative<RebuildTable>(step.change)) return true;
+  return false;
+}
+
 PlannedMigration plan_migration(Connection& conn, const Config& config) {
   const Capabilities caps = capabilities_for(conn.dialect());
   std::unique_ptr<Inspector> inspector = make_inspector(conn.dialect(), conn.session());

@@ -25,4 +25,8 @@ Capabilities capabilities_for(Dialect dialect);
 
 PlannedMigration plan_migration(Connection& conn, const Config& config);
 
+// True when the plan rebuilds a table (SQLite), which needs foreign keys off
+// around the transaction.
+bool has_rebuild(const Plan& plan);
+
 }  // namespace addrmig
