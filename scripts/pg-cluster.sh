@@ -26,6 +26,13 @@ start)
   [ "$(id -u)" = 0 ] && chown postgres: "$data"
   echo "$data" > "$dir/datadir"
   as_pg "$PGBIN/initdb" -D "$data/data" -A trust -U postgres -E UTF8 --locale=C --no-sync >"$dir/initdb.log" 2>&1
+  # The superuser connects without a password; every other role needs one,
+  # so tests can check wrong-password handling and never-echoed secrets.
+  cat > "$data/data/pg_hba.conf" <<HBA
+local all all trust
+host all postgres 127.0.0.1/32 trust
+host all all 127.0.0.1/32 scram-sha-256
+HBA
   for attempt in 1 2 3 4 5; do
     port=$(free_port)
     if as_pg "$PGBIN/pg_ctl" -D "$data/data" -l "$data/server.log" -w -t 60 start \
