@@ -38,6 +38,11 @@ std::string target_text(const TableRef& table, const std::vector<std::string>& c
   return table.display() + "(" + (columns.empty() ? "primary key" : join(columns, ", ")) + ")";
 }
 
+// "1 row", "3 rows".
+std::string count_of(std::int64_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
 std::string nullability_text(bool nullable) { return nullable ? "NULL" : "NOT NULL"; }
 
 std::string ascii_lower(std::string_view text) {
@@ -130,8 +135,7 @@ class FactLookup {
   explicit FactLookup(const Facts& facts) : facts_(facts) {}
 
   const Fact* find(const FactRequest& request) {
-    if (std::find(asked_.begin(), asked_.end(), request) == asked_.end())
-      asked_.push_back(request);
+    if (std::find(asked_.begin(), asked_.end(), request) == asked_.end()) asked_.push_back(request);
     return facts_.find(request);
   }
   std::vector<FactRequest> take_asked() { return std::move(asked_); }
@@ -212,11 +216,11 @@ Step create_index_step(const ParentContext& ctx) {
 // What an existing address table needs, as intents; emit() turns them into
 // Changes the dialect can carry out (ALTER on PostgreSQL, a rebuild on SQLite).
 struct Repairs {
-  std::vector<Column> add_columns;         // config order, the FK column last
+  std::vector<Column> add_columns;  // config order, the FK column last
   std::vector<std::string> set_not_null;
-  std::string drop_fk;                     // a wrong FK replaced by add_fk
+  std::string drop_fk;  // a wrong FK replaced by add_fk
   std::optional<ForeignKey> add_fk;
-  std::string validate_fk;                 // a NOT VALID FK that is otherwise right
+  std::string validate_fk;  // a NOT VALID FK that is otherwise right
   std::optional<Index> add_index;
 };
 
@@ -278,8 +282,8 @@ class AddressRepair {
   }
 
   std::optional<std::int64_t> row_count(const std::string& column) {
-    return measured(row_count_request(ctx_.address), 
-                    FindingKind::ColumnMissing, column, "the row count");
+    return measured(row_count_request(ctx_.address), FindingKind::ColumnMissing, column,
+                    "the row count");
   }
 
   // --------------------------------------------------------------- checks --
@@ -316,8 +320,10 @@ class AddressRepair {
       if (!rows) return false;
       if (*rows > 0) {
         blocker(FindingKind::ColumnMissing, column.name, expected, "missing",
-                at(column.name) + " is missing and is NOT NULL without a default, but the table has " +
-                    std::to_string(*rows) + " rows; give it a default or make it nullable in the "
+                at(column.name) +
+                    " is missing and is NOT NULL without a default, but the table has " +
+                    count_of(*rows, "row") +
+                    "; give it a default or make it nullable in the "
                     "config, or add and fill the column by hand");
         return false;
       }
@@ -336,12 +342,13 @@ class AddressRepair {
       return;
     }
     const FactRequest request = null_count_request(ctx_.address, found.name);
-    const std::optional<std::int64_t> nulls = measured(request, blocker_kind, found.name, "the NULL count");
+    const std::optional<std::int64_t> nulls =
+        measured(request, blocker_kind, found.name, "the NULL count");
     if (!nulls) return;
     if (*nulls > 0) {
       const bool is_fk = found.name == fk_column_name(ctx_);
-      blocker(blocker_kind, found.name, "NOT NULL", std::to_string(*nulls) + " NULLs",
-              at(found.name) + " has " + std::to_string(*nulls) + " NULL rows; " +
+      blocker(blocker_kind, found.name, "NOT NULL", count_of(*nulls, "NULL"),
+              at(found.name) + " has " + count_of(*nulls, "NULL row") + "; " +
                   (is_fk ? "give them a " + ctx_.parent.display() + " row or delete them"
                          : "fill them or make the column nullable in the config") +
                   " before it can be set NOT NULL");
@@ -380,9 +387,8 @@ class AddressRepair {
   bool references_key(const ForeignKey& fk) const {
     // SQLite table names are case-insensitive and its FKs carry no schema.
     const bool same_table =
-        ctx_.caps.schemas
-            ? fk.ref_schema == ctx_.parent.schema && fk.ref_table == ctx_.parent.name
-            : ascii_lower(fk.ref_table) == ascii_lower(ctx_.parent.name);
+        ctx_.caps.schemas ? fk.ref_schema == ctx_.parent.schema && fk.ref_table == ctx_.parent.name
+                          : ascii_lower(fk.ref_table) == ascii_lower(ctx_.parent.name);
     const bool same_columns = fk.ref_columns == std::vector<std::string>{key_.column} ||
                               (fk.ref_columns.empty() && key_.is_primary_key);
     return same_table && same_columns;
@@ -407,8 +413,8 @@ class AddressRepair {
           target_text(TableRef{found->ref_schema, found->ref_table}, found->ref_columns);
       add(FindingKind::ForeignKeyWrongTarget, Severity::Change, fk_column, expected_target,
           found_target,
-          "foreign key " + name + " references " + found_target + " instead of " +
-              expected_target + "; it will be replaced");
+          "foreign key " + name + " references " + found_target + " instead of " + expected_target +
+              "; it will be replaced");
     }
     if (!on_delete_ok) {
       const std::string expected = "ON DELETE " + std::string(on_delete_sql(desired.on_delete));
@@ -451,11 +457,15 @@ class AddressRepair {
       return false;
     }
     if (fact->count == 0) return true;
-    const std::string ids = fact->samples.empty() ? "" : " (" + id_column + "s " + join(fact->samples, ", ") + ")";
-    blocker(FindingKind::Orphans, fk, "0 orphans", std::to_string(fact->count) + " orphans",
-            at(fk) + ": " + std::to_string(fact->count) + " orphan rows" + ids +
-                " reference no " + ctx_.parent.display() +
-                " row; fix or delete them before the foreign key can be " + std::string(action));
+    const std::string ids = fact->samples.empty()
+                                ? ""
+                                : " (" + id_column + (fact->samples.size() == 1 ? " " : "s ") +
+                                      join(fact->samples, ", ") + ")";
+    blocker(FindingKind::Orphans, fk, "0 orphans", count_of(fact->count, "orphan"),
+            at(fk) + ": " + count_of(fact->count, "orphan row") + ids +
+                (fact->count == 1 ? " references" : " reference") + " no " + ctx_.parent.display() +
+                " row; fix or delete " + (fact->count == 1 ? "it" : "them") +
+                " before the foreign key can be " + std::string(action));
     findings_.back().count = fact->count;
     findings_.back().samples = fact->samples;
     return false;
@@ -466,12 +476,11 @@ class AddressRepair {
   bool no_rows_for_new_parent() {
     const std::string fk = fk_column_name(ctx_);
     const std::optional<std::int64_t> rows =
-        measured(row_count_request(ctx_.address),
-                 FindingKind::Orphans, fk, "the row count");
+        measured(row_count_request(ctx_.address), FindingKind::Orphans, fk, "the row count");
     if (!rows) return false;
     if (*rows == 0) return true;
-    blocker(FindingKind::Orphans, fk, "0 orphans", std::to_string(*rows) + " orphans",
-            at(fk) + ": " + std::to_string(*rows) + " rows but " + ctx_.parent.display() +
+    blocker(FindingKind::Orphans, fk, "0 orphans", count_of(*rows, "orphan"),
+            at(fk) + ": " + count_of(*rows, "row") + " but " + ctx_.parent.display() +
                 " does not exist yet, so every row would be an orphan; create and fill " +
                 ctx_.parent.display() + " first");
     findings_.back().count = *rows;
@@ -549,12 +558,12 @@ class AddressRepair {
       // A FK column added just now holds no rows: nothing to validate.
       const bool fresh_column = !existing_.column(fk_column_name(ctx_));
       fk.validated = fresh_column;
-      steps.push_back(Step{AddForeignKey{ctx_.address, fk},
-                           "foreign key " + at(fk_column_name(ctx_)) + " -> " +
-                               target_text(ctx_.parent, fk.ref_columns)});
+      steps.push_back(
+          Step{AddForeignKey{ctx_.address, fk}, "foreign key " + at(fk_column_name(ctx_)) + " -> " +
+                                                    target_text(ctx_.parent, fk.ref_columns)});
       if (!fresh_column)
-        steps.push_back(Step{ValidateForeignKey{ctx_.address, fk.name},
-                             "validate foreign key " + fk.name});
+        steps.push_back(
+            Step{ValidateForeignKey{ctx_.address, fk.name}, "validate foreign key " + fk.name});
     }
     if (!repairs_.validate_fk.empty())
       steps.push_back(Step{ValidateForeignKey{ctx_.address, repairs_.validate_fk},
@@ -568,8 +577,9 @@ class AddressRepair {
   // default: such changes rebuild the table (new columns folded in); plain
   // column additions stay ALTER TABLE ADD COLUMN.
   std::vector<Step> emit_sqlite() {
-    const bool rebuild = repairs_.add_fk || !repairs_.set_not_null.empty() ||
-                         std::any_of(repairs_.add_columns.begin(), repairs_.add_columns.end(), needs_value);
+    const bool rebuild =
+        repairs_.add_fk || !repairs_.set_not_null.empty() ||
+        std::any_of(repairs_.add_columns.begin(), repairs_.add_columns.end(), needs_value);
     if (!rebuild) {
       std::vector<Step> steps;
       for (const Column& column : repairs_.add_columns)
@@ -577,7 +587,8 @@ class AddressRepair {
       return steps;
     }
     if (!existing_.rebuild_unsafe.empty()) {
-      blocker(FindingKind::RebuildUnsafe, "", "a table SQLite can rebuild", existing_.rebuild_unsafe,
+      blocker(FindingKind::RebuildUnsafe, "", "a table SQLite can rebuild",
+              existing_.rebuild_unsafe,
               ctx_.address.display() + " needs a table rebuild, but " + existing_.rebuild_unsafe +
                   ", which a rebuild would lose; make the change by hand");
       return {};
@@ -626,11 +637,13 @@ class AddressRepair {
 
   std::vector<std::string> rebuild_reasons() const {
     std::vector<std::string> reasons;
-    for (const Column& column : repairs_.add_columns) reasons.push_back("add column " + column.name);
-    for (const std::string& column : repairs_.set_not_null) reasons.push_back("set NOT NULL on " + column);
+    for (const Column& column : repairs_.add_columns)
+      reasons.push_back("add column " + column.name);
+    for (const std::string& column : repairs_.set_not_null)
+      reasons.push_back("set NOT NULL on " + column);
     if (repairs_.add_fk)
       reasons.push_back(existing_.foreign_key_on(fk_column_name(ctx_)) ? "replace foreign key"
-                                                                        : "add foreign key");
+                                                                       : "add foreign key");
     return reasons;
   }
 
@@ -673,8 +686,9 @@ class ParentPlanner {
     const std::string name = ctx_.parent.display();
     if (ctx_.spec.columns.empty()) {
       add(FindingKind::ParentMissing, Severity::Blocker, "", "table", "missing",
-          "parent table " + name + " not found; create it, or give its [[parents]] entry "
-          "columns so addrmig can create it");
+          "parent table " + name +
+              " not found; create it, or give its [[parents]] entry "
+              "columns so addrmig can create it");
       return std::nullopt;
     }
     if (ctx_.spec.key && *ctx_.spec.key != "id") {
@@ -688,7 +702,8 @@ class ParentPlanner {
     Table table;
     table.ref = ctx_.parent;
     table.columns.push_back(generated_id_column());
-    for (const ColumnSpec& spec : ctx_.spec.columns) table.columns.push_back(column_from_spec(spec));
+    for (const ColumnSpec& spec : ctx_.spec.columns)
+      table.columns.push_back(column_from_spec(spec));
     table.primary_key = {"id"};
     out_.steps.push_back(Step{CreateTable{std::move(table)}, "create table " + name});
     return ParentKey{"id", ColumnType::from_portable("integer"), true, true};
@@ -739,11 +754,12 @@ class ParentPlanner {
   void plan_address(const ParentKey& key) {
     const Table* existing = ctx_.catalog.find(ctx_.address);
     if (!existing) {
-      out_.findings.push_back(make_finding(FindingKind::TableMissing, Severity::Change,
-                                           ctx_.address, "", "table", "missing",
-                                           ctx_.address.display() + " not found; it will be created"));
+      out_.findings.push_back(
+          make_finding(FindingKind::TableMissing, Severity::Change, ctx_.address, "", "table",
+                       "missing", ctx_.address.display() + " not found; it will be created"));
       Table table = desired_address_table(ctx_, key);
-      out_.steps.push_back(Step{CreateTable{std::move(table)}, "create table " + ctx_.address.display()});
+      out_.steps.push_back(
+          Step{CreateTable{std::move(table)}, "create table " + ctx_.address.display()});
       out_.steps.push_back(create_index_step(ctx_));
       return;
     }
@@ -782,8 +798,8 @@ Plan plan_with(const Config& config, const Catalog& catalog, FactLookup& facts,
   Plan plan;
   plan.dialect = caps.dialect;
   for (const ParentSpec& spec : config.parents) {
-    const ParentContext ctx{config, spec, catalog, caps, parent_ref(spec, caps),
-                            address_ref(config, spec, caps)};
+    const ParentContext ctx{
+        config, spec, catalog, caps, parent_ref(spec, caps), address_ref(config, spec, caps)};
     plan.parents.push_back(ParentPlanner(ctx, facts).plan());
   }
   plan.findings = extra_address_tables(config, catalog, caps);
