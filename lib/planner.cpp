@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <optional>
+#include <unordered_set>
 #include <variant>
 
 #include "lib/identifier.h"
@@ -135,14 +136,25 @@ class FactLookup {
   explicit FactLookup(const Facts& facts) : facts_(facts) {}
 
   const Fact* find(const FactRequest& request) {
-    if (std::find(asked_.begin(), asked_.end(), request) == asked_.end()) asked_.push_back(request);
+    if (seen_.insert(identity(request)).second) asked_.push_back(request);
     return facts_.find(request);
   }
   std::vector<FactRequest> take_asked() { return std::move(asked_); }
 
  private:
+  // A set key for a request, so that thousands of parents stay linear.
+  static std::string identity(const FactRequest& r) {
+    const char separator = '\0';  // cannot occur in a name (quote_ident rejects it)
+    std::string key = std::to_string(static_cast<int>(r.kind));
+    for (const std::string* part : {&r.table.schema, &r.table.name, &r.column, &r.id_column,
+                                    &r.parent.schema, &r.parent.name, &r.parent_key})
+      (key += separator) += *part;
+    return key;
+  }
+
   const Facts& facts_;
   std::vector<FactRequest> asked_;
+  std::unordered_set<std::string> seen_;
 };
 
 // -------------------------------------------------------------- context ----
@@ -322,9 +334,7 @@ class AddressRepair {
         blocker(FindingKind::ColumnMissing, column.name, expected, "missing",
                 at(column.name) +
                     " is missing and is NOT NULL without a default, but the table has " +
-                    count_of(*rows, "row") +
-                    "; give it a default or make it nullable in the "
-                    "config, or add and fill the column by hand");
+                    count_of(*rows, "row") + "; " + missing_column_hint(column));
         return false;
       }
     }
@@ -332,6 +342,13 @@ class AddressRepair {
         at(column.name) + " is missing; it will be added");
     repairs_.add_columns.push_back(column);
     return true;
+  }
+
+  // Only a person knows which parent an existing address belongs to.
+  std::string missing_column_hint(const Column& column) const {
+    if (column.name == fk_column_name(ctx_))
+      return "add it and set each row's " + ctx_.parent.display() + " by hand";
+    return "give it a default or make it nullable in the config, or add and fill it by hand";
   }
 
   void check_nullability(const Column& found, bool want_nullable, FindingKind blocker_kind) {

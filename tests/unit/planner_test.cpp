@@ -328,6 +328,15 @@ const std::vector<NamedScenario>& scenarios() {
          return drifted(d, [](Table& t) { drop_column(t, "zip"); },
                         {row_count(d, "customer_address", 12)});
        }},
+      {"columns_missing_rows",  // one row count answers both columns; both block
+       [](Dialect d) {
+         return drifted(d,
+                        [](Table& t) {
+                          drop_column(t, "zip");
+                          drop_column(t, "parent_id");
+                        },
+                        {row_count(d, "customer_address", 3)});
+       }},
       {"column_type_differs",
        [](Dialect d) {
          return drifted(
