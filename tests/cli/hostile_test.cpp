@@ -107,8 +107,8 @@ TEST_CASE("PostgreSQL names longer than 63 bytes are config errors", "[postgres]
   CHECK(r.err.find("63") != std::string::npos);
   CHECK(db.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 0);
 
-  // 55 bytes fits; the generated FK and index names are shortened and unique.
-  const std::string fits(55, 'q');
+  // 55 bytes fits (63 with the suffix); the generated FK and index names are shortened and unique.
+  const std::string fits(54, 'q');  // + 1 + "_address" = 63 bytes
   const auto ok = write_config(db, "[[parents]]\ntable = \"" + fits + "a\"\ncolumns = [ { name = \"n\", type = \"text\" } ]\n"
                                    "[[parents]]\ntable = \"" + fits + "b\"\ncolumns = [ { name = \"n\", type = \"text\" } ]\n",
                                "ok.toml");
