@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cmd/junit.h"
 #include "cmd/report.h"
 #include "lib/connection.h"
 #include "lib/errors.h"
@@ -96,9 +97,10 @@ int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
   return kOk;
 }
 
-int cmd_audit(const Context& ctx) {
+int cmd_audit(const Context& ctx, const std::string& junit_file) {
   Connection conn = open(ctx, OpenMode::ReadOnly);
   const PlannedMigration planned = read_plan(conn, ctx.config);
+  if (!junit_file.empty()) write_junit(junit_file, audit_junit(planned.plan));
   if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan, *make_renderer(conn.dialect())), "audit");
   else print_audit(std::cout, planned.plan);
   return drift_count(planned.plan) == 0 ? kOk : kDifferences;
@@ -112,9 +114,10 @@ int cmd_seed(const Context& ctx, int lock_timeout_seconds) {
   return kOk;
 }
 
-int cmd_verify(const Context& ctx) {
+int cmd_verify(const Context& ctx, const std::string& junit_file) {
   Connection conn = open(ctx, OpenMode::ReadOnly);
   const VerifyReport report = verify_database(conn, ctx.config);
+  if (!junit_file.empty()) write_junit(junit_file, verify_junit(report));
   if (ctx.global.format == Format::Json) print_json(verify_json(report), "verify");
   else print_verify(std::cout, report);
   return report.mismatch_count() == 0 ? kOk : kDifferences;

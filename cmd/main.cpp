@@ -23,6 +23,7 @@ struct Options {
   PlanOptions plan;
   ApplyCommandOptions apply;
   int lock_timeout = 60;
+  std::string junit_file;
 };
 
 struct Command {
@@ -36,6 +37,10 @@ void add_lock_timeout(CLI::App& cmd, Options& o) {
   cmd.add_option("--lock-timeout", o.lock_timeout,
                  "seconds to wait for the migration lock and for table locks (exit 3 when exceeded)")
       ->check(CLI::Range(0, 86400));
+}
+
+void add_junit(CLI::App& cmd, Options& o) {
+  cmd.add_option("--junit", o.junit_file, "also write the result as JUnit XML to FILE");
 }
 
 const std::vector<Command>& commands() {
@@ -57,12 +62,12 @@ const std::vector<Command>& commands() {
          apply.lock_timeout_seconds = o.lock_timeout;
          return cmd_apply(c, apply);
        }},
-      {"audit", "read-only report on every parent and its address table", nullptr,
-       [](const Context& c, const Options&) { return cmd_audit(c); }},
+      {"audit", "read-only report on every parent and its address table", add_junit,
+       [](const Context& c, const Options& o) { return cmd_audit(c, o.junit_file); }},
       {"seed", "insert the configured sample data (idempotent)", add_lock_timeout,
        [](const Context& c, const Options& o) { return cmd_seed(c, o.lock_timeout); }},
-      {"verify", "read the sample data back both ways and compare with the config", nullptr,
-       [](const Context& c, const Options&) { return cmd_verify(c); }},
+      {"verify", "read the sample data back both ways and compare with the config", add_junit,
+       [](const Context& c, const Options& o) { return cmd_verify(c, o.junit_file); }},
       {"run", "apply, then seed, then verify: the one-line CI step", add_lock_timeout,
        [](const Context& c, const Options& o) { return cmd_run(c, o.lock_timeout); }},
       {"history", "list what apply has recorded in the database", nullptr,
