@@ -2,12 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 
 #include "cmd/junit.h"
+#include "cmd/progress.h"
 #include "cmd/report.h"
 #include "lib/connection.h"
 #include "lib/errors.h"
@@ -71,7 +74,7 @@ int cmd_plan(const Context& ctx, const PlanOptions& options) {
   }
   if (options.sql) std::cout << script;
   else if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan, *renderer), "plan");
-  else print_plan(std::cout, planned.plan, *renderer, true);
+  else print_plan(std::cout, planned.plan, *renderer, true, use_color(STDOUT_FILENO));
   if (planned.plan.blocked()) {
     log_blockers(planned.plan);
     return kError;
@@ -81,7 +84,7 @@ int cmd_plan(const Context& ctx, const PlanOptions& options) {
 }
 
 int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
-  const ApplyOptions apply_options{seconds(options.lock_timeout_seconds)};
+  const ApplyOptions apply_options{seconds(options.lock_timeout_seconds), terminal_progress(ctx.global.quiet)};
   std::optional<SavedPlan> saved;
   if (!options.plan_file.empty()) saved = read_saved_plan(options.plan_file);  // before connecting
   Connection conn = open(ctx, OpenMode::ReadWrite);
@@ -89,7 +92,7 @@ int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
                                    : apply_migration(conn, ctx.config, apply_options);
   const auto renderer = make_renderer(conn.dialect());
   if (ctx.global.format == Format::Json) print_json(apply_json(result, *renderer), "apply");
-  else print_apply(std::cout, result, *renderer);
+  else print_apply(std::cout, result, *renderer, use_color(STDOUT_FILENO));
   if (result.planned.plan.blocked()) {
     log_blockers(result.planned.plan);
     return kError;
@@ -126,10 +129,11 @@ int cmd_verify(const Context& ctx, const std::string& junit_file) {
 int cmd_run(const Context& ctx, int lock_timeout_seconds) {
   Connection conn = open(ctx, OpenMode::ReadWrite);
   const auto renderer = make_renderer(conn.dialect());
-  const ApplyResult applied = apply_migration(conn, ctx.config, ApplyOptions{seconds(lock_timeout_seconds)});
+  const ApplyResult applied = apply_migration(
+      conn, ctx.config, ApplyOptions{seconds(lock_timeout_seconds), terminal_progress(ctx.global.quiet)});
   if (applied.planned.plan.blocked()) {
     if (ctx.global.format == Format::Json) print_json(Json{{"apply", apply_json(applied, *renderer)}}, "run");
-    else print_apply(std::cout, applied, *renderer);
+    else print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));
     log_blockers(applied.planned.plan);
     return kError;
   }
@@ -141,7 +145,7 @@ int cmd_run(const Context& ctx, int lock_timeout_seconds) {
                     {"verify", verify_json(report)}},
                "run");
   } else {
-    print_apply(std::cout, applied, *renderer);
+    print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));
     print_seed(std::cout, seeded);
     print_verify(std::cout, report);
   }
