@@ -391,7 +391,7 @@ class ConfigReader {
       fail(line_of(node), std::string(what) + " must be a table, not " + std::string(kind_of(node)));
     Row row;
     for (const auto& [key, value] : in_source_order(*node.as_table())) {
-      const std::string& column_name = key->str();
+      const std::string column_name(key->str());
       check_name(column_name, line_of(*key), "column name");
       FieldValue field{column_name, value_of(*value, "seed value " + shown(column_name))};
       if (columns) {
