@@ -126,7 +126,9 @@ std::string checked_port(std::string_view url, std::string_view port) {
   const bool digits = !port.empty() && port.size() <= 5 &&
                       std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!digits || std::stoi(std::string(port)) < 1 || std::stoi(std::string(port)) > 65535)
-    invalid(url, "port '" + printable(port) + "' is not a number from 1 to 65535");
+    // The port's text is not echoed: with a mistyped authority it can be a
+    // piece of the password (postgresql://u:pa/ss@h reads port "pa").
+    invalid(url, "the port is not a number from 1 to 65535");
   return std::string(port);
 }
 
