@@ -218,7 +218,7 @@ class ConfigReader {
       const auto byte = static_cast<unsigned char>(c);
       return byte < 0x20 || byte == 0x7f;
     });
-    if (has_control) fail(line, std::string(what) + " " + shown(name) + " contains a control character");
+    if (has_control) fail(line, std::string(what) + " contains a control character: " + shown(name));
   }
 
   std::string name_of(const toml::node& node, std::string_view key) const {
@@ -325,7 +325,12 @@ class ConfigReader {
       const std::string text = string_of(*on_delete, "on_delete");
       related.on_delete_line = line_of(*on_delete);
       const std::optional<OnDelete> action = parse_on_delete(text);
-      if (!action || *action == OnDelete::SetDefault)
+      // SET DEFAULT would set the NOT NULL foreign key column to its default,
+      // and it has none.
+      if (action == OnDelete::SetDefault)
+        fail(related.on_delete_line, "on_delete = \"set default\" needs a default on the foreign key column " +
+                                         shown(related.foreign_key) + ", which has none");
+      if (!action)
         fail(related.on_delete_line, "unknown on_delete " + shown(text) +
                                          " (expected cascade, restrict, set null or no action)");
       related.on_delete = *action;
@@ -385,12 +390,10 @@ class ConfigReader {
 
   // A seed row: column names in source order, each checked against the
   // declared columns when there are any.
-  Row read_row(const toml::node& node, std::string_view what, const std::vector<ColumnSpec>* columns,
+  Row read_row(const toml::table& table, std::string_view what, const std::vector<ColumnSpec>* columns,
                std::string_view owner) const {
-    if (!node.as_table())
-      fail(line_of(node), std::string(what) + " must be a table, not " + std::string(kind_of(node)));
     Row row;
-    for (const auto& [key, value] : in_source_order(*node.as_table())) {
+    for (const auto& [key, value] : in_source_order(table)) {
       const std::string column_name(key->str());
       check_name(column_name, line_of(*key), "column name");
       FieldValue field{column_name, value_of(*value, "seed value " + shown(column_name))};
@@ -406,7 +409,7 @@ class ConfigReader {
       }
       row.push_back(std::move(field));
     }
-    if (columns) check_required_columns(row, *columns, line_of(node), what, owner);
+    if (columns) check_required_columns(row, *columns, line_of(table), what, owner);
     return row;
   }
 
@@ -438,7 +441,7 @@ class ConfigReader {
 
       const toml::node& values = required(*table, "values", "in [[seed]]");
       seed.values_line = line_of(values);
-      seed.values = read_row(values, "seed value", parent_columns, parent_owner);
+      seed.values = read_row(as_table(values, "'values'"), "seed value", parent_columns, parent_owner);
       if (seed.values.empty())
         fail(seed.values_line, "seed 'values' is empty: it needs at least one column to find the parent row by");
       for (const SeedSpec& earlier : config.seeds)
@@ -447,11 +450,9 @@ class ConfigReader {
                               std::to_string(earlier.line) + ")");
 
       if (const toml::node* addresses = table->get("addresses")) {
-        const toml::array* rows = addresses->as_array();
-        if (!rows) fail(line_of(*addresses), "'addresses' must be an array of tables, not " + std::string(kind_of(*addresses)));
-        for (const toml::node& row : *rows) {
-          seed.addresses.push_back(read_row(row, "seed address", &config.related.columns, "[related]"));
-          seed.address_lines.push_back(line_of(row));
+        for (const toml::table* row : tables_of(*addresses, "'addresses'")) {
+          seed.addresses.push_back(read_row(*row, "seed address", &config.related.columns, "[related]"));
+          seed.address_lines.push_back(line_of(*row));
         }
       }
       config.seeds.push_back(std::move(seed));

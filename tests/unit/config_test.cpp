@@ -205,8 +205,8 @@ TEST_CASE("config errors are one line with file and line", "[config]") {
       {"[[parents]]\ntable = \"customer\"\n\n[[parents]]\ntable = \"customer\"\n",
        "bad.toml:5: duplicate parent 'customer' (first at line 2)"},
       {"[[parents]]\ntable = \"\"\n", "bad.toml:2: empty name: 'table' must not be empty"},
-      {"[[parents]]\ntable = \"a\\nb\"\n", "bad.toml:2: 'table' 'a\\x0ab' contains a control character"},
-      {"[[parents]]\ntable = \"a\\u0000b\"\n", "bad.toml:2: 'table' 'a\\x00b' contains a control character"},
+      {"[[parents]]\ntable = \"a\\nb\"\n", "bad.toml:2: 'table' contains a control character: 'a\\x0ab'"},
+      {"[[parents]]\ntable = \"a\\u0000b\"\n", "bad.toml:2: 'table' contains a control character: 'a\\x00b'"},
       {kMinimal + "[[seed]]\nparent = \"custmer\"\nvalues = { name = \"x\" }\n",
        "bad.toml:4: seed names unknown parent 'custmer'"},
       {"[[parents]]\ntable = \"customer\"\ncolumns = [ { name = \"name\", type = \"text\" } ]\n"
