@@ -1,6 +1,7 @@
 #include "lib/config.h"
 
 #include <openssl/evp.h>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -10,7 +11,6 @@
 #include <initializer_list>
 #include <limits>
 #include <memory>
-#include <toml++/toml.h>
 
 #include "lib/database_url.h"
 #include "lib/errors.h"
@@ -24,11 +24,11 @@ constexpr std::size_t kPostgresMaxIdentifierBytes = 63;  // NAMEDATALEN - 1
 // Column names the generated tables use themselves.
 constexpr std::string_view kIdColumn = "id";
 
-// A name or text for a message: single-quoted, control characters escaped,
-// so that every error stays on one line whatever the config holds.
-std::string shown(std::string_view text) {
+// Text for a message with control characters escaped, so that every error
+// stays on one line whatever the config holds.
+std::string escaped(std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "'";
+  std::string out;
   for (char c : text) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20 || byte == 0x7f) {
@@ -39,30 +39,44 @@ std::string shown(std::string_view text) {
       out.push_back(c);
     }
   }
-  return out + "'";
+  return out;
 }
+
+// A name or value in a message: single-quoted and escaped.
+std::string shown(std::string_view text) { return "'" + escaped(text) + "'"; }
 
 int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
 int line_of(const toml::key& key) { return static_cast<int>(key.source().begin.line); }
 
 std::string_view kind_of(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    case toml::node_type::none: break;
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    case toml::node_type::none:
+      break;
   }
   return "nothing";
 }
 
 // toml++ tables are sorted maps; config order is source order.
-std::vector<std::pair<const toml::key*, const toml::node*>> in_source_order(const toml::table& table) {
+std::vector<std::pair<const toml::key*, const toml::node*>> in_source_order(
+    const toml::table& table) {
   std::vector<std::pair<const toml::key*, const toml::node*>> entries;
   for (const auto& [key, node] : table) entries.emplace_back(&key, &node);
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
@@ -99,12 +113,15 @@ std::optional<std::string> misfit(const std::string& type, const Value& value) {
   const bool is_string = std::holds_alternative<std::string>(value);
   const bool is_integer = std::holds_alternative<std::int64_t>(value);
   const bool is_float = std::holds_alternative<double>(value);
-  if (type == "boolean") return std::holds_alternative<bool>(value) ? std::nullopt : std::optional<std::string>("a boolean");
+  if (type == "boolean")
+    return std::holds_alternative<bool>(value) ? std::nullopt
+                                               : std::optional<std::string>("a boolean");
   if (type == "integer") {
     // Portable integer is 4 bytes on PostgreSQL.
     if (!is_integer) return "an integer";
     const std::int64_t n = std::get<std::int64_t>(value);
-    if (n < std::numeric_limits<std::int32_t>::min() || n > std::numeric_limits<std::int32_t>::max())
+    if (n < std::numeric_limits<std::int32_t>::min() ||
+        n > std::numeric_limits<std::int32_t>::max())
       return "an integer that fits in 32 bits";
     return std::nullopt;
   }
@@ -155,9 +172,8 @@ class ConfigReader {
     try {
       return toml::parse(text, std::string_view(path_));
     } catch (const toml::parse_error& e) {
-      std::string description(e.description());
-      std::replace(description.begin(), description.end(), '\n', ' ');
-      fail(static_cast<int>(e.source().begin.line), "TOML syntax error: " + description);
+      fail(static_cast<int>(e.source().begin.line),
+           "TOML syntax error: " + escaped(e.description()));
     }
   }
 
@@ -169,11 +185,15 @@ class ConfigReader {
   // An array of tables: `[[parents]]`, or `parents = [ {...}, ... ]`.
   std::vector<const toml::table*> tables_of(const toml::node& node, std::string_view what) const {
     const toml::array* array = node.as_array();
-    if (!array) fail(line_of(node), std::string(what) + " must be an array of tables, not " + std::string(kind_of(node)));
+    if (!array)
+      fail(line_of(node),
+           std::string(what) + " must be an array of tables, not " + std::string(kind_of(node)));
     std::vector<const toml::table*> tables;
     for (const toml::node& element : *array) {
       const toml::table* table = element.as_table();
-      if (!table) fail(line_of(element), "each entry of " + std::string(what) + " must be a table, not " + std::string(kind_of(element)));
+      if (!table)
+        fail(line_of(element), "each entry of " + std::string(what) + " must be a table, not " +
+                                   std::string(kind_of(element)));
       tables.push_back(table);
     }
     return tables;
@@ -186,25 +206,29 @@ class ConfigReader {
         fail(line_of(*key), "unknown key " + shown(key->str()) + " " + std::string(where));
   }
 
-  const toml::node& required(const toml::table& table, std::string_view key, std::string_view where) const {
+  const toml::node& required(const toml::table& table, std::string_view key,
+                             std::string_view where) const {
     if (const toml::node* node = table.get(key)) return *node;
     fail(line_of(table), "missing key '" + std::string(key) + "' " + std::string(where));
   }
 
   std::string string_of(const toml::node& node, std::string_view key) const {
     if (const auto* value = node.as_string()) return value->get();
-    fail(line_of(node), "'" + std::string(key) + "' must be a string, not " + std::string(kind_of(node)));
+    fail(line_of(node),
+         "'" + std::string(key) + "' must be a string, not " + std::string(kind_of(node)));
   }
 
   bool bool_of(const toml::node& node, std::string_view key) const {
     if (const auto* value = node.as_boolean()) return value->get();
-    fail(line_of(node), "'" + std::string(key) + "' must be a boolean, not " + std::string(kind_of(node)));
+    fail(line_of(node),
+         "'" + std::string(key) + "' must be a boolean, not " + std::string(kind_of(node)));
   }
 
   int seconds_of(const toml::node& node, std::string_view key) const {
     const auto* value = node.as_integer();
     if (!value || value->get() < 1 || value->get() > kMaxTimeoutSeconds)
-      fail(line_of(node), "'" + std::string(key) + "' must be a whole number of seconds from 1 to " +
+      fail(line_of(node), "'" + std::string(key) +
+                              "' must be a whole number of seconds from 1 to " +
                               std::to_string(kMaxTimeoutSeconds));
     return static_cast<int>(value->get());
   }
@@ -218,7 +242,8 @@ class ConfigReader {
       const auto byte = static_cast<unsigned char>(c);
       return byte < 0x20 || byte == 0x7f;
     });
-    if (has_control) fail(line, std::string(what) + " contains a control character: " + shown(name));
+    if (has_control)
+      fail(line, std::string(what) + " contains a control character: " + shown(name));
   }
 
   std::string name_of(const toml::node& node, std::string_view key) const {
@@ -276,11 +301,13 @@ class ConfigReader {
     const std::string type_text = string_of(type, "type");
     const std::optional<std::string> canonical = canonical_portable_type(type_text);
     if (!canonical)
-      fail(line_of(type), "unknown column type " + shown(type_text) +
-                              " (expected text, varchar(N), integer, bigint, boolean, real, double, "
-                              "numeric(P,S), date, timestamp or uuid)");
+      fail(line_of(type),
+           "unknown column type " + shown(type_text) +
+               " (expected text, varchar(N), integer, bigint, boolean, real, double, "
+               "numeric(P,S), date, timestamp or uuid)");
     column.type = *canonical;
-    if (const toml::node* nullable = table.get("nullable")) column.nullable = bool_of(*nullable, "nullable");
+    if (const toml::node* nullable = table.get("nullable"))
+      column.nullable = bool_of(*nullable, "nullable");
     if (const toml::node* value = table.get("default")) {
       column.default_value = value_of(*value, "'default'");
       if (const auto wanted = misfit(column.type, *column.default_value))
@@ -328,25 +355,30 @@ class ConfigReader {
       // SET DEFAULT would set the NOT NULL foreign key column to its default,
       // and it has none.
       if (action == OnDelete::SetDefault)
-        fail(related.on_delete_line, "on_delete = \"set default\" needs a default on the foreign key column " +
-                                         shown(related.foreign_key) + ", which has none");
+        fail(related.on_delete_line,
+             "on_delete = \"set default\" needs a default on the foreign key column " +
+                 shown(related.foreign_key) + ", which has none");
       if (!action)
         fail(related.on_delete_line, "unknown on_delete " + shown(text) +
                                          " (expected cascade, restrict, set null or no action)");
       related.on_delete = *action;
     }
-    if (const toml::node* columns = table.get("columns")) related.columns = read_columns(*columns, "[related]");
+    if (const toml::node* columns = table.get("columns"))
+      related.columns = read_columns(*columns, "[related]");
   }
 
   void check_related(const RelatedSpec& related) const {
     if (related.foreign_key == kIdColumn)
-      fail(related.foreign_key_line, "foreign_key 'id' clashes with the address table's own primary key 'id'");
+      fail(related.foreign_key_line,
+           "foreign_key 'id' clashes with the address table's own primary key 'id'");
     for (const ColumnSpec& column : related.columns)
       if (column.name == related.foreign_key)
-        fail(column.line, "column " + shown(column.name) + " in [related] clashes with the foreign key column");
+        fail(column.line,
+             "column " + shown(column.name) + " in [related] clashes with the foreign key column");
     if (related.on_delete == OnDelete::SetNull)
-      fail(related.on_delete_line, "on_delete = \"set null\" contradicts the NOT NULL foreign key column " +
-                                       shown(related.foreign_key));
+      fail(related.on_delete_line,
+           "on_delete = \"set null\" contradicts the NOT NULL foreign key column " +
+               shown(related.foreign_key));
   }
 
   void read_parents(const toml::node& node, Config& config) const {
@@ -369,7 +401,8 @@ class ConfigReader {
       check_new_parent(config, parent);
       config.parents.push_back(std::move(parent));
     }
-    if (config.parents.empty()) fail(line_of(node), "no [[parents]]: the config must name at least one parent table");
+    if (config.parents.empty())
+      fail(line_of(node), "no [[parents]]: the config must name at least one parent table");
   }
 
   // Seeds name parents by table alone, so a table name is unique even across
@@ -380,18 +413,20 @@ class ConfigReader {
         fail(parent.line, "duplicate parent " + shown(parent.table) + " (first at line " +
                               std::to_string(earlier.line) + ")");
       if (config.address_table_name(earlier) == parent.table)
-        fail(parent.line, "parent " + shown(parent.table) + " is also the address table of parent " +
-                              shown(earlier.table) + " (line " + std::to_string(earlier.line) + ")");
+        fail(parent.line, "parent " + shown(parent.table) +
+                              " is also the address table of parent " + shown(earlier.table) +
+                              " (line " + std::to_string(earlier.line) + ")");
       if (config.address_table_name(parent) == earlier.table)
         fail(parent.line, "the address table of parent " + shown(parent.table) + " is parent " +
-                              shown(earlier.table) + " (line " + std::to_string(earlier.line) + ")");
+                              shown(earlier.table) + " (line " + std::to_string(earlier.line) +
+                              ")");
     }
   }
 
   // A seed row: column names in source order, each checked against the
   // declared columns when there are any.
-  Row read_row(const toml::table& table, std::string_view what, const std::vector<ColumnSpec>* columns,
-               std::string_view owner) const {
+  Row read_row(const toml::table& table, std::string_view what,
+               const std::vector<ColumnSpec>* columns, std::string_view owner) const {
     Row row;
     for (const auto& [key, value] : in_source_order(table)) {
       const std::string column_name(key->str());
@@ -401,8 +436,8 @@ class ConfigReader {
         const auto spec = std::find_if(columns->begin(), columns->end(),
                                        [&](const ColumnSpec& c) { return c.name == column_name; });
         if (spec == columns->end())
-          fail(line_of(*key), std::string(what) + " names unknown column " + shown(column_name) + " of " +
-                                  std::string(owner));
+          fail(line_of(*key), std::string(what) + " names unknown column " + shown(column_name) +
+                                  " of " + std::string(owner));
         if (const auto wanted = misfit(spec->type, field.value))
           fail(line_of(*value), "seed value for column " + shown(column_name) + " (" + spec->type +
                                     ") must be " + *wanted);
@@ -437,21 +472,26 @@ class ConfigReader {
       if (!parent) fail(seed.line, "seed names unknown parent " + shown(seed.parent));
       const std::string parent_owner = "parent " + shown(parent->table);
       // A parent declared without columns exists already; we cannot know its columns.
-      const std::vector<ColumnSpec>* parent_columns = parent->columns.empty() ? nullptr : &parent->columns;
+      const std::vector<ColumnSpec>* parent_columns =
+          parent->columns.empty() ? nullptr : &parent->columns;
 
       const toml::node& values = required(*table, "values", "in [[seed]]");
       seed.values_line = line_of(values);
-      seed.values = read_row(as_table(values, "'values'"), "seed value", parent_columns, parent_owner);
+      seed.values =
+          read_row(as_table(values, "'values'"), "seed value", parent_columns, parent_owner);
       if (seed.values.empty())
-        fail(seed.values_line, "seed 'values' is empty: it needs at least one column to find the parent row by");
+        fail(seed.values_line,
+             "seed 'values' is empty: it needs at least one column to find the parent row by");
       for (const SeedSpec& earlier : config.seeds)
         if (earlier.parent == seed.parent && earlier.values == seed.values)
-          fail(seed.line, "duplicate seed for parent " + shown(seed.parent) + " with the same values (first at line " +
+          fail(seed.line, "duplicate seed for parent " + shown(seed.parent) +
+                              " with the same values (first at line " +
                               std::to_string(earlier.line) + ")");
 
       if (const toml::node* addresses = table->get("addresses")) {
         for (const toml::table* row : tables_of(*addresses, "'addresses'")) {
-          seed.addresses.push_back(read_row(*row, "seed address", &config.related.columns, "[related]"));
+          seed.addresses.push_back(
+              read_row(*row, "seed address", &config.related.columns, "[related]"));
           seed.address_lines.push_back(line_of(*row));
         }
       }
@@ -464,7 +504,8 @@ class ConfigReader {
 
 // Reads a whole file as bytes; errno explains a failure.
 std::optional<std::string> read_bytes(const std::string& path, int& error) {
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
+                                                             &std::fclose);
   if (!file) {
     error = errno;
     return std::nullopt;
@@ -472,7 +513,8 @@ std::optional<std::string> read_bytes(const std::string& path, int& error) {
   std::string bytes;
   char buffer[65536];
   std::size_t count = 0;
-  while ((count = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) bytes.append(buffer, count);
+  while ((count = std::fread(buffer, 1, sizeof buffer, file.get())) > 0)
+    bytes.append(buffer, count);
   if (std::ferror(file.get())) {
     error = errno;
     return std::nullopt;
@@ -491,16 +533,19 @@ std::vector<NamedIdentifier> identifiers_of(const Config& config) {
   std::vector<NamedIdentifier> names;
   const RelatedSpec& related = config.related;
   names.push_back({"foreign key column", related.foreign_key, related.foreign_key_line});
-  for (const ColumnSpec& column : related.columns) names.push_back({"column name", column.name, column.line});
+  for (const ColumnSpec& column : related.columns)
+    names.push_back({"column name", column.name, column.line});
   for (const ParentSpec& parent : config.parents) {
     names.push_back({"table name", parent.table, parent.line});
     names.push_back({"address table name", config.address_table_name(parent), parent.line});
     if (!parent.schema.empty()) names.push_back({"schema name", parent.schema, parent.schema_line});
     if (parent.key) names.push_back({"key column", *parent.key, parent.key_line});
-    for (const ColumnSpec& column : parent.columns) names.push_back({"column name", column.name, column.line});
+    for (const ColumnSpec& column : parent.columns)
+      names.push_back({"column name", column.name, column.line});
   }
   for (const SeedSpec& seed : config.seeds)
-    for (const FieldValue& field : seed.values) names.push_back({"column name", field.column, seed.values_line});
+    for (const FieldValue& field : seed.values)
+      names.push_back({"column name", field.column, seed.values_line});
   return names;
 }
 
@@ -511,11 +556,21 @@ std::string value_display(const Value& value) {
     std::string out = "'";
     for (char c : *text) {
       switch (c) {
-        case '\'': out += "\\'"; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '\'':
+          out += "\\'";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
         default: {
           const auto byte = static_cast<unsigned char>(c);
           if (byte < 0x20 || byte == 0x7f) {
@@ -556,7 +611,8 @@ const ParentSpec* Config::find_parent(const std::string& table) const {
 Config load_config(const std::string& path) {
   int error = 0;
   const std::optional<std::string> bytes = read_bytes(path, error);
-  if (!bytes) throw ConfigError(path, "cannot read config " + shown(path) + ": " + std::strerror(error));
+  if (!bytes)
+    throw ConfigError(path, "cannot read config " + shown(path) + ": " + std::strerror(error));
   return parse_config(*bytes, path);
 }
 
@@ -574,10 +630,10 @@ void check_identifier_limits(const Config& config, Dialect dialect) {
   }
   for (const NamedIdentifier& id : identifiers_of(config))
     if (ident_bytes(id.name) > kPostgresMaxIdentifierBytes)
-      throw ConfigError(config.path, id.line,
-                        id.what + " " + shown(id.name) + " is " + std::to_string(ident_bytes(id.name)) +
-                            " bytes; PostgreSQL allows at most " +
-                            std::to_string(kPostgresMaxIdentifierBytes));
+      throw ConfigError(
+          config.path, id.line,
+          id.what + " " + shown(id.name) + " is " + std::to_string(ident_bytes(id.name)) +
+              " bytes; PostgreSQL allows at most " + std::to_string(kPostgresMaxIdentifierBytes));
 }
 
 }  // namespace addrmig

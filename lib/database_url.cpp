@@ -17,7 +17,8 @@ constexpr std::string_view kMask = "***";
 bool starts_with_nocase(std::string_view text, std::string_view prefix) {
   if (text.size() < prefix.size()) return false;
   return std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
   });
 }
 
@@ -72,8 +73,8 @@ std::string redact_url(std::string_view url) {
 
 // A URL problem: one line naming the redacted URL.
 [[noreturn]] void invalid(std::string_view url, std::string_view reason) {
-  throw UsageError("invalid database URL '" + printable(redact_url(url)) + "': " +
-                   std::string(reason));
+  throw UsageError("invalid database URL '" + printable(redact_url(url)) +
+                   "': " + std::string(reason));
 }
 
 int hex_digit(char c) {
@@ -94,8 +95,7 @@ std::string percent_decode(std::string_view url, std::string_view text, std::str
     }
     const int high = i + 2 < text.size() ? hex_digit(text[i + 1]) : -1;
     const int low = i + 2 < text.size() ? hex_digit(text[i + 2]) : -1;
-    if (high < 0 || low < 0)
-      invalid(url, "bad percent-encoding in the " + std::string(what));
+    if (high < 0 || low < 0) invalid(url, "bad percent-encoding in the " + std::string(what));
     out.push_back(static_cast<char>(high * 16 + low));
     i += 2;
   }
@@ -117,14 +117,14 @@ std::string conninfo_value(std::string_view value) {
 }
 
 bool is_keyword(std::string_view key) {
-  return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || c == '_';
-  });
+  return !key.empty() && std::all_of(key.begin(), key.end(),
+                                     [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
 }
 
 std::string checked_port(std::string_view url, std::string_view port) {
-  const bool digits = !port.empty() && port.size() <= 5 &&
-                      std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const bool digits =
+      !port.empty() && port.size() <= 5 &&
+      std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!digits || std::stoi(std::string(port)) < 1 || std::stoi(std::string(port)) > 65535)
     // The port's text is not echoed: with a mistyped authority it can be a
     // piece of the password (postgresql://u:pa/ss@h reads port "pa").
@@ -162,8 +162,7 @@ struct HostPort {
 
 // "host", "host:port", "[::1]:port" or "" (libpq's default: the local socket).
 HostPort split_host_port(std::string_view url, std::string_view text) {
-  if (text.find(',') != std::string_view::npos)
-    invalid(url, "multiple hosts are not supported");
+  if (text.find(',') != std::string_view::npos) invalid(url, "multiple hosts are not supported");
   std::string_view host = text;
   std::string_view port;
   if (text.starts_with('[')) {
@@ -204,7 +203,8 @@ const std::string* find_keyword(const Keywords& keywords, std::string_view key) 
 // postgresql://user[:password]@host[:port]/dbname[?param=value...], as libpq
 // reads it (https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-CONNSTRING-URIS),
 // turned into a keyword/value conninfo so that every value is quoted by us.
-DatabaseUrl parse_postgres(std::string_view url, std::string_view rest, int connect_timeout_seconds) {
+DatabaseUrl parse_postgres(std::string_view url, std::string_view rest,
+                           int connect_timeout_seconds) {
   if (rest.find('#') != std::string_view::npos) invalid(url, "a URL fragment ('#') is not allowed");
   const std::size_t question = rest.find('?');
   const std::string_view head = rest.substr(0, question);
@@ -225,13 +225,15 @@ DatabaseUrl parse_postgres(std::string_view url, std::string_view rest, int conn
   const HostPort host_port = split_host_port(url, hostport);
   if (!host_port.host.empty()) add_keyword(url, keywords, "host", host_port.host);
   if (!host_port.port.empty()) add_keyword(url, keywords, "port", host_port.port);
-  if (!path.empty()) add_keyword(url, keywords, "dbname", percent_decode(url, path, "database name"));
+  if (!path.empty())
+    add_keyword(url, keywords, "dbname", percent_decode(url, path, "database name"));
   if (!userinfo.empty()) {
     const std::size_t colon = userinfo.find(':');
     const std::string user = percent_decode(url, userinfo.substr(0, colon), "user name");
     if (!user.empty()) add_keyword(url, keywords, "user", user);
     if (colon != std::string_view::npos)
-      add_keyword(url, keywords, "password", percent_decode(url, userinfo.substr(colon + 1), "password"));
+      add_keyword(url, keywords, "password",
+                  percent_decode(url, userinfo.substr(colon + 1), "password"));
   }
   std::size_t begin = 0;
   while (begin < query.size()) {
@@ -242,11 +244,12 @@ DatabaseUrl parse_postgres(std::string_view url, std::string_view rest, int conn
     const std::size_t equals = param.find('=');
     const std::string_view key = param.substr(0, equals);
     if (equals == std::string_view::npos)
-      invalid(url, "parameter '" + printable(key) + "' has no value (write " + printable(key) + "=VALUE)");
-    if (!is_keyword(key))
-      invalid(url, "'" + printable(key) + "' is not a libpq parameter name");
-    add_keyword(url, keywords, std::string(key),
-                percent_decode(url, param.substr(equals + 1), "value of '" + std::string(key) + "'"));
+      invalid(url, "parameter '" + printable(key) + "' has no value (write " + printable(key) +
+                       "=VALUE)");
+    if (!is_keyword(key)) invalid(url, "'" + printable(key) + "' is not a libpq parameter name");
+    add_keyword(
+        url, keywords, std::string(key),
+        percent_decode(url, param.substr(equals + 1), "value of '" + std::string(key) + "'"));
   }
   if (!find_keyword(keywords, "connect_timeout"))
     keywords.emplace_back("connect_timeout", std::to_string(connect_timeout_seconds));

@@ -11,9 +11,8 @@
 // load_config, then, when the config names a URL, parse it for the dialect
 // and check_identifier_limits. To add a case, add the two files; no code.
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -86,7 +85,8 @@ TEST_CASE("no error in the corpus shows a password", "[config][corpus]") {
   for (const fs::path& path : toml_files(corpus_dir() / "bad")) {
     INFO(path.filename().string());
     const std::string error = error_for(path);
-    for (const char* secret : {"hunter2", "s3cret", "pa%zzss"}) CHECK(error.find(secret) == std::string::npos);
+    for (const char* secret : {"hunter2", "s3cret", "pa%zzss"})
+      CHECK(error.find(secret) == std::string::npos);
   }
 }
 

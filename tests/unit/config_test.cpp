@@ -2,11 +2,11 @@
 // (file:line: message) for each kind of mistake (ninja's manifest_parser_test).
 // The malformed-config corpus in tests/configs/ is run by config_corpus_test.cpp.
 
-#include <catch2/catch.hpp>
+#include "lib/config.h"
 
+#include <catch2/catch.hpp>
 #include <string>
 
-#include "lib/config.h"
 #include "lib/errors.h"
 #include "tests/support/cli.h"
 
@@ -66,14 +66,16 @@ TEST_CASE("the example configs load with every key", "[config]") {
   CHECK(config.seeds[0].values == Row{{"name", std::string("customer 1")}});
   REQUIRE(config.seeds[0].addresses.size() == 2);
   // Source order, not toml++'s alphabetical order (city, street, zip).
-  CHECK(column_names(config.seeds[0].addresses[1]) == std::vector<std::string>{"street", "city", "zip"});
+  CHECK(column_names(config.seeds[0].addresses[1]) ==
+        std::vector<std::string>{"street", "city", "zip"});
   CHECK(config.seeds[0].addresses[1][1].value == Value(std::string("San Francisco")));
   CHECK(config.seeds[0].address_lines == std::vector<int>{30, 31});
   CHECK(config.seeds[1].addresses.size() == 1);
   CHECK(config.checksum.size() == 64);
   CHECK_NOTHROW(check_identifier_limits(config, Dialect::Sqlite));
 
-  const Config postgres = load_config((test::source_dir() / "configs" / "example-postgres.toml").string());
+  const Config postgres =
+      load_config((test::source_dir() / "configs" / "example-postgres.toml").string());
   CHECK(postgres.database_url == "postgresql://postgres@127.0.0.1:5432/addrmig");
   CHECK(postgres.parents.size() == 2);
   CHECK_NOTHROW(check_identifier_limits(postgres, Dialect::Postgres));
@@ -97,7 +99,8 @@ TEST_CASE("a minimal config gets the documented defaults", "[config]") {
   CHECK(config.find_parent("Customer") == nullptr);
 }
 
-TEST_CASE("optional keys: timeouts, schema, key, nullable, defaults, typed seed values", "[config]") {
+TEST_CASE("optional keys: timeouts, schema, key, nullable, defaults, typed seed values",
+          "[config]") {
   const Config config = parse_config(R"toml([database]
 url = "postgresql://app:secret@db:5433/shop"
 connect_timeout = 3
@@ -148,7 +151,10 @@ addresses = [ { line1 = "x", lat = 2.25 } ]
   const SeedSpec& seed = config.seeds.at(0);
   CHECK(seed.line == 25);
   CHECK(seed.values_line == 26);
-  CHECK(seed.values == Row{{"total", 12.5}, {"paid", true}, {"note", std::string("it's")}, {"qty", std::int64_t{3}}});
+  CHECK(seed.values == Row{{"total", 12.5},
+                           {"paid", true},
+                           {"note", std::string("it's")},
+                           {"qty", std::int64_t{3}}});
   CHECK(seed.addresses.at(0) == Row{{"line1", std::string("x")}, {"lat", 2.25}});
 }
 
@@ -195,38 +201,54 @@ TEST_CASE("config errors are one line with file and line", "[config]") {
     std::string error;
   };
   const Case cases[] = {
-      {"[[parents]]\ntable = \n", "bad.toml:2: TOML syntax error: Error while parsing key-value pair: expected value, saw '\\n'"},
-      {"[[parents]]\ntable = \"a\"\ncolums = []\n", "bad.toml:3: unknown key 'colums' in [[parents]]"},
-      {"[database]\nurl = \"sqlite:x\"\n[[parents]]\ntable = \"a\"\n[extra]\n", "bad.toml:5: unknown key 'extra' at the top level"},
-      {"[[parents]]\ntable = \"a\"\ncolumns = [ { name = \"n\", type = 3 } ]\n", "bad.toml:3: 'type' must be a string, not an integer"},
+      {"[[parents]]\ntable = \n",
+       "bad.toml:2: TOML syntax error: Error while parsing key-value pair: expected value, saw "
+       "'\\n'"},
+      {"[[parents]]\ntable = \"a\"\ncolums = []\n",
+       "bad.toml:3: unknown key 'colums' in [[parents]]"},
+      {"[database]\nurl = \"sqlite:x\"\n[[parents]]\ntable = \"a\"\n[extra]\n",
+       "bad.toml:5: unknown key 'extra' at the top level"},
+      {"[[parents]]\ntable = \"a\"\ncolumns = [ { name = \"n\", type = 3 } ]\n",
+       "bad.toml:3: 'type' must be a string, not an integer"},
       {"[[parents]]\ntable = \"a\"\ncolumns = [ { name = \"n\", type = \"strnig\" } ]\n",
-       "bad.toml:3: unknown column type 'strnig' (expected text, varchar(N), integer, bigint, boolean, real, double, "
+       "bad.toml:3: unknown column type 'strnig' (expected text, varchar(N), integer, bigint, "
+       "boolean, real, double, "
        "numeric(P,S), date, timestamp or uuid)"},
       {"[[parents]]\ntable = \"customer\"\n\n[[parents]]\ntable = \"customer\"\n",
        "bad.toml:5: duplicate parent 'customer' (first at line 2)"},
       {"[[parents]]\ntable = \"\"\n", "bad.toml:2: empty name: 'table' must not be empty"},
-      {"[[parents]]\ntable = \"a\\nb\"\n", "bad.toml:2: 'table' contains a control character: 'a\\x0ab'"},
-      {"[[parents]]\ntable = \"a\\u0000b\"\n", "bad.toml:2: 'table' contains a control character: 'a\\x00b'"},
+      {"[[parents]]\ntable = \"a\\nb\"\n",
+       "bad.toml:2: 'table' contains a control character: 'a\\x0ab'"},
+      {"[[parents]]\ntable = \"a\\u0000b\"\n",
+       "bad.toml:2: 'table' contains a control character: 'a\\x00b'"},
       {kMinimal + "[[seed]]\nparent = \"custmer\"\nvalues = { name = \"x\" }\n",
        "bad.toml:4: seed names unknown parent 'custmer'"},
       {"[[parents]]\ntable = \"customer\"\ncolumns = [ { name = \"name\", type = \"text\" } ]\n"
        "[[seed]]\nparent = \"customer\"\nvalues = { nmae = \"x\" }\n",
        "bad.toml:6: seed value names unknown column 'nmae' of parent 'customer'"},
       {"[related]\ncolumns = [ { name = \"street\", type = \"text\" } ]\n" + kMinimal +
-           "[[seed]]\nparent = \"customer\"\nvalues = { name = \"x\" }\naddresses = [ { stret = \"y\" } ]\n",
+           "[[seed]]\nparent = \"customer\"\nvalues = { name = \"x\" }\naddresses = [ { stret = "
+           "\"y\" } ]\n",
        "bad.toml:8: seed address names unknown column 'stret' of [related]"},
-      {"[related]\ncolumns = [ { name = \"street\", type = \"text\" }, { name = \"zip\", type = \"text\" } ]\n" +
-           kMinimal + "[[seed]]\nparent = \"customer\"\nvalues = { name = \"x\" }\naddresses = [ { street = \"y\" } ]\n",
+      {"[related]\ncolumns = [ { name = \"street\", type = \"text\" }, { name = \"zip\", type = "
+       "\"text\" } ]\n" +
+           kMinimal +
+           "[[seed]]\nparent = \"customer\"\nvalues = { name = \"x\" }\naddresses = [ { street = "
+           "\"y\" } ]\n",
        "bad.toml:8: seed address lacks NOT NULL column 'zip' of [related]"},
       {"[related]\non_delete = \"set null\"\n" + kMinimal,
-       "bad.toml:2: on_delete = \"set null\" contradicts the NOT NULL foreign key column 'parent_id'"},
+       "bad.toml:2: on_delete = \"set null\" contradicts the NOT NULL foreign key column "
+       "'parent_id'"},
       {"[related]\non_delete = \"explode\"\n" + kMinimal,
-       "bad.toml:2: unknown on_delete 'explode' (expected cascade, restrict, set null or no action)"},
+       "bad.toml:2: unknown on_delete 'explode' (expected cascade, restrict, set null or no "
+       "action)"},
       {"[related]\ncolumns = [ { name = \"parent_id\", type = \"integer\" } ]\n" + kMinimal,
        "bad.toml:2: column 'parent_id' in [related] clashes with the foreign key column"},
       {"[related]\ncolumns = [ { name = \"id\", type = \"integer\" } ]\n" + kMinimal,
        "bad.toml:2: column 'id' in [related] clashes with the generated primary key 'id'"},
-      {"[related]\ncolumns = [\n  { name = \"a\", type = \"text\" },\n  { name = \"a\", type = \"integer\" },\n]\n" + kMinimal,
+      {"[related]\ncolumns = [\n  { name = \"a\", type = \"text\" },\n  { name = \"a\", type = "
+       "\"integer\" },\n]\n" +
+           kMinimal,
        "bad.toml:4: duplicate column 'a' in [related] (first at line 3)"},
       {"[related]\nforeign_key = \"id\"\n" + kMinimal,
        "bad.toml:2: foreign_key 'id' clashes with the address table's own primary key 'id'"},
@@ -237,23 +259,31 @@ TEST_CASE("config errors are one line with file and line", "[config]") {
        "bad.toml:2: 'connect_timeout' must be a whole number of seconds from 1 to 86400"},
       {"[apply]\nlock_timeout = \"60\"\n" + kMinimal,
        "bad.toml:2: 'lock_timeout' must be a whole number of seconds from 1 to 86400"},
-      {"[database]\nurl = \"sqlite:x\"\n", "bad.toml: no [[parents]]: the config must name at least one parent table"},
-      {"parents = []\n", "bad.toml:1: no [[parents]]: the config must name at least one parent table"},
-      {"[parents]\ntable = \"a\"\n", "bad.toml:1: [[parents]] must be an array of tables, not a table"},
+      {"[database]\nurl = \"sqlite:x\"\n",
+       "bad.toml: no [[parents]]: the config must name at least one parent table"},
+      {"parents = []\n",
+       "bad.toml:1: no [[parents]]: the config must name at least one parent table"},
+      {"[parents]\ntable = \"a\"\n",
+       "bad.toml:1: [[parents]] must be an array of tables, not a table"},
       {"[[parents]]\nschema = \"s\"\n", "bad.toml:1: missing key 'table' in [[parents]]"},
       {kMinimal + "[[seed]]\nparent = \"customer\"\nvalues = {}\n",
-       "bad.toml:5: seed 'values' is empty: it needs at least one column to find the parent row by"},
+       "bad.toml:5: seed 'values' is empty: it needs at least one column to find the parent row "
+       "by"},
       {kMinimal + "[[seed]]\nparent = \"customer\"\nvalues = { at = 1979-05-27 }\n",
        "bad.toml:5: seed value 'at' must be a string, integer, float or boolean, not a date"},
-      {kMinimal + "[[seed]]\nparent = \"customer\"\nvalues = { n = 1 }\n[[seed]]\nparent = \"customer\"\nvalues = { n = 1 }\n",
+      {kMinimal + "[[seed]]\nparent = \"customer\"\nvalues = { n = 1 }\n[[seed]]\nparent = "
+                  "\"customer\"\nvalues = { n = 1 }\n",
        "bad.toml:7: duplicate seed for parent 'customer' with the same values (first at line 4)"},
       {"[[parents]]\ntable = \"customer\"\ncolumns = [ { name = \"age\", type = \"integer\" } ]\n"
        "[[seed]]\nparent = \"customer\"\nvalues = { age = \"ten\" }\n",
        "bad.toml:6: seed value for column 'age' (integer) must be an integer"},
-      {"[related]\ncolumns = [ { name = \"zip\", type = \"varchar(5)\", default = \"123456\" } ]\n" + kMinimal,
+      {"[related]\ncolumns = [ { name = \"zip\", type = \"varchar(5)\", default = \"123456\" } "
+       "]\n" +
+           kMinimal,
        "bad.toml:2: default of column 'zip' (varchar(5)) must be a string of at most 5 characters"},
       {"[[parents]]\ntable = \"customer\"\n[[parents]]\ntable = \"customer_address\"\n",
-       "bad.toml:4: parent 'customer_address' is also the address table of parent 'customer' (line 2)"},
+       "bad.toml:4: parent 'customer_address' is also the address table of parent 'customer' (line "
+       "2)"},
   };
   for (const Case& c : cases) {
     INFO(c.text);
@@ -267,7 +297,8 @@ TEST_CASE("a config that cannot be read is one line naming the file", "[config]"
     load_config(missing);
     FAIL("no error");
   } catch (const ConfigError& e) {
-    CHECK(std::string(e.what()) == "cannot read config '/nonexistent/addrmig.toml': No such file or directory");
+    CHECK(std::string(e.what()) ==
+          "cannot read config '/nonexistent/addrmig.toml': No such file or directory");
     CHECK(e.file() == missing);
     CHECK(e.line() == 0);
   }
@@ -286,18 +317,23 @@ TEST_CASE("PostgreSQL names are limited to 63 bytes, counting the address suffix
   const std::string config56 = "[[parents]]\ntable = \"" + name56 + "\"\n";
   CHECK(limits_error(config55, Dialect::Postgres) == "(no error)");
   CHECK(limits_error(config56, Dialect::Postgres) ==
-        "long.toml:2: address table name '" + name56 + "_address' is 64 bytes; PostgreSQL allows at most 63");
+        "long.toml:2: address table name '" + name56 +
+            "_address' is 64 bytes; PostgreSQL allows at most 63");
   CHECK(limits_error(config56, Dialect::Sqlite) == "(no error)");
   // Bytes, not characters: 32 two-byte letters are 64 bytes.
   std::string wide;
   for (int i = 0; i < 32; ++i) wide += "é";
-  CHECK(limits_error("[related]\ncolumns = [ { name = \"" + wide + "\", type = \"text\" } ]\n" + kMinimal,
-                     Dialect::Postgres) ==
+  CHECK(limits_error(
+            "[related]\ncolumns = [ { name = \"" + wide + "\", type = \"text\" } ]\n" + kMinimal,
+            Dialect::Postgres) ==
         "long.toml:2: column name '" + wide + "' is 64 bytes; PostgreSQL allows at most 63");
-  CHECK(limits_error("[related]\nforeign_key = \"" + std::string(64, 'f') + "\"\n" + kMinimal, Dialect::Postgres) ==
-        "long.toml:2: foreign key column '" + std::string(64, 'f') + "' is 64 bytes; PostgreSQL allows at most 63");
+  CHECK(limits_error("[related]\nforeign_key = \"" + std::string(64, 'f') + "\"\n" + kMinimal,
+                     Dialect::Postgres) == "long.toml:2: foreign key column '" +
+                                               std::string(64, 'f') +
+                                               "' is 64 bytes; PostgreSQL allows at most 63");
   CHECK(limits_error(kMinimal + "schema = \"" + std::string(64, 's') + "\"\n", Dialect::Postgres) ==
-        "long.toml:3: schema name '" + std::string(64, 's') + "' is 64 bytes; PostgreSQL allows at most 63");
+        "long.toml:3: schema name '" + std::string(64, 's') +
+            "' is 64 bytes; PostgreSQL allows at most 63");
 }
 
 TEST_CASE("'schema' is rejected on SQLite", "[config]") {

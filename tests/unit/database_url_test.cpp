@@ -1,13 +1,13 @@
 // Database URL parsing, precedence and redaction. Error texts are asserted
 // exactly: they are what an operator reads, and they must never hold a password.
 
-#include <catch2/catch.hpp>
+#include "lib/database_url.h"
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <optional>
 #include <string>
 
-#include "lib/database_url.h"
 #include "lib/errors.h"
 
 using addrmig::choose_database_url;
@@ -33,12 +33,16 @@ class ScopedUrlEnv {
  public:
   explicit ScopedUrlEnv(const char* value) {
     if (const char* old = std::getenv(kName)) saved_ = old;
-    if (value) ::setenv(kName, value, 1);
-    else ::unsetenv(kName);
+    if (value)
+      ::setenv(kName, value, 1);
+    else
+      ::unsetenv(kName);
   }
   ~ScopedUrlEnv() {
-    if (saved_) ::setenv(kName, saved_->c_str(), 1);
-    else ::unsetenv(kName);
+    if (saved_)
+      ::setenv(kName, saved_->c_str(), 1);
+    else
+      ::unsetenv(kName);
   }
   ScopedUrlEnv(const ScopedUrlEnv&) = delete;
   ScopedUrlEnv& operator=(const ScopedUrlEnv&) = delete;
@@ -111,8 +115,8 @@ TEST_CASE("a URL without host leaves libpq its defaults (socket, PG* variables)"
 }
 
 TEST_CASE("passwords are percent-decoded, escaped for libpq and redacted", "[url]") {
-  const DatabaseUrl parsed =
-      parse_database_url("postgresql://bob:p%40ss%27w%5Cord%20x@[::1]:6543/my%20db?sslmode=disable");
+  const DatabaseUrl parsed = parse_database_url(
+      "postgresql://bob:p%40ss%27w%5Cord%20x@[::1]:6543/my%20db?sslmode=disable");
   CHECK(parsed.password == "p@ss'w\\ord x");
   CHECK(parsed.conninfo ==
         "host='::1' port='6543' dbname='my db' user='bob' password='p@ss\\'w\\\\ord x' "
@@ -131,7 +135,8 @@ TEST_CASE("query parameters pass through as libpq keywords; a password there is 
         "host='h' dbname='d' user='u' password='s3cret' connect_timeout='2' "
         "application_name='add rmig'");
   CHECK(parsed.password == "s3cret");
-  CHECK(parsed.redacted == "postgresql://u@h/d?password=***&connect_timeout=2&application_name=add%20rmig");
+  CHECK(parsed.redacted ==
+        "postgresql://u@h/d?password=***&connect_timeout=2&application_name=add%20rmig");
 }
 
 TEST_CASE("an unencoded '@' or '/' in a password still never reaches a message", "[url]") {
@@ -140,7 +145,8 @@ TEST_CASE("an unencoded '@' or '/' in a password still never reaches a message",
   CHECK(at_sign.redacted == "postgresql://u:***@h/d");
   const std::string error = url_error("postgresql://u:pa/ss@h/d");
   CHECK(error.find("pa") == std::string::npos);
-  CHECK(error == "invalid database URL 'postgresql://u:***@h/d': the port is not a number from 1 to 65535");
+  CHECK(error ==
+        "invalid database URL 'postgresql://u:***@h/d': the port is not a number from 1 to 65535");
 }
 
 TEST_CASE("malformed postgresql URLs are one-line usage errors without the password", "[url]") {
@@ -150,7 +156,8 @@ TEST_CASE("malformed postgresql URLs are one-line usage errors without the passw
   };
   const Case cases[] = {
       {"postgresql://u:secret@h:99999/d",
-       "invalid database URL 'postgresql://u:***@h:99999/d': the port is not a number from 1 to 65535"},
+       "invalid database URL 'postgresql://u:***@h:99999/d': the port is not a number from 1 to "
+       "65535"},
       {"postgresql://u:secret@h:/d",
        "invalid database URL 'postgresql://u:***@h:/d': the port is not a number from 1 to 65535"},
       {"postgresql://u:sec%zzret@h/d",
@@ -165,11 +172,14 @@ TEST_CASE("malformed postgresql URLs are one-line usage errors without the passw
        "invalid database URL 'postgresql://u:***@h/d?sslmode': parameter 'sslmode' has no value "
        "(write sslmode=VALUE)"},
       {"postgresql://u:secret@h/d?SSL-Mode=x",
-       "invalid database URL 'postgresql://u:***@h/d?SSL-Mode=x': 'SSL-Mode' is not a libpq parameter name"},
+       "invalid database URL 'postgresql://u:***@h/d?SSL-Mode=x': 'SSL-Mode' is not a libpq "
+       "parameter name"},
       {"postgresql://u:secret@h:5432/d?port=1",
-       "invalid database URL 'postgresql://u:***@h:5432/d?port=1': parameter 'port' is given twice"},
+       "invalid database URL 'postgresql://u:***@h:5432/d?port=1': parameter 'port' is given "
+       "twice"},
       {"postgresql://u:secret@h/d?password=other",
-       "invalid database URL 'postgresql://u:***@h/d?password=***': parameter 'password' is given twice"},
+       "invalid database URL 'postgresql://u:***@h/d?password=***': parameter 'password' is given "
+       "twice"},
       {"postgresql://u:secret@h/d#frag",
        "invalid database URL 'postgresql://u:***@h/d#frag': a URL fragment ('#') is not allowed"},
   };
@@ -186,10 +196,12 @@ TEST_CASE("unknown schemes are rejected, redacting any password", "[url]") {
         "unsupported database URL 'mysql://root:***@db/app': expected sqlite:PATH or "
         "postgresql://user@host/dbname");
   CHECK(url_error("addrmig.db") ==
-        "unsupported database URL 'addrmig.db': expected sqlite:PATH or postgresql://user@host/dbname");
+        "unsupported database URL 'addrmig.db': expected sqlite:PATH or "
+        "postgresql://user@host/dbname");
   CHECK(url_error("") == "empty database URL");
   CHECK(url_error("bad\nscheme") ==
-        "unsupported database URL 'bad\\x0ascheme': expected sqlite:PATH or postgresql://user@host/dbname");
+        "unsupported database URL 'bad\\x0ascheme': expected sqlite:PATH or "
+        "postgresql://user@host/dbname");
 }
 
 TEST_CASE("the URL comes from --database, then ADDRMIG_DATABASE_URL, then the config", "[url]") {
