@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <initializer_list>
@@ -255,7 +256,12 @@ class ConfigReader {
   Value value_of(const toml::node& node, std::string_view what) const {
     if (const auto* v = node.as_string()) return v->get();
     if (const auto* v = node.as_integer()) return v->get();
-    if (const auto* v = node.as_floating_point()) return v->get();
+    if (const auto* v = node.as_floating_point()) {
+      // nan never equals itself, so verify could not find the row again.
+      if (!std::isfinite(v->get()))
+        fail(line_of(node), std::string(what) + " must be a finite number");
+      return v->get();
+    }
     if (const auto* v = node.as_boolean()) return v->get();
     fail(line_of(node), std::string(what) + " must be a string, integer, float or boolean, not " +
                             std::string(kind_of(node)));

@@ -269,6 +269,8 @@ TEST_CASE("config errors are one line with file and line", "[config]") {
       {kMinimal + "[[seed]]\nparent = \"customer\"\nvalues = {}\n",
        "bad.toml:5: seed 'values' is empty: it needs at least one column to find the parent row "
        "by"},
+      {kMinimal + "[[seed]]\nparent = \"customer\"\nvalues = { x = nan }\n",
+       "bad.toml:5: seed value 'x' must be a finite number"},
       {kMinimal + "[[seed]]\nparent = \"customer\"\nvalues = { at = 1979-05-27 }\n",
        "bad.toml:5: seed value 'at' must be a string, integer, float or boolean, not a date"},
       {kMinimal + "[[seed]]\nparent = \"customer\"\nvalues = { n = 1 }\n[[seed]]\nparent = "
