@@ -52,7 +52,7 @@ void log_blockers(const Plan& plan) {
 
 Context load_context(const GlobalOptions& global) {
   Context ctx{global, load_config(global.config_path), {}};
-  int timeout = 10;  // FIXME(merge): config connect_timeout
+  const int timeout = ctx.config.connect_timeout_seconds;
   auto url = choose_database_url(global.database, ctx.config.database_url);
   if (!url)
     throw UsageError("no database: pass --database URL, set ADDRMIG_DATABASE_URL, or set [database] url in " +
