@@ -68,7 +68,7 @@ void hostile_names_and_values_round_trip(Dialect dialect) {
   db.exec("INSERT INTO bystander (id, note) VALUES (1, 'untouched')");
   const auto config = write_config(db, hostile_config());
 
-  CliResult run = addrmig(config, {"run"});
+  CliResult run = cli(config, {"run"});
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   CHECK(run.out.find("verify: ok") != std::string::npos);
@@ -87,10 +87,10 @@ void hostile_names_and_values_round_trip(Dialect dialect) {
   std::vector<std::string> wanted = hostile_values();
   CHECK(streets == wanted);
 
-  CliResult again = addrmig(config, {"run"});
+  CliResult again = cli(config, {"run"});
   CHECK(again.exit_code == 0);
   CHECK(again.out.find("inserted 0 parent rows and 0 address rows") != std::string::npos);
-  CHECK(addrmig(config, {"audit"}).exit_code == 0);
+  CHECK(cli(config, {"audit"}).exit_code == 0);
 }
 DIALECT_TEST("hostile identifiers and values round-trip; nothing else is touched", hostile_names_and_values_round_trip)
 
@@ -100,7 +100,7 @@ TEST_CASE("PostgreSQL names longer than 63 bytes are config errors", "[postgres]
   TestDatabase db(Dialect::Postgres);
   const std::string long_name(56, 'p');  // + "_address" = 64 bytes
   const auto config = write_config(db, "[[parents]]\ntable = \"" + long_name + "\"\ncolumns = [ { name = \"n\", type = \"text\" } ]\n");
-  CliResult r = addrmig(config, {"apply"});
+  CliResult r = cli(config, {"apply"});
   CHECK(r.exit_code == 1);
   CHECK(count_lines(r.err) == 1);
   CHECK(r.err.find("addrmig.toml:") != std::string::npos);
@@ -112,11 +112,11 @@ TEST_CASE("PostgreSQL names longer than 63 bytes are config errors", "[postgres]
   const auto ok = write_config(db, "[[parents]]\ntable = \"" + fits + "a\"\ncolumns = [ { name = \"n\", type = \"text\" } ]\n"
                                    "[[parents]]\ntable = \"" + fits + "b\"\ncolumns = [ { name = \"n\", type = \"text\" } ]\n",
                                "ok.toml");
-  CliResult applied = addrmig(ok, {"apply"});
+  CliResult applied = cli(ok, {"apply"});
   INFO(applied.err);
   REQUIRE(applied.exit_code == 0);
   CHECK(db.count("SELECT count(DISTINCT conname) FROM pg_constraint WHERE contype = 'f' AND length(conname) <= 63") == 2);
   CHECK(db.count("SELECT count(DISTINCT indexrelid::regclass::text) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
                  "WHERE c.relname LIKE 'qqq%address' AND NOT i.indisprimary") == 2);
-  CHECK(addrmig(ok, {"plan", "--check"}).exit_code == 0);
+  CHECK(cli(ok, {"plan", "--check"}).exit_code == 0);
 }

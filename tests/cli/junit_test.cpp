@@ -20,22 +20,22 @@ void junit_reports_validate(Dialect dialect) {
   TestDatabase db(dialect);
   const auto config = write_example_config(db);
   const auto audit_before = db.dir() / "audit-before.xml";
-  CHECK(addrmig(config, {"audit", "--junit", audit_before.string()}).exit_code == 2);
+  CHECK(cli(config, {"audit", "--junit", audit_before.string()}).exit_code == 2);
   CHECK(valid_junit(audit_before));
   const std::string before = read_file(audit_before);
   CHECK(before.find("tests=\"2\" failures=\"2\"") != std::string::npos);
   CHECK(before.find("<testcase classname=\"addrmig.audit\" name=\"customer\">") != std::string::npos);
   CHECK(before.find("<failure type=\"table_missing\"") != std::string::npos);
 
-  REQUIRE(addrmig(config, {"run"}).exit_code == 0);
+  REQUIRE(cli(config, {"run"}).exit_code == 0);
   const auto audit_after = db.dir() / "audit-after.xml";
-  CHECK(addrmig(config, {"audit", "--junit", audit_after.string()}).exit_code == 0);
+  CHECK(cli(config, {"audit", "--junit", audit_after.string()}).exit_code == 0);
   CHECK(valid_junit(audit_after));
   CHECK(read_file(audit_after).find("failures=\"0\"") != std::string::npos);
 
   db.exec("UPDATE customer_address SET city = 'Boston & <Co>' WHERE city = 'New York'");
   const auto verify = db.dir() / "verify.xml";
-  CHECK(addrmig(config, {"verify", "--junit", verify.string()}).exit_code == 2);
+  CHECK(cli(config, {"verify", "--junit", verify.string()}).exit_code == 2);
   CHECK(valid_junit(verify));
   const std::string text = read_file(verify);
   CHECK(text.find("tests=\"2\" failures=\"1\"") != std::string::npos);
