@@ -21,10 +21,6 @@ extern const std::string kIndexesQuery;
 extern const std::string kAllTablesQuery;
 
 constexpr const char* kDefaultSchema = "public";
-// Terms per measuring statement: large enough that a typical plan needs one
-// round trip, small enough to keep the statement text and the server's
-// planning time modest.
-constexpr std::size_t kMeasureChunk = 1000;
 constexpr int kOrphanSamples = 5;
 
 TableRef normalized(const TableRef& ref) {
@@ -229,8 +225,8 @@ std::vector<TableRef> PostgresInspector::read_all_tables(const std::string& requ
 Facts PostgresInspector::measure(const std::vector<FactRequest>& requests) {
   std::vector<Fact> facts(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) facts[i].request = requests[i];
-  for (std::size_t first = 0; first < requests.size(); first += kMeasureChunk)
-    measure_chunk(requests, first, std::min(kMeasureChunk, requests.size() - first), facts);
+  for (std::size_t first = 0; first < requests.size(); first += kFactsPerStatement)
+    measure_chunk(requests, first, std::min(kFactsPerStatement, requests.size() - first), facts);
   return Facts{std::move(facts)};
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // PostgresInspector: reads pg_catalog into a Catalog in a fixed number of
 // queries (four), batched over all requested tables, and measures data facts
-// in one UNION ALL statement per chunk of requests.
+// in one UNION ALL statement per chunk of kFactsPerStatement requests.
 //
 // The requested (schema, name) pairs travel as one bound JSON parameter that
 // the queries unpack with json_to_recordset, so a name is never spliced into
@@ -24,6 +24,12 @@ class PostgresInspector : public Inspector {
   Catalog inspect(const std::vector<TableRef>& tables) override;
   Facts measure(const std::vector<FactRequest>& requests) override;
   std::size_t queries_run() const override { return queries_; }
+
+  // Facts per measuring statement. PostgreSQL's planning time for a UNION ALL
+  // grows quadratically with its terms (measured on PG 15 over 2000 empty
+  // tables: 1000 terms took 12.7 s to plan, 40 statements of 50 terms 0.5 s
+  // in all), so requests are measured in chunks of this size.
+  static constexpr std::size_t kFactsPerStatement = 50;
 
  private:
   // One slot per distinct requested table, in request order; a slot stays
