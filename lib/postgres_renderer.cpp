@@ -101,7 +101,8 @@ class StepRenderer {
     const ForeignKey& fk = change.fk;
     std::string sql = "ALTER TABLE " + table_name(change.table) + " ADD " + foreign_key_clause(fk);
     std::string comment = shown(change.table) + ": add foreign key " + shown_columns(fk.columns) +
-                          " -> " + shown_target(fk);
+                          " -> " + shown_target(fk) + " on delete " +
+                          std::string(on_delete_config(fk.on_delete));
     if (!fk.validated) {
       sql += " NOT VALID";
       comment += ", NOT VALID so existing rows are checked without a long lock";
@@ -143,7 +144,7 @@ class StepRenderer {
     return {{"ALTER TABLE " + table_name(change.table) + " ALTER COLUMN " +
                  quote_ident(change.column) + " SET NOT NULL",
              one_line(shown(change.table) + ": set " + change.column +
-                      " NOT NULL (no NULLs were found)")}};
+                      " NOT NULL (a full scan under an exclusive lock checks for NULLs)")}};
   }
 
   std::vector<Statement> operator()(const RebuildTable& change) const {
