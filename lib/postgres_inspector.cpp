@@ -43,7 +43,12 @@ std::string request_json(const std::vector<TableRef>& refs) {
   nlohmann::json doc = nlohmann::json::array();
   for (std::size_t i = 0; i < refs.size(); ++i)
     doc.push_back({{"schema", refs[i].schema}, {"name", refs[i].name}, {"ord", i}});
-  return doc.dump();
+  try {
+    return doc.dump();
+  } catch (const nlohmann::json::type_error&) {
+    // A UTF-8 database cannot hold such a name, so it names no table.
+    throw Error("postgres inspector: a requested table or schema name is not valid UTF-8");
+  }
 }
 
 std::vector<std::string> json_strings(const std::string& text) {
@@ -182,7 +187,7 @@ void PostgresInspector::read_columns(const std::string& request, TableSlots& slo
 void PostgresInspector::read_constraints(const std::string& request, TableSlots& slots) {
   run_query(kConstraintsQuery, request, "reading keys", [&](const soci::row& row) {
     std::optional<Table>& slot = slots.at(row.get<int>(0));
-    if (!slot) return;  // dropped between the two queries
+    if (!slot) return;  // created after the columns query ran: not part of this catalog
     std::vector<std::string> columns = json_strings(row.get<std::string>(3));
     if (row.get<std::string>(1) == "p") {
       slot->primary_key = std::move(columns);

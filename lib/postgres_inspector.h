@@ -22,6 +22,8 @@ class PostgresInspector : public Inspector {
  public:
   explicit PostgresInspector(soci::session& session) : session_(session) {}
   Catalog inspect(const std::vector<TableRef>& tables) override;
+  // Orphans compare the FK column with the parent key by `=`: the planner
+  // asks only when their types match (else the statement fails, DbError).
   Facts measure(const std::vector<FactRequest>& requests) override;
   std::size_t queries_run() const override { return queries_; }
 

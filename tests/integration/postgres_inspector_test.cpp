@@ -322,6 +322,8 @@ TEST_CASE("postgres inspector keeps request order, omits absent tables and lists
   CHECK(all == Strings{"other.alpha", "other.parted", "public.alpha", "public.zeta"});
 
   CHECK(inspector.inspect({}).tables.empty());
+  CHECK_THROWS_WITH(inspector.inspect({{"public", "bad \xff name"}}),
+                    "postgres inspector: a requested table or schema name is not valid UTF-8");
 }
 
 TEST_CASE("postgres inspector reads hostile identifiers exactly", "[postgres]") {

@@ -12,6 +12,7 @@
 
 #include "lib/errors.h"
 #include "lib/identifier.h"
+#include "lib/postgres_inspector.h"
 #include "lib/postgres_renderer.h"
 
 namespace addrmig {
@@ -216,6 +217,35 @@ TEST_CASE("postgres renderer: type names") {
         "timestamp with time zone");
   CHECK_THROWS_WITH(renderer.render_type(ColumnType::from_portable("money")),
                     "postgres renderer: unknown column type 'money'");
+}
+
+TEST_CASE("postgres catalog type spellings map back to portable names") {
+  // What format_type() reports for each rendered portable type.
+  const std::pair<const char*, const char*> catalog[] = {
+      {"text", "text"},
+      {"character varying(20)", "varchar(20)"},
+      {"integer", "integer"},
+      {"bigint", "bigint"},
+      {"boolean", "boolean"},
+      {"real", "real"},
+      {"double precision", "double"},
+      {"numeric(10,2)", "numeric(10,2)"},
+      {"date", "date"},
+      {"timestamp without time zone", "timestamp"},
+      {"uuid", "uuid"},
+      // No portable name: kept native only.
+      {"character varying", ""},
+      {"numeric", ""},
+      {"timestamp(3) without time zone", ""},
+      {"timestamp with time zone", ""},
+      {"character(5)", ""},
+      {"smallint", ""},
+      {"\"Mood Type\"", ""},
+      {"integer[]", ""}};
+  for (const auto& [native, portable] : catalog) {
+    INFO("catalog type " << native);
+    CHECK(postgres_portable_type(native) == portable);
+  }
 }
 
 TEST_CASE("postgres renderer: refuses what PostgreSQL cannot do from the model") {
