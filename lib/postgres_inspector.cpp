@@ -96,12 +96,15 @@ std::string measure_term(const FactRequest& request, std::size_t ord) {
       if (!request.id_column.empty()) {
         const std::string id = column_of("a", request.id_column);
         // Sorted by the id's own type (numeric ids ascend numerically), then
-        // sent as text so any key type fits the Fact.
-        samples = "(SELECT json_agg(o.id ORDER BY o.sort_key)::text FROM (SELECT " + id +
-                  "::text AS id, " + id + " AS sort_key" + orphan_rows + " ORDER BY " + id +
-                  " LIMIT " + std::to_string(kOrphanSamples) + ") AS o)";
+        // sent as text so any key type fits the Fact. Only run when orphans
+        // exist (an uncorrelated subquery under CASE is evaluated lazily), so
+        // the common clean table is scanned once, not twice.
+        samples = "CASE WHEN c.n > 0 THEN (SELECT json_agg(o.id ORDER BY o.sort_key)::text FROM (SELECT " +
+                  id + "::text AS id, " + id + " AS sort_key" + orphan_rows + " ORDER BY " + id +
+                  " LIMIT " + std::to_string(kOrphanSamples) + ") AS o) END";
       }
-      return prefix + "(SELECT count(*)" + orphan_rows + ") AS n, " + samples + " AS samples";
+      return prefix + "c.n, " + samples + " AS samples FROM (SELECT count(*) AS n" + orphan_rows +
+             ") AS c";
     }
   }
   throw Error("postgres inspector: unknown fact kind");
