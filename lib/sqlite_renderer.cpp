@@ -215,8 +215,15 @@ std::vector<Statement> SqliteRenderer::render_rebuild(const RebuildTable& rebuil
                             who + "drop dependent view " + view->name + " (recreated below)"));
   out.push_back(statement("DROP TABLE " + quote_ident(old_name),
                           who + "drop the old table with its indexes and triggers"));
+  // Since 3.26 RENAME re-parses every trigger and view and fails on one that
+  // names the table just dropped (a trigger on another table, a view on a
+  // dependent view). Nothing refers to the temporary name, so the legacy
+  // rename, which rewrites no references, is exactly what this step needs.
+  out.push_back(statement("PRAGMA legacy_alter_table = ON",
+                          who + "rename without re-checking triggers and views that name the table"));
   out.push_back(statement("ALTER TABLE " + quote_ident(temp_name) + " RENAME TO " + quote_ident(new_name),
                           who + "give the rebuilt table its name"));
+  out.push_back(statement("PRAGMA legacy_alter_table = OFF", who + "back to the default rename behaviour"));
   for (const Index* index : indexes_to_recreate(rebuild))
     out.push_back(statement(index->sql, who + "recreate index " + index->name));
   for (const SchemaObject* trigger : triggers_to_recreate(rebuild))
