@@ -94,6 +94,17 @@ std::vector<const Index*> indexes_to_recreate(const RebuildTable& rebuild) {
   return out;
 }
 
+// AUTOINCREMENT never reuses an id, even of deleted rows: its counter lives
+// in sqlite_sequence and DROP TABLE deletes it, while the copy only counts up
+// to the largest id still present. Move the old counter to the new table
+// before the old one is dropped (RENAME then carries it along). Names are
+// values here, so literals; SQLite matches table names case-insensitively.
+std::vector<std::string> carry_autoincrement_counter(const std::string& old_name, const std::string& temp_name) {
+  return {"DELETE FROM sqlite_sequence WHERE name = " + quote_literal(temp_name),
+          "INSERT INTO sqlite_sequence (name, seq)\nSELECT " + quote_literal(temp_name) +
+              ", seq FROM sqlite_sequence WHERE name = " + quote_literal(old_name) + " COLLATE NOCASE"};
+}
+
 }  // namespace
 
 std::string SqliteRenderer::render_type(const ColumnType& type) const {
@@ -208,6 +219,9 @@ std::vector<Statement> SqliteRenderer::render_rebuild(const RebuildTable& rebuil
   out.push_back(statement("INSERT INTO " + quote_ident(temp_name) + " (" + columns + ")\nSELECT " + columns +
                               " FROM " + quote_ident(old_name),
                           who + "copy every row into the rebuilt table"));
+  if (rebuild.from.autoincrement && rebuild.to.autoincrement)
+    for (std::string& sql : carry_autoincrement_counter(old_name, temp_name))
+      out.push_back(statement(std::move(sql), who + "keep the AUTOINCREMENT counter, so no id is reused"));
   // Views naming the table would make the schema invalid between the DROP and
   // the RENAME, which SQLite refuses; drop them, dependents first.
   for (auto view = rebuild.dependent_views.rbegin(); view != rebuild.dependent_views.rend(); ++view)

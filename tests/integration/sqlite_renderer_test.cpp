@@ -220,5 +220,34 @@ TEST_CASE("sqlite renderer: a rebuild over orphan rows fails foreign_key_check a
   CHECK(db.dump() == before);
 }
 
+TEST_CASE("sqlite renderer: a rebuild keeps the AUTOINCREMENT counter", "[sqlite][renderer]") {
+  TestDatabase db(Dialect::Sqlite);
+  db.exec(R"(
+CREATE TABLE customer (id INTEGER PRIMARY KEY);
+INSERT INTO customer (id) VALUES (1);
+CREATE TABLE "Ticket" (id INTEGER PRIMARY KEY AUTOINCREMENT, parent_id INTEGER);
+INSERT INTO "Ticket" (parent_id) VALUES (1), (1), (1);
+DELETE FROM "Ticket" WHERE id = 3;
+)");
+  // Requested in another case, as SQLite allows.
+  const Catalog catalog = inspect(db, {ref("ticket")});
+  REQUIRE(catalog.tables.size() == 1);
+  REQUIRE(catalog.tables[0].autoincrement);
+  RebuildTable rebuild;
+  rebuild.from = catalog.tables[0];
+  rebuild.to = rebuild.from;
+  rebuild.to.foreign_keys.push_back(ForeignKey{"", {"parent_id"}, "", "customer", {}, OnDelete::Cascade, true});
+  rebuild.copy_columns = {"id", "parent_id"};
+  REQUIRE(apply(db, {Step{rebuild, ""}}).empty());
+
+  db.exec("INSERT INTO ticket (parent_id) VALUES (1)");
+  CHECK(db.query("SELECT id FROM ticket ORDER BY id") == std::vector<std::string>{"1", "2", "4"});
+  CHECK(db.query("SELECT name || ' ' || seq FROM sqlite_sequence") == std::vector<std::string>{"ticket 4"});
+  const Catalog after = inspect(db, {ref("ticket")});
+  REQUIRE(after.tables.size() == 1);
+  CHECK(after.tables[0].autoincrement);
+  CHECK(after.tables[0].foreign_keys.size() == 1);
+}
+
 }  // namespace
 }  // namespace addrmig

@@ -210,6 +210,18 @@ TEST_CASE("sqlite renderer: rebuild a table with its indexes, triggers and depen
                render_script({Step{rebuild, "rebuild table customer_address (add foreign key parent_id)"}}));
 }
 
+TEST_CASE("sqlite renderer: a rebuild of an AUTOINCREMENT table carries its counter over", "[renderer]") {
+  RebuildTable rebuild;
+  rebuild.from.ref = ref("ticket");
+  rebuild.from.columns = {generated_id(), column("parent_id", "integer", true)};
+  rebuild.from.primary_key = {"id"};
+  rebuild.from.autoincrement = true;
+  rebuild.to = rebuild.from;
+  rebuild.to.columns[1].nullable = false;
+  rebuild.copy_columns = {"id", "parent_id"};
+  check_golden("rebuild_autoincrement", render_script({Step{rebuild, ""}}));
+}
+
 TEST_CASE("sqlite renderer: a rebuild keeps triggers and indexes only the old table lists", "[renderer]") {
   RebuildTable rebuild;
   rebuild.from = inspected_address_table();
