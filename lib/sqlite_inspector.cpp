@@ -131,20 +131,21 @@ bool has_word(const std::vector<std::string>& tokens, std::string_view word) {
 std::string rebuild_unsafe_reason(const std::vector<std::string>& tokens, bool has_generated_column) {
   static const std::pair<std::string_view, std::string_view> kLostClauses[] = {
       {"CHECK", "CHECK constraint"},      {"COLLATE", "COLLATE clause"},
-      {"GENERATED", "generated column"},  {"AS", "generated column (AS)"},
+      {"GENERATED", "generated column"},  {"AS", "generated column"},
       {"STRICT", "STRICT table"},         {"CONFLICT", "ON CONFLICT clause"},
       {"UPDATE", "ON UPDATE action"},     {"DEFERRABLE", "DEFERRABLE constraint"},
       {"MATCH", "MATCH clause"},
   };
   std::vector<std::string_view> found;
+  auto note = [&](std::string_view what) {
+    if (std::find(found.begin(), found.end(), what) == found.end()) found.push_back(what);
+  };
   for (const auto& [word, what] : kLostClauses)
-    if (has_word(tokens, word) && std::find(found.begin(), found.end(), what) == found.end())
-      found.push_back(what);
-  if (has_generated_column && std::find(found.begin(), found.end(), "generated column") == found.end())
-    found.push_back("generated column");
+    if (has_word(tokens, word)) note(what);
+  if (has_generated_column) note("generated column");
   // A column-level INTEGER PRIMARY KEY DESC is not a rowid alias, which a
   // rebuild (rendering PRIMARY KEY without order) would silently change.
-  if (has_sequence(tokens, {"PRIMARY", "KEY", "DESC"})) found.push_back("PRIMARY KEY DESC");
+  if (has_sequence(tokens, {"PRIMARY", "KEY", "DESC"})) note("PRIMARY KEY DESC");
   if (found.empty()) return {};
   std::string reason = "CREATE TABLE uses ";
   for (std::size_t i = 0; i < found.size(); ++i) reason += (i ? ", " : "") + std::string(found[i]);
