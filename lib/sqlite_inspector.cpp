@@ -38,9 +38,7 @@ std::string fold_name(std::string_view name) {
 }
 
 // Names reserved for SQLite's own tables (sqlite_schema, sqlite_sequence, ...).
-bool is_internal_table(std::string_view name) {
-  return fold_name(name.substr(0, 7)) == "sqlite_";
-}
+bool is_internal_table(std::string_view name) { return fold_name(name.substr(0, 7)) == "sqlite_"; }
 
 // The requested names as one JSON array, expanded in SQL by json_each().
 // nlohmann escapes quotes, backslashes and control characters.
@@ -113,7 +111,8 @@ std::vector<std::string> sql_tokens(std::string_view sql) {
   return tokens;
 }
 
-bool has_sequence(const std::vector<std::string>& tokens, std::initializer_list<std::string_view> seq) {
+bool has_sequence(const std::vector<std::string>& tokens,
+                  std::initializer_list<std::string_view> seq) {
   auto it = std::search(tokens.begin(), tokens.end(), seq.begin(), seq.end(),
                         [](const std::string& a, std::string_view b) { return a == b; });
   return it != tokens.end();
@@ -128,12 +127,13 @@ bool has_word(const std::vector<std::string>& tokens, std::string_view word) {
 // UNIQUE constraints (as automatic indexes), AUTOINCREMENT and WITHOUT ROWID.
 // Anything else in the CREATE TABLE text makes a rebuild unfaithful. The scan
 // is deliberately conservative: a false alarm blocks a plan, a miss loses schema.
-std::string rebuild_unsafe_reason(const std::vector<std::string>& tokens, bool has_generated_column) {
+std::string rebuild_unsafe_reason(const std::vector<std::string>& tokens,
+                                  bool has_generated_column) {
   static const std::pair<std::string_view, std::string_view> kLostClauses[] = {
-      {"CHECK", "CHECK constraint"},      {"COLLATE", "COLLATE clause"},
-      {"GENERATED", "generated column"},  {"AS", "generated column"},
-      {"STRICT", "STRICT table"},         {"CONFLICT", "ON CONFLICT clause"},
-      {"UPDATE", "ON UPDATE action"},     {"DEFERRABLE", "DEFERRABLE constraint"},
+      {"CHECK", "CHECK constraint"},     {"COLLATE", "COLLATE clause"},
+      {"GENERATED", "generated column"}, {"AS", "generated column"},
+      {"STRICT", "STRICT table"},        {"CONFLICT", "ON CONFLICT clause"},
+      {"UPDATE", "ON UPDATE action"},    {"DEFERRABLE", "DEFERRABLE constraint"},
       {"MATCH", "MATCH clause"},
   };
   std::vector<std::string_view> found;
@@ -254,12 +254,12 @@ std::string measure_term(std::size_t ordinal, const FactRequest& r) {
       const std::string where = orphan_condition(r);
       // The LIMITed, ordered subquery is not flattened into the aggregate, so
       // json_group_array sees the samples in ascending order.
-      const std::string samples =
-          r.id_column.empty()
-              ? std::string("'[]'")
-              : "(SELECT json_group_array(sample) FROM (SELECT o." + quote_ident(r.id_column) +
-                    " AS sample FROM " + table + " WHERE " + where + " ORDER BY 1 LIMIT " +
-                    std::to_string(kOrphanSamples) + "))";
+      const std::string samples = r.id_column.empty()
+                                      ? std::string("'[]'")
+                                      : "(SELECT json_group_array(sample) FROM (SELECT o." +
+                                            quote_ident(r.id_column) + " AS sample FROM " + table +
+                                            " WHERE " + where + " ORDER BY 1 LIMIT " +
+                                            std::to_string(kOrphanSamples) + "))";
       return head + samples + " FROM " + table + " WHERE " + where;
     }
   }
@@ -274,9 +274,12 @@ std::string sample_text(const nlohmann::json& value) {
 
 std::string describe(const FactRequest& r) {
   switch (r.kind) {
-    case FactKind::RowCount: return "counting rows of " + r.table.display();
-    case FactKind::NullCount: return "counting NULLs in " + r.table.display() + "." + r.column;
-    case FactKind::Orphans: return "counting orphans of " + r.table.display() + "." + r.column;
+    case FactKind::RowCount:
+      return "counting rows of " + r.table.display();
+    case FactKind::NullCount:
+      return "counting NULLs in " + r.table.display() + "." + r.column;
+    case FactKind::Orphans:
+      return "counting orphans of " + r.table.display() + "." + r.column;
   }
   return "measuring";
 }
@@ -320,9 +323,10 @@ Catalog SqliteInspector::inspect(const std::vector<TableRef>& tables) {
   run_query(queries_, "reading columns", [&] {
     std::string table_name, name, type, default_sql;
     int cid = 0, notnull = 0, pk = 0, hidden = 0;
-    soci::statement st = (session_.prepare << kColumnsQuery, soci::use(names), soci::into(table_name),
-                          soci::into(cid), soci::into(name), soci::into(type), soci::into(notnull),
-                          soci::into(default_sql), soci::into(pk), soci::into(hidden));
+    soci::statement st =
+        (session_.prepare << kColumnsQuery, soci::use(names), soci::into(table_name),
+         soci::into(cid), soci::into(name), soci::into(type), soci::into(notnull),
+         soci::into(default_sql), soci::into(pk), soci::into(hidden));
     st.execute();
     while (st.fetch()) {
       Table* table = builder.table(table_name);
@@ -343,10 +347,10 @@ Catalog SqliteInspector::inspect(const std::vector<TableRef>& tables) {
   run_query(queries_, "reading foreign keys", [&] {
     std::string table_name, ref_table, from, to, on_delete;
     int id = 0, seq = 0;
-    soci::statement st = (session_.prepare << kForeignKeysQuery, soci::use(names),
-                          soci::into(table_name), soci::into(id), soci::into(seq),
-                          soci::into(ref_table), soci::into(from), soci::into(to),
-                          soci::into(on_delete));
+    soci::statement st =
+        (session_.prepare << kForeignKeysQuery, soci::use(names), soci::into(table_name),
+         soci::into(id), soci::into(seq), soci::into(ref_table), soci::into(from), soci::into(to),
+         soci::into(on_delete));
     st.execute();
     while (st.fetch()) {
       Table* table = builder.table(table_name);
@@ -368,10 +372,10 @@ Catalog SqliteInspector::inspect(const std::vector<TableRef>& tables) {
   run_query(queries_, "reading indexes", [&] {
     std::string table_name, index_name, column, sql;
     int unique = 0, partial = 0, seqno = 0;
-    soci::statement st = (session_.prepare << kIndexesQuery, soci::use(names),
-                          soci::into(table_name), soci::into(index_name), soci::into(unique),
-                          soci::into(partial), soci::into(seqno), soci::into(column),
-                          soci::into(sql));
+    soci::statement st =
+        (session_.prepare << kIndexesQuery, soci::use(names), soci::into(table_name),
+         soci::into(index_name), soci::into(unique), soci::into(partial), soci::into(seqno),
+         soci::into(column), soci::into(sql));
     st.execute();
     while (st.fetch()) {
       Table* table = builder.table(table_name);

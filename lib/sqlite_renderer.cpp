@@ -27,7 +27,8 @@ std::string quoted_list(const std::vector<std::string>& names) {
 // Comments are printed after "-- " in `plan --sql`; a line break in a table
 // name must not end the comment and turn the rest of the name into SQL.
 std::string one_line(std::string text) {
-  std::replace_if(text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  std::replace_if(
+      text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
   return text;
 }
 
@@ -51,7 +52,8 @@ bool is_rowid_alias(const Table& table, const Column& column, const std::string&
 // The automatic index of a UNIQUE constraint: unique, no CREATE INDEX text,
 // and not the primary key's own index.
 bool is_unique_constraint(const Table& table, const Index& index) {
-  return index.unique && index.sql.empty() && !index.partial && index.columns != table.primary_key &&
+  return index.unique && index.sql.empty() && !index.partial &&
+         index.columns != table.primary_key &&
          std::none_of(index.columns.begin(), index.columns.end(),
                       [](const std::string& column) { return column.empty(); });
 }
@@ -62,7 +64,8 @@ std::string foreign_key_clause(const ForeignKey& fk) {
   out += "FOREIGN KEY (" + quoted_list(fk.columns) + ") REFERENCES " + quote_ident(fk.ref_table);
   // No target columns: the parent's primary key, as SQLite reports it back.
   if (!fk.ref_columns.empty()) out += " (" + quoted_list(fk.ref_columns) + ")";
-  if (fk.on_delete != OnDelete::NoAction) out += " ON DELETE " + std::string(on_delete_sql(fk.on_delete));
+  if (fk.on_delete != OnDelete::NoAction)
+    out += " ON DELETE " + std::string(on_delete_sql(fk.on_delete));
   return out;
 }
 
@@ -88,8 +91,9 @@ std::vector<const Index*> indexes_to_recreate(const RebuildTable& rebuild) {
   // Automatic indexes (no sql) come back with the constraints of CREATE TABLE.
   for (const auto* list : {&rebuild.to.indexes, &rebuild.from.indexes})
     for (const Index& index : *list)
-      if (!index.sql.empty() &&
-          std::none_of(out.begin(), out.end(), [&](const Index* seen) { return seen->name == index.name; }))
+      if (!index.sql.empty() && std::none_of(out.begin(), out.end(), [&](const Index* seen) {
+            return seen->name == index.name;
+          }))
         out.push_back(&index);
   return out;
 }
@@ -99,10 +103,12 @@ std::vector<const Index*> indexes_to_recreate(const RebuildTable& rebuild) {
 // to the largest id still present. Move the old counter to the new table
 // before the old one is dropped (RENAME then carries it along). Names are
 // values here, so literals; SQLite matches table names case-insensitively.
-std::vector<std::string> carry_autoincrement_counter(const std::string& old_name, const std::string& temp_name) {
+std::vector<std::string> carry_autoincrement_counter(const std::string& old_name,
+                                                     const std::string& temp_name) {
   return {"DELETE FROM sqlite_sequence WHERE name = " + quote_literal(temp_name),
           "INSERT INTO sqlite_sequence (name, seq)\nSELECT " + quote_literal(temp_name) +
-              ", seq FROM sqlite_sequence WHERE name = " + quote_literal(old_name) + " COLLATE NOCASE"};
+              ", seq FROM sqlite_sequence WHERE name = " + quote_literal(old_name) +
+              " COLLATE NOCASE"};
 }
 
 }  // namespace
@@ -143,11 +149,13 @@ std::string SqliteRenderer::create_table(const Table& table, const std::string& 
   if (!table.primary_key.empty() && !pk_inline)
     lines.push_back("PRIMARY KEY (" + quoted_list(table.primary_key) + ")");
   for (const Index& index : table.indexes)
-    if (is_unique_constraint(table, index)) lines.push_back("UNIQUE (" + quoted_list(index.columns) + ")");
+    if (is_unique_constraint(table, index))
+      lines.push_back("UNIQUE (" + quoted_list(index.columns) + ")");
   for (const ForeignKey& fk : table.foreign_keys) lines.push_back(foreign_key_clause(fk));
 
   std::string sql = "CREATE TABLE " + quote_ident(name) + " (\n";
-  for (std::size_t i = 0; i < lines.size(); ++i) sql += "  " + lines[i] + (i + 1 < lines.size() ? ",\n" : "\n");
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    sql += "  " + lines[i] + (i + 1 < lines.size() ? ",\n" : "\n");
   sql += ")";
   if (table.without_rowid) sql += " WITHOUT ROWID";
   return sql;
@@ -168,19 +176,22 @@ std::vector<Statement> SqliteRenderer::render(const Step& step) const {
           if (const std::string type = render_type(column.type); !type.empty()) sql += " " + type;
           if (!column.nullable) sql += " NOT NULL";
           if (!column.default_sql.empty()) sql += " DEFAULT (" + column.default_sql + ")";
-          return {statement(std::move(sql), comment_for(step, "add column " + change.table.display() +
-                                                                  "." + column.name))};
+          return {statement(
+              std::move(sql),
+              comment_for(step, "add column " + change.table.display() + "." + column.name))};
         } else if constexpr (std::is_same_v<T, CreateIndex>) {
           const Index& index = change.index;
           // An index read from the catalog keeps its exact text (partial,
           // expressions, collations); a planned one is built from its columns.
           std::string sql = !index.sql.empty()
                                 ? index.sql
-                                : std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " +
-                                      quote_ident(index.name) + " ON " + quote_ident(change.table.name) +
-                                      " (" + quoted_list(index.columns) + ")";
-          return {statement(std::move(sql), comment_for(step, "create index " + index.name + " on " +
-                                                                  change.table.display()))};
+                                : std::string("CREATE ") + (index.unique ? "UNIQUE " : "") +
+                                      "INDEX " + quote_ident(index.name) + " ON " +
+                                      quote_ident(change.table.name) + " (" +
+                                      quoted_list(index.columns) + ")";
+          return {statement(
+              std::move(sql),
+              comment_for(step, "create index " + index.name + " on " + change.table.display()))};
         } else if constexpr (std::is_same_v<T, RebuildTable>) {
           return render_rebuild(change, step.comment);
         } else if constexpr (std::is_same_v<T, AddForeignKey>) {
@@ -215,13 +226,15 @@ std::vector<Statement> SqliteRenderer::render_rebuild(const RebuildTable& rebuil
 
   std::vector<Statement> out;
   const std::string what = why.empty() ? "rebuild table " + rebuild.from.ref.display() : why;
-  out.push_back(statement(create_table(rebuild.to, temp_name), what + ": create the new table " + temp_name));
-  out.push_back(statement("INSERT INTO " + quote_ident(temp_name) + " (" + columns + ")\nSELECT " + columns +
-                              " FROM " + quote_ident(old_name),
+  out.push_back(
+      statement(create_table(rebuild.to, temp_name), what + ": create the new table " + temp_name));
+  out.push_back(statement("INSERT INTO " + quote_ident(temp_name) + " (" + columns + ")\nSELECT " +
+                              columns + " FROM " + quote_ident(old_name),
                           who + "copy every row into the rebuilt table"));
   if (rebuild.from.autoincrement && rebuild.to.autoincrement)
     for (std::string& sql : carry_autoincrement_counter(old_name, temp_name))
-      out.push_back(statement(std::move(sql), who + "keep the AUTOINCREMENT counter, so no id is reused"));
+      out.push_back(
+          statement(std::move(sql), who + "keep the AUTOINCREMENT counter, so no id is reused"));
   // Views naming the table would make the schema invalid between the DROP and
   // the RENAME, which SQLite refuses; drop them, dependents first.
   for (auto view = rebuild.dependent_views.rbegin(); view != rebuild.dependent_views.rend(); ++view)
@@ -233,11 +246,14 @@ std::vector<Statement> SqliteRenderer::render_rebuild(const RebuildTable& rebuil
   // names the table just dropped (a trigger on another table, a view on a
   // dependent view). Nothing refers to the temporary name, so the legacy
   // rename, which rewrites no references, is exactly what this step needs.
-  out.push_back(statement("PRAGMA legacy_alter_table = ON",
-                          who + "rename without re-checking triggers and views that name the table"));
-  out.push_back(statement("ALTER TABLE " + quote_ident(temp_name) + " RENAME TO " + quote_ident(new_name),
-                          who + "give the rebuilt table its name"));
-  out.push_back(statement("PRAGMA legacy_alter_table = OFF", who + "back to the default rename behaviour"));
+  out.push_back(
+      statement("PRAGMA legacy_alter_table = ON",
+                who + "rename without re-checking triggers and views that name the table"));
+  out.push_back(
+      statement("ALTER TABLE " + quote_ident(temp_name) + " RENAME TO " + quote_ident(new_name),
+                who + "give the rebuilt table its name"));
+  out.push_back(
+      statement("PRAGMA legacy_alter_table = OFF", who + "back to the default rename behaviour"));
   for (const Index* index : indexes_to_recreate(rebuild))
     out.push_back(statement(index->sql, who + "recreate index " + index->name));
   for (const SchemaObject* trigger : triggers_to_recreate(rebuild))

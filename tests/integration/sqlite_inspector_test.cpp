@@ -1,12 +1,12 @@
 // SqliteInspector against real SQLite files built with raw SQL, the way a
 // hand-made or other-tool database would have them.
 
-#include <catch2/catch.hpp>
+#include "lib/sqlite_inspector.h"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-#include "lib/sqlite_inspector.h"
 #include "tests/support/test_database.h"
 
 namespace addrmig {
@@ -65,7 +65,8 @@ TEST_CASE("sqlite inspector: an empty database has an empty catalog", "[sqlite][
   CHECK(inspector.queries_run() == 4);
 }
 
-TEST_CASE("sqlite inspector: columns, types, nullability, defaults and the rowid alias", "[sqlite][inspector]") {
+TEST_CASE("sqlite inspector: columns, types, nullability, defaults and the rowid alias",
+          "[sqlite][inspector]") {
   TestDatabase db(Dialect::Sqlite);
   db.exec(kShopSchema);
   const Catalog catalog = inspect(db, {ref("customer_address")});
@@ -75,8 +76,9 @@ TEST_CASE("sqlite inspector: columns, types, nullability, defaults and the rowid
 
   std::vector<std::string> names;
   for (const Column& c : t.columns) names.push_back(c.name);
-  CHECK(names == std::vector<std::string>{"id", "street", "zip", "score", "created", "weird", "untyped",
-                                          "parent_id", "backup_id", "region_code", "region_country"});
+  CHECK(names == std::vector<std::string>{"id", "street", "zip", "score", "created", "weird",
+                                          "untyped", "parent_id", "backup_id", "region_code",
+                                          "region_country"});
 
   const Column& id = t.columns[0];
   CHECK(id.type == ColumnType::from_portable("integer"));
@@ -186,11 +188,12 @@ TEST_CASE("sqlite inspector: indexes, triggers, views and all tables", "[sqlite]
         std::vector<std::string>{"customer", "region", "customer_address"});
 }
 
-TEST_CASE("sqlite inspector: request order, missing tables and case-insensitive names", "[sqlite][inspector]") {
+TEST_CASE("sqlite inspector: request order, missing tables and case-insensitive names",
+          "[sqlite][inspector]") {
   TestDatabase db(Dialect::Sqlite);
   db.exec(kShopSchema);
-  const Catalog catalog =
-      inspect(db, {ref("region"), ref("nowhere"), ref("CUSTOMER"), ref("customer_address"), ref("region")});
+  const Catalog catalog = inspect(
+      db, {ref("region"), ref("nowhere"), ref("CUSTOMER"), ref("customer_address"), ref("region")});
   REQUIRE(catalog.tables.size() == 3);
   CHECK(catalog.tables[0].ref == ref("region"));
   // SQLite resolves CUSTOMER to customer; the Table keeps the requested name.
@@ -202,18 +205,22 @@ TEST_CASE("sqlite inspector: request order, missing tables and case-insensitive 
 
 TEST_CASE("sqlite inspector: hostile identifiers are read exactly", "[sqlite][inspector]") {
   TestDatabase db(Dialect::Sqlite);
-  const std::vector<std::string> hostile = {
-      "order", "user", "Mixed Case", "it's", "say \"hi\"", "semi;colon -- DROP TABLE x;",
-      "back\\slash", "straße_адрес_地址", "[bracket]", "tab\there", "json\"]', \"x"};
+  const std::vector<std::string> hostile = {"order",        "user",
+                                            "Mixed Case",   "it's",
+                                            "say \"hi\"",   "semi;colon -- DROP TABLE x;",
+                                            "back\\slash",  "straße_адрес_地址",
+                                            "[bracket]",    "tab\there",
+                                            "json\"]', \"x"};
   for (const std::string& name : hostile) {
     const std::string q = "\"" + [&] {
       std::string out;
       for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
       return out;
     }() + "\"";
-    db.exec("CREATE TABLE " + q + " (\"id\" INTEGER PRIMARY KEY, " + q + " TEXT NOT NULL, \"ref\" INTEGER REFERENCES " + q +
-            " (\"id\"))");
-    db.exec("CREATE INDEX \"" + std::string("idx ") + std::to_string(&name - hostile.data()) + "\" ON " + q + " (" + q + ")");
+    db.exec("CREATE TABLE " + q + " (\"id\" INTEGER PRIMARY KEY, " + q +
+            " TEXT NOT NULL, \"ref\" INTEGER REFERENCES " + q + " (\"id\"))");
+    db.exec("CREATE INDEX \"" + std::string("idx ") + std::to_string(&name - hostile.data()) +
+            "\" ON " + q + " (" + q + ")");
   }
   db.exec("CREATE TABLE plain (id INTEGER PRIMARY KEY)");
 
@@ -265,14 +272,16 @@ CREATE TABLE desc_key (id INTEGER PRIMARY KEY DESC, a TEXT);
 CREATE TABLE harmless ("check" TEXT DEFAULT 'COLLATE CHECK', "as" TEXT, /* CHECK */ b TEXT -- STRICT
 );
 )");
-  const Catalog catalog = inspect(db, {ref("checked"), ref("collated"), ref("computed"), ref("computed_short"),
-                                       ref("strict_one"), ref("on_update"), ref("conflict"), ref("desc_key"),
-                                       ref("harmless")});
+  const Catalog catalog = inspect(
+      db, {ref("checked"), ref("collated"), ref("computed"), ref("computed_short"),
+           ref("strict_one"), ref("on_update"), ref("conflict"), ref("desc_key"), ref("harmless")});
   REQUIRE(catalog.tables.size() == 9);
   auto reason = [&](const char* name) { return catalog.find(ref(name))->rebuild_unsafe; };
-  CHECK(reason("checked") == "CREATE TABLE uses CHECK constraint, which a rebuild from the model would drop");
+  CHECK(reason("checked") ==
+        "CREATE TABLE uses CHECK constraint, which a rebuild from the model would drop");
   CHECK_THAT(reason("collated"), Catch::Contains("COLLATE clause"));
-  CHECK(reason("computed") == "CREATE TABLE uses generated column, which a rebuild from the model would drop");
+  CHECK(reason("computed") ==
+        "CREATE TABLE uses generated column, which a rebuild from the model would drop");
   CHECK_THAT(reason("computed_short"), Catch::Contains("generated column"));
   CHECK_THAT(reason("strict_one"), Catch::Contains("STRICT table"));
   CHECK_THAT(reason("on_update"), Catch::Contains("ON UPDATE action"));
@@ -286,15 +295,17 @@ CREATE TABLE harmless ("check" TEXT DEFAULT 'COLLATE CHECK', "as" TEXT, /* CHECK
   CHECK(computed.column("b")->generated);
 }
 
-TEST_CASE("sqlite inspector: the query count does not grow with the number of tables", "[sqlite][inspector]") {
+TEST_CASE("sqlite inspector: the query count does not grow with the number of tables",
+          "[sqlite][inspector]") {
   TestDatabase db(Dialect::Sqlite);
   constexpr int kTables = 2000;
   std::string script = "BEGIN;\n";
   for (int i = 0; i < kTables; ++i) {
     const std::string n = std::to_string(i);
     script += "CREATE TABLE p" + n + " (id INTEGER PRIMARY KEY, name TEXT);\n";
-    script += "CREATE TABLE p" + n + "_address (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES p" +
-              n + " (id) ON DELETE CASCADE);\n";
+    script += "CREATE TABLE p" + n +
+              "_address (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES p" + n +
+              " (id) ON DELETE CASCADE);\n";
     script += "CREATE INDEX p" + n + "_address_parent_id ON p" + n + "_address (parent_id);\n";
   }
   script += "COMMIT;\n";
@@ -320,7 +331,8 @@ TEST_CASE("sqlite inspector: the query count does not grow with the number of ta
   CHECK(last.indexes[0].name == "p1999_address_parent_id");
 }
 
-TEST_CASE("sqlite inspector: measure counts rows, NULLs and orphans in request order", "[sqlite][inspector]") {
+TEST_CASE("sqlite inspector: measure counts rows, NULLs and orphans in request order",
+          "[sqlite][inspector]") {
   TestDatabase db(Dialect::Sqlite);
   db.exec(R"(
 CREATE TABLE "order" (id INTEGER PRIMARY KEY, code TEXT UNIQUE);
@@ -361,9 +373,12 @@ CREATE TABLE empty_one (id INTEGER PRIMARY KEY, parent INTEGER);
   CHECK(facts.find(requests[2]) == &facts.facts[2]);
 }
 
-TEST_CASE("sqlite inspector: measure batches many requests into few statements", "[sqlite][inspector]") {
+TEST_CASE("sqlite inspector: measure batches many requests into few statements",
+          "[sqlite][inspector]") {
   TestDatabase db(Dialect::Sqlite);
-  db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER);\nINSERT INTO t (v) VALUES (1), (NULL), (3);");
+  db.exec(
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER);\nINSERT INTO t (v) VALUES (1), (NULL), "
+      "(3);");
   std::vector<FactRequest> requests;
   for (int i = 0; i < 900; ++i)
     requests.push_back(i % 2 ? FactRequest{FactKind::NullCount, ref("t"), "v", "", {}, ""}
@@ -383,9 +398,10 @@ TEST_CASE("sqlite inspector: a failing measurement names what it measured", "[sq
   TestDatabase db(Dialect::Sqlite);
   Connection conn = db.connect();
   SqliteInspector inspector(conn.session());
-  CHECK_THROWS_WITH(inspector.measure({FactRequest{FactKind::RowCount, ref("gone"), "", "", {}, ""}}),
-                    Catch::StartsWith("sqlite inspector: counting rows of gone: ") &&
-                        Catch::Contains("no such table: gone"));
+  CHECK_THROWS_WITH(
+      inspector.measure({FactRequest{FactKind::RowCount, ref("gone"), "", "", {}, ""}}),
+      Catch::StartsWith("sqlite inspector: counting rows of gone: ") &&
+          Catch::Contains("no such table: gone"));
 }
 
 }  // namespace

@@ -2,16 +2,16 @@
 // SqliteInspector: created tables are what the model says, and a rebuild keeps
 // every row, index, trigger and view, and the tables that reference it.
 
-#include <catch2/catch.hpp>
-
-#include <algorithm>
-#include <string>
-#include <vector>
+#include "lib/sqlite_renderer.h"
 
 #include <soci/soci.h>
 
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
 #include "lib/sqlite_inspector.h"
-#include "lib/sqlite_renderer.h"
 #include "tests/support/test_database.h"
 
 namespace addrmig {
@@ -35,11 +35,14 @@ std::vector<std::string> apply(TestDatabase& db, const std::vector<Step>& steps)
   conn.execute("PRAGMA foreign_keys = OFF");
   conn.execute("BEGIN IMMEDIATE");
   for (const Step& step : steps)
-    for (const Statement& statement : renderer.render(step)) conn.execute(statement.sql, statement.comment);
+    for (const Statement& statement : renderer.render(step))
+      conn.execute(statement.sql, statement.comment);
   std::vector<std::string> violations;
   std::string table;
   soci::indicator ind;
-  soci::statement check = (conn.session().prepare << "SELECT \"table\" FROM pragma_foreign_key_check", soci::into(table, ind));
+  soci::statement check =
+      (conn.session().prepare << "SELECT \"table\" FROM pragma_foreign_key_check",
+       soci::into(table, ind));
   check.execute();
   while (check.fetch()) violations.push_back(table);
   conn.execute(violations.empty() ? "COMMIT" : "ROLLBACK");
@@ -54,14 +57,16 @@ std::vector<std::string> names_of(const std::vector<Index>& indexes) {
 }
 
 Column column(std::string name, std::string portable, bool nullable = false) {
-  return Column{std::move(name), ColumnType::from_portable(std::move(portable)), nullable, {}, false};
+  return Column{
+      std::move(name), ColumnType::from_portable(std::move(portable)), nullable, {}, false};
 }
 
 TEST_CASE("sqlite renderer: created tables read back as the model", "[sqlite][renderer]") {
   TestDatabase db(Dialect::Sqlite);
   Table parent;
   parent.ref = ref("order");  // a reserved word
-  parent.columns = {Column{"id", ColumnType::from_portable("integer"), false, {}, true}, column("name", "text")};
+  parent.columns = {Column{"id", ColumnType::from_portable("integer"), false, {}, true},
+                    column("name", "text")};
   parent.primary_key = {"id"};
   parent.autoincrement = true;
   Table address;
@@ -71,7 +76,8 @@ TEST_CASE("sqlite renderer: created tables read back as the model", "[sqlite][re
                      Column{"country", ColumnType::from_portable("text"), false, "'US'", false},
                      column("parent id", "integer")};
   address.primary_key = {"id"};
-  address.foreign_keys = {ForeignKey{"", {"parent id"}, "", "order", {"id"}, OnDelete::Cascade, true}};
+  address.foreign_keys = {
+      ForeignKey{"", {"parent id"}, "", "order", {"id"}, OnDelete::Cascade, true}};
   const Index by_parent{"order's \"address\"_parent id", {"parent id"}, false, false, ""};
 
   REQUIRE(apply(db, {Step{CreateTable{parent}, ""}, Step{CreateTable{address}, ""},
@@ -103,10 +109,12 @@ TEST_CASE("sqlite renderer: created tables read back as the model", "[sqlite][re
   CHECK(read.rebuild_unsafe.empty());
 
   // The rowid alias really is one: ids are generated.
-  db.exec("INSERT INTO \"order\" (name) VALUES ('first');\n"
-          "INSERT INTO \"order's \"\"address\"\"\" (street, \"parent id\") VALUES ('1 main st', 1);");
+  db.exec(
+      "INSERT INTO \"order\" (name) VALUES ('first');\n"
+      "INSERT INTO \"order's \"\"address\"\"\" (street, \"parent id\") VALUES ('1 main st', 1);");
   CHECK(db.query("SELECT id FROM \"order's \"\"address\"\"\"") == std::vector<std::string>{"1"});
-  CHECK(db.query("SELECT country FROM \"order's \"\"address\"\"\"") == std::vector<std::string>{"US"});
+  CHECK(db.query("SELECT country FROM \"order's \"\"address\"\"\"") ==
+        std::vector<std::string>{"US"});
 }
 
 const char* const kHandMade = R"(
@@ -144,10 +152,12 @@ RebuildTable add_foreign_key_rebuild(const Catalog& catalog) {
   rebuild.to.sql.clear();
   for (Column& c : rebuild.to.columns)
     if (c.name == "parent_id") c.nullable = false;
-  rebuild.to.foreign_keys.push_back(ForeignKey{"", {"parent_id"}, "", "customer", {"id"}, OnDelete::Cascade, true});
+  rebuild.to.foreign_keys.push_back(
+      ForeignKey{"", {"parent_id"}, "", "customer", {"id"}, OnDelete::Cascade, true});
   for (const Column& c : rebuild.from.columns) rebuild.copy_columns.push_back(c.name);
   for (const SchemaObject& view : catalog.views)
-    if (view.sql.find("customer_address") != std::string::npos) rebuild.dependent_views.push_back(view);
+    if (view.sql.find("customer_address") != std::string::npos)
+      rebuild.dependent_views.push_back(view);
   return rebuild;
 }
 
@@ -158,20 +168,24 @@ TEST_CASE("sqlite renderer: a rebuild keeps rows, indexes, triggers, views and r
   const std::string select_all = "SELECT * FROM customer_address ORDER BY id";
   const std::vector<std::string> rows_before = db.query(select_all);
   const std::vector<std::string> deliveries_before = db.query("SELECT * FROM delivery ORDER BY id");
-  const std::vector<std::string> views_before = db.query("SELECT sql FROM sqlite_schema WHERE type = 'view' ORDER BY name");
+  const std::vector<std::string> views_before =
+      db.query("SELECT sql FROM sqlite_schema WHERE type = 'view' ORDER BY name");
   const Catalog before = inspect(db, {ref("customer_address"), ref("delivery")});
   REQUIRE(before.tables.size() == 2);
   REQUIRE(before.tables[0].rebuild_unsafe.empty());
 
   const RebuildTable rebuild = add_foreign_key_rebuild(before);
-  REQUIRE(rebuild.dependent_views.size() == 1);  // street_count depends on it only through street_names
-  CHECK(apply(db, {Step{rebuild, "rebuild table customer_address (add foreign key parent_id)"}}).empty());
+  REQUIRE(rebuild.dependent_views.size() ==
+          1);  // street_count depends on it only through street_names
+  CHECK(apply(db, {Step{rebuild, "rebuild table customer_address (add foreign key parent_id)"}})
+            .empty());
 
   // Every row, unchanged; nothing left behind.
   CHECK(db.query(select_all) == rows_before);
   CHECK(db.query("SELECT * FROM delivery ORDER BY id") == deliveries_before);
   CHECK(db.count("SELECT count(*) FROM sqlite_schema WHERE name LIKE 'addrmig%'") == 0);
-  CHECK(db.query("SELECT sql FROM sqlite_schema WHERE type = 'view' ORDER BY name") == views_before);
+  CHECK(db.query("SELECT sql FROM sqlite_schema WHERE type = 'view' ORDER BY name") ==
+        views_before);
   CHECK(db.query("PRAGMA integrity_check") == std::vector<std::string>{"ok"});
 
   const Catalog after = inspect(db, {ref("customer_address"), ref("delivery")});
@@ -187,7 +201,8 @@ TEST_CASE("sqlite renderer: a rebuild keeps rows, indexes, triggers, views and r
                                                               "customer_address_lower_street"});
   CHECK(address.indexes[0].unique);
   CHECK(address.indexes[0].columns == std::vector<std::string>{"code"});
-  for (std::size_t i = 1; i < 3; ++i) CHECK(address.indexes[i].sql == before.tables[0].indexes[i].sql);
+  for (std::size_t i = 1; i < 3; ++i)
+    CHECK(address.indexes[i].sql == before.tables[0].indexes[i].sql);
   REQUIRE(address.triggers.size() == 1);
   CHECK(address.triggers[0].sql == before.tables[0].triggers[0].sql);
   CHECK(address.rebuild_unsafe.empty());
@@ -198,7 +213,8 @@ TEST_CASE("sqlite renderer: a rebuild keeps rows, indexes, triggers, views and r
   // And everything works: the new FK, UNIQUE, cascades through both FKs,
   // the triggers on both tables, the view on the view.
   CHECK_THROWS(db.exec("INSERT INTO customer_address (street, parent_id) VALUES ('x', 999)"));
-  CHECK_THROWS(db.exec("INSERT INTO customer_address (street, code, parent_id) VALUES ('x', 'c1', 1)"));
+  CHECK_THROWS(
+      db.exec("INSERT INTO customer_address (street, code, parent_id) VALUES ('x', 'c1', 1)"));
   CHECK_THROWS(db.exec("INSERT INTO customer_address (street, parent_id) VALUES ('x', NULL)"));
   db.exec("INSERT INTO delivery (id, address_id) VALUES (4, 11)");
   CHECK(db.count("SELECT count(*) FROM audit WHERE what = 'delivery to 11 main street'") == 1);
@@ -216,7 +232,8 @@ TEST_CASE("sqlite renderer: a rebuild over orphan rows fails foreign_key_check a
   db.exec("UPDATE customer_address SET parent_id = 777 WHERE id = 5");
   const std::string before = db.dump();
   const Catalog catalog = inspect(db, {ref("customer_address")});
-  CHECK(apply(db, {Step{add_foreign_key_rebuild(catalog), ""}}) == std::vector<std::string>{"customer_address"});
+  CHECK(apply(db, {Step{add_foreign_key_rebuild(catalog), ""}}) ==
+        std::vector<std::string>{"customer_address"});
   CHECK(db.dump() == before);
 }
 
@@ -236,13 +253,15 @@ DELETE FROM "Ticket" WHERE id = 3;
   RebuildTable rebuild;
   rebuild.from = catalog.tables[0];
   rebuild.to = rebuild.from;
-  rebuild.to.foreign_keys.push_back(ForeignKey{"", {"parent_id"}, "", "customer", {}, OnDelete::Cascade, true});
+  rebuild.to.foreign_keys.push_back(
+      ForeignKey{"", {"parent_id"}, "", "customer", {}, OnDelete::Cascade, true});
   rebuild.copy_columns = {"id", "parent_id"};
   REQUIRE(apply(db, {Step{rebuild, ""}}).empty());
 
   db.exec("INSERT INTO ticket (parent_id) VALUES (1)");
   CHECK(db.query("SELECT id FROM ticket ORDER BY id") == std::vector<std::string>{"1", "2", "4"});
-  CHECK(db.query("SELECT name || ' ' || seq FROM sqlite_sequence") == std::vector<std::string>{"ticket 4"});
+  CHECK(db.query("SELECT name || ' ' || seq FROM sqlite_sequence") ==
+        std::vector<std::string>{"ticket 4"});
   const Catalog after = inspect(db, {ref("ticket")});
   REQUIRE(after.tables.size() == 1);
   CHECK(after.tables[0].autoincrement);
