@@ -1,0 +1,97 @@
+// Issue #5: inspection costs the same number of catalog queries however many
+// parents the config lists. Asserted on the count, never on a time, through
+// the same plan_migration() that `plan` and `apply` run.
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <variant>
+
+#include "lib/config.h"
+#include "lib/executor.h"
+#include "lib/planning.h"
+#include "tests/support/test_database.h"
+
+namespace addrmig {
+namespace {
+
+using test::TestDatabase;
+
+constexpr int kFewParents = 10;
+constexpr int kManyParents = 5000;
+
+std::string parent_name(int i) { return "parent_" + std::to_string(i); }
+
+Config config_with_parents(int count) {
+  std::string text = R"toml(
+[related]
+columns = [ { name = "street", type = "text" }, { name = "city", type = "text" } ]
+)toml";
+  for (int i = 0; i < count; ++i) text += "\n[[parents]]\ntable = \"" + parent_name(i) + "\"\n";
+  return parse_config(text, "budget.toml");
+}
+
+// `count` parent tables, no address tables.
+void create_parents(TestDatabase& db, int count) {
+  const std::string key = db.dialect() == Dialect::Sqlite ? "INTEGER" : "integer";
+  std::string script = "BEGIN;\n";
+  for (int i = 0; i < count; ++i)
+    script += "CREATE TABLE " + parent_name(i) + " (id " + key + " PRIMARY KEY, name text);\n";
+  db.exec(script + "COMMIT;\n");
+}
+
+std::size_t count_creates(const Plan& plan) {
+  std::size_t creates = 0;
+  for (const ParentPlan& parent : plan.parents)
+    for (const Step& step : parent.steps)
+      if (std::holds_alternative<CreateTable>(step.change)) ++creates;
+  return creates;
+}
+
+struct Inspection {
+  std::size_t missing_queries = 0;  // address tables missing
+  std::size_t in_place_queries = 0;  // after apply: nothing to do
+};
+
+// Plans with every address table missing, applies, and plans again.
+Inspection inspect_parents(Dialect dialect, int count) {
+  TestDatabase db(dialect);
+  create_parents(db, count);
+  const Config config = config_with_parents(count);
+  Connection conn = db.connect();
+  Inspection out;
+
+  const PlannedMigration missing = plan_migration(conn, config);
+  REQUIRE_FALSE(missing.plan.blocked());
+  CHECK(missing.plan.parents.size() == static_cast<std::size_t>(count));
+  CHECK(count_creates(missing.plan) == static_cast<std::size_t>(count));
+  CHECK(missing.catalog.tables.size() == static_cast<std::size_t>(count));
+  out.missing_queries = missing.catalog_queries;
+
+  REQUIRE(apply_migration(conn, config, ApplyOptions{}).applied);
+  const PlannedMigration in_place = plan_migration(conn, config);
+  CHECK(in_place.statements.empty());
+  CHECK(in_place.catalog.tables.size() == 2 * static_cast<std::size_t>(count));
+  out.in_place_queries = in_place.catalog_queries;
+  return out;
+}
+
+void check_budget(Dialect dialect) {
+  const Inspection few = inspect_parents(dialect, kFewParents);
+  const Inspection many = inspect_parents(dialect, kManyParents);
+  CHECK(few.missing_queries > 0);
+  CHECK(many.missing_queries == few.missing_queries);
+  CHECK(many.in_place_queries == few.in_place_queries);
+}
+
+TEST_CASE("inspection of 5000 parents uses as many catalog queries as of 10 (sqlite)",
+          "[sqlite][budget]") {
+  check_budget(Dialect::Sqlite);
+}
+
+TEST_CASE("inspection of 5000 parents uses as many catalog queries as of 10 (postgres)",
+          "[postgres][budget]") {
+  check_budget(Dialect::Postgres);
+}
+
+}  // namespace
+}  // namespace addrmig
