@@ -12,6 +12,7 @@
 #include <initializer_list>
 #include <limits>
 #include <memory>
+#include <unordered_map>
 
 #include "lib/database_url.h"
 #include "lib/errors.h"
@@ -388,6 +389,7 @@ class ConfigReader {
   }
 
   void read_parents(const toml::node& node, Config& config) const {
+    ParentNames names;
     for (const toml::table* table : tables_of(node, "[[parents]]")) {
       check_keys(*table, {"table", "schema", "key", "columns"}, "in [[parents]]");
       ParentSpec parent;
@@ -404,29 +406,49 @@ class ConfigReader {
       }
       if (const toml::node* columns = table->get("columns"))
         parent.columns = read_columns(*columns, "parent " + shown(parent.table));
-      check_new_parent(config, parent);
+      check_new_parent(config, names, parent);
+      names.tables.emplace(parent.table, config.parents.size());
+      names.address_tables.emplace(config.address_table_name(parent), config.parents.size());
       config.parents.push_back(std::move(parent));
     }
     if (config.parents.empty())
       fail(line_of(node), "no [[parents]]: the config must name at least one parent table");
   }
 
+  // The parents read so far by table name and by address table name, each to
+  // its position in Config::parents: a config of thousands of parents is
+  // checked in linear time, not by comparing every pair.
+  struct ParentNames {
+    std::unordered_map<std::string, std::size_t> tables;
+    std::unordered_map<std::string, std::size_t> address_tables;
+  };
+
+  static std::size_t position(const std::unordered_map<std::string, std::size_t>& names,
+                              const std::string& name) {
+    auto it = names.find(name);
+    return it == names.end() ? kNowhere : it->second;
+  }
+  static constexpr std::size_t kNowhere = std::numeric_limits<std::size_t>::max();
+
   // Seeds name parents by table alone, so a table name is unique even across
-  // schemas; and no parent may be another parent's address table.
-  void check_new_parent(const Config& config, const ParentSpec& parent) const {
-    for (const ParentSpec& earlier : config.parents) {
-      if (earlier.table == parent.table)
-        fail(parent.line, "duplicate parent " + shown(parent.table) + " (first at line " +
-                              std::to_string(earlier.line) + ")");
-      if (config.address_table_name(earlier) == parent.table)
-        fail(parent.line, "parent " + shown(parent.table) +
-                              " is also the address table of parent " + shown(earlier.table) +
-                              " (line " + std::to_string(earlier.line) + ")");
-      if (config.address_table_name(parent) == earlier.table)
-        fail(parent.line, "the address table of parent " + shown(parent.table) + " is parent " +
-                              shown(earlier.table) + " (line " + std::to_string(earlier.line) +
-                              ")");
-    }
+  // schemas; and no parent may be another parent's address table. The clash
+  // reported is the one with the earliest parent (a pair clashes one way only).
+  void check_new_parent(const Config& config, const ParentNames& names,
+                        const ParentSpec& parent) const {
+    const std::size_t duplicate = position(names.tables, parent.table);
+    const std::size_t owner = position(names.address_tables, parent.table);
+    const std::size_t taken = position(names.tables, config.address_table_name(parent));
+    const std::size_t first = std::min({duplicate, owner, taken});
+    if (first == kNowhere) return;
+    const ParentSpec& earlier = config.parents[first];
+    if (first == duplicate)
+      fail(parent.line, "duplicate parent " + shown(parent.table) + " (first at line " +
+                            std::to_string(earlier.line) + ")");
+    if (first == owner)
+      fail(parent.line, "parent " + shown(parent.table) + " is also the address table of parent " +
+                            shown(earlier.table) + " (line " + std::to_string(earlier.line) + ")");
+    fail(parent.line, "the address table of parent " + shown(parent.table) + " is parent " +
+                          shown(earlier.table) + " (line " + std::to_string(earlier.line) + ")");
   }
 
   // A seed row: column names in source order, each checked against the
