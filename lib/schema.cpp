@@ -117,16 +117,63 @@ const ForeignKey* Table::foreign_key_on(std::string_view column) const {
   return nullptr;
 }
 
+PositionCache& PositionCache::operator=(const PositionCache&) {
+  built_ = false;  // the assigned-to owner's vector changed wholesale
+  positions_.clear();
+  return *this;
+}
+
+std::optional<std::size_t> PositionCache::find(
+    const void* data, std::size_t size, const std::string& key,
+    const std::function<std::string(std::size_t)>& key_at) const {
+  if (!built_ || data != data_ || size != size_) rebuild(data, size, key_at);
+  auto it = positions_.find(key);
+  if (it != positions_.end() && key_at(it->second) == key) return it->second;
+  // A stale hit: an element was replaced in place. Rebuild once and trust it.
+  if (it != positions_.end()) {
+    rebuild(data, size, key_at);
+    it = positions_.find(key);
+  }
+  return it == positions_.end() ? std::nullopt : std::optional<std::size_t>(it->second);
+}
+
+void PositionCache::rebuild(const void* data, std::size_t size,
+                            const std::function<std::string(std::size_t)>& key_at) const {
+  positions_.clear();
+  positions_.reserve(size);
+  for (std::size_t i = 0; i < size; ++i) positions_.emplace(key_at(i), i);  // first one wins
+  data_ = data;
+  size_ = size;
+  built_ = true;
+}
+
+namespace {
+
+// Keys for PositionCache. NUL separates the parts: no SQL name contains it.
+std::string table_key(const TableRef& ref) { return ref.schema + '\0' + ref.name; }
+
+std::string fact_key(const FactRequest& r) {
+  std::string key(1, static_cast<char>('0' + static_cast<int>(r.kind)));
+  for (const std::string* part : {&r.table.schema, &r.table.name, &r.column, &r.id_column,
+                                  &r.parent.schema, &r.parent.name, &r.parent_key})
+    (key += '\0') += *part;
+  return key;
+}
+
+}  // namespace
+
 const Table* Catalog::find(const TableRef& ref) const {
-  for (const Table& t : tables)
-    if (t.ref == ref) return &t;
-  return nullptr;
+  const auto position = table_positions.find(
+      tables.data(), tables.size(), table_key(ref),
+      [this](std::size_t i) { return table_key(tables[i].ref); });
+  return position ? &tables[*position] : nullptr;
 }
 
 const Fact* Facts::find(const FactRequest& request) const {
-  for (const Fact& f : facts)
-    if (f.request == request) return &f;
-  return nullptr;
+  const auto position = fact_positions.find(
+      facts.data(), facts.size(), fact_key(request),
+      [this](std::size_t i) { return fact_key(facts[i].request); });
+  return position ? &facts[*position] : nullptr;
 }
 
 }  // namespace addrmig

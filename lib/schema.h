@@ -3,10 +3,13 @@
 // No database headers here (atlas sql/schema). Vectors, not maps, so that
 // declaration order survives into plans and output.
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace addrmig {
@@ -115,6 +118,36 @@ struct Table {
   const ForeignKey* foreign_key_on(std::string_view column) const;
 };
 
+// Finds an element of a vector by a string key in constant time, for
+// Catalog::find and Facts::find: the planner calls them for every parent, and
+// a linear scan each made 5000 parents quadratic. It is a cache, invisible to
+// callers: built on the first lookup, rebuilt whenever the vector's size or
+// buffer changed since, and a hit is checked against the element itself. A
+// copy starts empty (it belongs to another vector); a move keeps it (the
+// moved vector keeps its buffer). Not thread-safe: const lookups fill it.
+class PositionCache {
+ public:
+  PositionCache() = default;
+  PositionCache(const PositionCache&) {}
+  PositionCache& operator=(const PositionCache&);
+  PositionCache(PositionCache&&) noexcept = default;
+  PositionCache& operator=(PositionCache&&) noexcept = default;
+
+  // The first position i < size whose key_at(i) is `key`, if any; `data`
+  // identifies the vector's buffer.
+  std::optional<std::size_t> find(const void* data, std::size_t size, const std::string& key,
+                                  const std::function<std::string(std::size_t)>& key_at) const;
+
+ private:
+  void rebuild(const void* data, std::size_t size,
+               const std::function<std::string(std::size_t)>& key_at) const;
+
+  mutable std::unordered_map<std::string, std::size_t> positions_;
+  mutable const void* data_ = nullptr;
+  mutable std::size_t size_ = 0;
+  mutable bool built_ = false;
+};
+
 // What an inspector read: the requested tables that exist, plus views (SQLite,
 // for rebuilds). Tables keep the order in which they were requested.
 struct Catalog {
@@ -126,6 +159,8 @@ struct Catalog {
   bool database_exists = true;  // false: SQLite file missing, inspected as empty
 
   const Table* find(const TableRef& ref) const;
+
+  PositionCache table_positions;  // for find(); not part of the value
 };
 
 // Data facts the planner needs and cannot read from the catalog. The planner
@@ -151,6 +186,8 @@ struct Fact {
 struct Facts {
   std::vector<Fact> facts;
   const Fact* find(const FactRequest& request) const;
+
+  PositionCache fact_positions;  // for find(); not part of the value
 };
 
 }  // namespace addrmig
