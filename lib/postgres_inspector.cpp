@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string_view>
+#include <unordered_set>
 
 #include "lib/connection.h"
 #include "lib/errors.h"
@@ -28,11 +29,13 @@ TableRef normalized(const TableRef& ref) {
 }
 
 // The distinct requested tables, schema defaulted, first occurrence first.
+// A set of seen names keeps this linear for thousands of parents.
 std::vector<TableRef> distinct_requests(const std::vector<TableRef>& tables) {
   std::vector<TableRef> out;
+  std::unordered_set<std::string> seen;
   for (const TableRef& table : tables) {
     TableRef ref = normalized(table);
-    if (std::find(out.begin(), out.end(), ref) == out.end()) out.push_back(std::move(ref));
+    if (seen.insert(ref.schema + '\0' + ref.name).second) out.push_back(std::move(ref));
   }
   return out;
 }
@@ -235,7 +238,9 @@ Facts PostgresInspector::measure(const std::vector<FactRequest>& requests) {
   for (std::size_t i = 0; i < requests.size(); ++i) facts[i].request = requests[i];
   for (std::size_t first = 0; first < requests.size(); first += kFactsPerStatement)
     measure_chunk(requests, first, std::min(kFactsPerStatement, requests.size() - first), facts);
-  return Facts{std::move(facts)};
+  Facts out;
+  out.facts = std::move(facts);
+  return out;
 }
 
 void PostgresInspector::measure_chunk(const std::vector<FactRequest>& requests, std::size_t first,

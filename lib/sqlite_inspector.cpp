@@ -453,14 +453,18 @@ ORDER BY m.name, f.id DESC, f.seq)";
 // Indexes in creation order (their sqlite_schema rowid; a WITHOUT ROWID
 // table's primary key index has no row there and comes first). Expression
 // columns have a NULL name, reported as "".
+// sqlite_schema has no index on name: joining it directly scanned all of it
+// once per index (quadratic at thousands of tables). Joined as a subquery,
+// SQLite materializes it once and builds an automatic index on name.
 const char kIndexesQuery[] = R"(
 SELECT m.name, il.name, il."unique", il.partial, ii.seqno, coalesce(ii.name, ''), coalesce(s.sql, '')
 FROM sqlite_schema AS m
 JOIN pragma_index_list(m.name, 'main') AS il
 JOIN pragma_index_info(il.name, 'main') AS ii
-LEFT JOIN sqlite_schema AS s ON s.type = 'index' AND s.name = il.name
+LEFT JOIN (SELECT name, sql, rowid AS position FROM sqlite_schema WHERE type = 'index') AS s
+  ON s.name = il.name
 WHERE m.type = 'table' AND m.name COLLATE NOCASE IN (SELECT value FROM json_each(?))
-ORDER BY m.name, s.rowid, il.name, ii.seqno)";
+ORDER BY m.name, s.position, il.name, ii.seqno)";
 
 }  // namespace
 }  // namespace addrmig
