@@ -796,12 +796,16 @@ std::string address_table_name(const Config& config, const ParentSpec& parent) {
 // `*_<related>` tables in the database that no configured parent owns.
 std::vector<Finding> extra_address_tables(const Config& config, const Catalog& catalog,
                                           const Capabilities& caps) {
-  const std::vector<TableRef> owned = tables_to_inspect(config, caps);
+  // A set, not a scan of the list: thousands of parents and tables would
+  // otherwise compare every pair.
+  std::unordered_set<std::string> owned;
+  for (const TableRef& table : tables_to_inspect(config, caps))
+    owned.insert(table.schema + '\0' + table.name);
   const std::string suffix = "_" + config.related.name;
   std::vector<Finding> out;
   for (const TableRef& table : catalog.all_tables) {
     if (table.name.size() <= suffix.size() || !ends_with(table.name, suffix)) continue;
-    if (std::find(owned.begin(), owned.end(), table) != owned.end()) continue;
+    if (owned.count(table.schema + '\0' + table.name)) continue;
     out.push_back(make_finding(FindingKind::ExtraTable, Severity::Info, table, "", "", "table",
                                table.display() +
                                    " looks like an address table but no [[parents]] entry "
