@@ -253,13 +253,15 @@ std::string measure_term(std::size_t ordinal, const FactRequest& r) {
     case FactKind::Orphans: {
       const std::string where = orphan_condition(r);
       // The LIMITed, ordered subquery is not flattened into the aggregate, so
-      // json_group_array sees the samples in ascending order.
+      // json_group_array sees the samples in ascending order. Under CASE it
+      // runs only when orphans exist: a clean table is scanned once, not twice.
       const std::string samples = r.id_column.empty()
                                       ? std::string("'[]'")
-                                      : "(SELECT json_group_array(sample) FROM (SELECT o." +
+                                      : "CASE WHEN count(*) > 0 THEN (SELECT json_group_array(sample) "
+                                        "FROM (SELECT o." +
                                             quote_ident(r.id_column) + " AS sample FROM " + table +
                                             " WHERE " + where + " ORDER BY 1 LIMIT " +
-                                            std::to_string(kOrphanSamples) + "))";
+                                            std::to_string(kOrphanSamples) + ")) ELSE '[]' END";
       return head + samples + " FROM " + table + " WHERE " + where;
     }
   }
