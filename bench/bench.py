@@ -201,13 +201,15 @@ class Side:
     prepare: Optional[Callable[[], None]] = None  # before every run, not measured
 
 
-def compare(runs: int, ours: Side, theirs: Side) -> tuple[list[Sample], list[Sample]]:
+def compare(runs: int, ours: Side, theirs: Side,
+            warm_up: bool = True) -> tuple[list[Sample], list[Sample]]:
     def once(side: Side) -> Sample:
         if side.prepare:
             side.prepare()
         return run_measured(side.cmd, side.stdin)
 
-    once(ours), once(theirs)  # warm-up
+    if warm_up:
+        once(ours), once(theirs)
     ours_samples, theirs_samples = [], []
     for _ in range(runs):
         ours_samples.append(once(ours))
@@ -265,11 +267,16 @@ class Bench:
             self.record(Result(case, dialect.name, size, dialect.dump_name, ours, theirs,
                                plan_target[0]), plan_target[1])
 
+        # Creating thousands of tables is slow for the database itself (SQLite
+        # re-checks its whole schema on every CREATE): at the largest size one
+        # cold run each keeps the bench under 15 minutes.
+        largest = n >= 5000
         restore = lambda: dialect.clone(missing, scratch)  # noqa: E731
         ours, theirs = compare(
-            self.runs,
+            1 if largest else self.runs,
             Side(self.addrmig_cmd(config, dialect.url(scratch), "apply"), prepare=restore),
-            Side(dialect.run_script(scratch), stdin=script, prepare=restore))
+            Side(dialect.run_script(scratch), stdin=script, prepare=restore),
+            warm_up=not largest)
         self.record(Result(f"apply {n} new address tables", dialect.name, size,
                            "same SQL script, one transaction", ours, theirs, "<= 1.2x"),
                     lambda r: r.ratio <= 1.2)
