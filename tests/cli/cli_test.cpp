@@ -50,7 +50,8 @@ void plan_never_writes(Dialect dialect) {
   CliResult plan = cli(config, {"plan"});
   INFO(plan.err);
   REQUIRE(plan.exit_code == 0);
-  CHECK(plan.out.find("+ customer -> customer_address: create") != std::string::npos);
+  CHECK(plan.out.find("+ customer -> ") != std::string::npos);
+  CHECK(plan.out.find("customer_address: create\n") != std::string::npos);
   CHECK(plan.out.find("CREATE TABLE") != std::string::npos);
   CHECK(cli(config, {"plan", "--check"}).exit_code == 2);
   CHECK(cli(config, {"audit"}).exit_code == 2);
@@ -66,7 +67,8 @@ void plan_check_is_clean_after_apply(Dialect dialect) {
   REQUIRE(cli(config, {"apply"}).exit_code == 0);
   CliResult check = cli(config, {"plan", "--check"});
   CHECK(check.exit_code == 0);
-  CHECK(check.out.find("= customer -> customer_address: ok") != std::string::npos);
+  CHECK(check.out.find("= customer -> ") != std::string::npos);
+  CHECK(check.out.find("customer_address: ok\n") != std::string::npos);
   CHECK(cli(config, {"audit"}).exit_code == 0);
   CliResult sql = cli(config, {"plan", "--sql"});
   CHECK(sql.exit_code == 0);
@@ -102,7 +104,7 @@ void json_outputs_parse(Dialect dialect) {
   CHECK(history["entries"][0]["statement_count"].get<int>() > 0);
   CHECK(history["entries"][0]["source"] == "config");
 }
-DIALECT_TEST("--format json documents parse and have the documented shape", json_outputs_parse)
+DIALECT_TEST("format json documents parse and have the documented shape", json_outputs_parse)
 
 void verify_reports_mismatches(Dialect dialect) {
   TestDatabase db(dialect);
@@ -143,7 +145,8 @@ table = "vendor"
     CliResult r = cli(config, {command});
     INFO(command << ": " << r.err);
     CHECK(r.exit_code == 1);
-    CHECK(r.out.find("parent table not found") != std::string::npos);
+    CHECK(r.out.find("vendor not found") != std::string::npos);
+    CHECK(r.err.find("blocked: parent table") != std::string::npos);
   }
   CHECK(db.dump() == before);
 }
@@ -171,7 +174,7 @@ DIALECT_TEST("apply exits 3 when the migration lock is held elsewhere", lock_tim
 
 }  // namespace
 
-TEST_CASE("--version and --help succeed on stdout", "[sqlite]") {
+TEST_CASE("version and help succeed on stdout", "[sqlite]") {
   CliResult version = run_addrmig({"--version"});
   CHECK(version.exit_code == 0);
   CHECK(version.out == "addrmig " ADDRMIG_VERSION "\n");
