@@ -58,6 +58,19 @@ void plan_never_writes(Dialect dialect) {
   CHECK(cli(config, {"history"}).exit_code == 0);
   if (dialect == Dialect::Sqlite) CHECK_FALSE(std::filesystem::exists(db.file()));
   else CHECK(db.dump() == before);
+
+  // On an existing database too: the SQLite file's bytes, and the catalog
+  // and rows on PostgreSQL, are unchanged by every read-only command.
+  REQUIRE(cli(config, {"run"}).exit_code == 0);
+  db.exec("DELETE FROM customer_address WHERE city = 'New York'");
+  const std::string bytes = dialect == Dialect::Sqlite ? read_file(db.file()) : "";
+  const std::string dump = db.dump();
+  CHECK(cli(config, {"plan"}).exit_code == 0);
+  CHECK(cli(config, {"audit"}).exit_code == 0);
+  CHECK(cli(config, {"verify"}).exit_code == 2);
+  CHECK(cli(config, {"history"}).exit_code == 0);
+  CHECK(db.dump() == dump);
+  if (dialect == Dialect::Sqlite) CHECK(read_file(db.file()) == bytes);
 }
 DIALECT_TEST("plan, audit and history never write", plan_never_writes)
 
@@ -173,6 +186,14 @@ void lock_timeout_exits_3(Dialect dialect) {
 DIALECT_TEST("apply exits 3 when the migration lock is held elsewhere", lock_timeout_exits_3)
 
 }  // namespace
+
+TEST_CASE("SQLite connections enforce foreign keys", "[sqlite]") {
+  TestDatabase db(Dialect::Sqlite);
+  Connection conn = db.connect();
+  int enabled = 0;
+  conn.session() << "PRAGMA foreign_keys", soci::into(enabled);
+  CHECK(enabled == 1);
+}
 
 TEST_CASE("version and help succeed on stdout", "[sqlite]") {
   CliResult version = run_addrmig({"--version"});
