@@ -168,12 +168,13 @@ DIALECT_TEST("a blocked plan exits 1 and changes nothing", blocked_plan_changes_
 void lock_timeout_exits_3(Dialect dialect) {
   TestDatabase db(dialect);
   const auto config = write_example_config(db);
-  REQUIRE(cli(config, {"apply"}).exit_code == 0);  // creates the SQLite file
+  db.exec("CREATE TABLE unrelated (id integer PRIMARY KEY)");  // the database exists
+  const std::string before = db.dump();
   Connection holder = db.connect();
   std::optional<MigrationTransaction> lock;
   lock.emplace(holder, std::chrono::milliseconds(1000));
   const auto started = std::chrono::steady_clock::now();
-  CliResult r = cli(config, {"apply", "--lock-timeout", "1"});
+  CliResult r = cli(config, {"apply", "--lock-timeout", "2"});
   const auto waited = std::chrono::steady_clock::now() - started;
   CHECK(r.exit_code == 3);
   CHECK(r.out.empty());
@@ -181,7 +182,9 @@ void lock_timeout_exits_3(Dialect dialect) {
   CHECK(count_lines(r.err) == 1);
   CHECK(waited < std::chrono::seconds(30));  // bounded, not a timing assertion on speed
   lock.reset();
-  CHECK(cli(config, {"apply", "--lock-timeout", "1"}).exit_code == 0);
+  CHECK(db.dump() == before);  // nothing changed
+  CHECK(cli(config, {"apply", "--lock-timeout", "2"}).exit_code == 0);
+  CHECK(db.count("SELECT count(*) FROM addrmig_history") == 1);
 }
 DIALECT_TEST("apply exits 3 when the migration lock is held elsewhere", lock_timeout_exits_3)
 
