@@ -9,6 +9,8 @@
 # earlier runs found). A crash, a sanitizer report or a broken contract stops
 # the run, leaves the input in build-fuzz/fuzz-artifacts/TARGET/ and makes this
 # script exit 1; replay one with `build-fuzz/tests/fuzz/TARGET FILE`.
+# With ADDRMIG_FUZZ_KEEP_GOING=1 libFuzzer runs in fork mode and carries on
+# after a crash, to collect every distinct one within the time.
 set -euo pipefail
 
 seconds=${1:-60}
@@ -45,21 +47,22 @@ cmake --build "$build" -j2 --target "$target"
 mkdir -p "$corpus" "$artifacts"
 cp -n "$seeds"/*/* "$corpus"/ 2>/dev/null || true
 dictionary="$root/tests/fuzz/${target#fuzz_}.dict"
-dict_flag=()
-[ -f "$dictionary" ] && dict_flag=(-dict="$dictionary")
+extra_flags=()
+[ -f "$dictionary" ] && extra_flags+=(-dict="$dictionary")
+[ "${ADDRMIG_FUZZ_KEEP_GOING:-0}" = 1 ] && extra_flags+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
 
 echo "fuzz.sh: running $target for ${seconds}s on $corpus ($(ls "$corpus" | wc -l) inputs)"
 status=0
 # Leak checking stays on (ASan's default); UBSan reports carry a stack.
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} \
   "$build/tests/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-  -max_len=8192 -print_final_stats=1 -artifact_prefix="$artifacts/" "${dict_flag[@]}" \
+  -max_len=8192 -print_final_stats=1 -artifact_prefix="$artifacts/" "${extra_flags[@]}" \
   "$corpus" >"$log" 2>&1 || status=$?
 
 # Summary: libFuzzer's final stats, the corpus size and any saved inputs.
 echo "---- $target: summary (full log: $log)"
 grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|stat::new_units_added)' "$log" || true
-grep -E '^#[0-9]+ +DONE' "$log" | tail -1 || true
+grep -E '^#[0-9]+' "$log" | tail -1 || true   # last status line, also in fork mode
 echo "corpus: $(ls "$corpus" | wc -l) inputs in $corpus"
 crashes=$(find "$artifacts" -type f -newer "$probe_dir/probe.cpp" | sort)
 if [ "$status" -ne 0 ] || [ -n "$crashes" ]; then
