@@ -2,11 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 
+#include "cmd/junit.h"
+#include "cmd/progress.h"
 #include "cmd/report.h"
 #include "lib/connection.h"
 #include "lib/errors.h"
@@ -48,7 +52,7 @@ void log_blockers(const Plan& plan) {
 
 Context load_context(const GlobalOptions& global) {
   Context ctx{global, load_config(global.config_path), {}};
-  int timeout = 10;  // FIXME(merge): config connect_timeout
+  const int timeout = ctx.config.connect_timeout_seconds;
   auto url = choose_database_url(global.database, ctx.config.database_url);
   if (!url)
     throw UsageError("no database: pass --database URL, set ADDRMIG_DATABASE_URL, or set [database] url in " +
@@ -70,7 +74,7 @@ int cmd_plan(const Context& ctx, const PlanOptions& options) {
   }
   if (options.sql) std::cout << script;
   else if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan, *renderer), "plan");
-  else print_plan(std::cout, planned.plan, *renderer, true);
+  else print_plan(std::cout, planned.plan, *renderer, true, use_color(STDOUT_FILENO));
   if (planned.plan.blocked()) {
     log_blockers(planned.plan);
     return kError;
@@ -80,7 +84,7 @@ int cmd_plan(const Context& ctx, const PlanOptions& options) {
 }
 
 int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
-  const ApplyOptions apply_options{seconds(options.lock_timeout_seconds)};
+  const ApplyOptions apply_options{seconds(options.lock_timeout_seconds), terminal_progress(ctx.global.quiet)};
   std::optional<SavedPlan> saved;
   if (!options.plan_file.empty()) saved = read_saved_plan(options.plan_file);  // before connecting
   Connection conn = open(ctx, OpenMode::ReadWrite);
@@ -88,7 +92,7 @@ int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
                                    : apply_migration(conn, ctx.config, apply_options);
   const auto renderer = make_renderer(conn.dialect());
   if (ctx.global.format == Format::Json) print_json(apply_json(result, *renderer), "apply");
-  else print_apply(std::cout, result, *renderer);
+  else print_apply(std::cout, result, *renderer, use_color(STDOUT_FILENO));
   if (result.planned.plan.blocked()) {
     log_blockers(result.planned.plan);
     return kError;
@@ -96,9 +100,10 @@ int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
   return kOk;
 }
 
-int cmd_audit(const Context& ctx) {
+int cmd_audit(const Context& ctx, const std::string& junit_file) {
   Connection conn = open(ctx, OpenMode::ReadOnly);
   const PlannedMigration planned = read_plan(conn, ctx.config);
+  if (!junit_file.empty()) write_junit(junit_file, audit_junit(planned.plan));
   if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan, *make_renderer(conn.dialect())), "audit");
   else print_audit(std::cout, planned.plan);
   return drift_count(planned.plan) == 0 ? kOk : kDifferences;
@@ -112,9 +117,10 @@ int cmd_seed(const Context& ctx, int lock_timeout_seconds) {
   return kOk;
 }
 
-int cmd_verify(const Context& ctx) {
+int cmd_verify(const Context& ctx, const std::string& junit_file) {
   Connection conn = open(ctx, OpenMode::ReadOnly);
   const VerifyReport report = verify_database(conn, ctx.config);
+  if (!junit_file.empty()) write_junit(junit_file, verify_junit(report));
   if (ctx.global.format == Format::Json) print_json(verify_json(report), "verify");
   else print_verify(std::cout, report);
   return report.mismatch_count() == 0 ? kOk : kDifferences;
@@ -123,10 +129,11 @@ int cmd_verify(const Context& ctx) {
 int cmd_run(const Context& ctx, int lock_timeout_seconds) {
   Connection conn = open(ctx, OpenMode::ReadWrite);
   const auto renderer = make_renderer(conn.dialect());
-  const ApplyResult applied = apply_migration(conn, ctx.config, ApplyOptions{seconds(lock_timeout_seconds)});
+  const ApplyResult applied = apply_migration(
+      conn, ctx.config, ApplyOptions{seconds(lock_timeout_seconds), terminal_progress(ctx.global.quiet)});
   if (applied.planned.plan.blocked()) {
     if (ctx.global.format == Format::Json) print_json(Json{{"apply", apply_json(applied, *renderer)}}, "run");
-    else print_apply(std::cout, applied, *renderer);
+    else print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));
     log_blockers(applied.planned.plan);
     return kError;
   }
@@ -138,7 +145,7 @@ int cmd_run(const Context& ctx, int lock_timeout_seconds) {
                     {"verify", verify_json(report)}},
                "run");
   } else {
-    print_apply(std::cout, applied, *renderer);
+    print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));
     print_seed(std::cout, seeded);
     print_verify(std::cout, report);
   }

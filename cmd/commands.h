@@ -44,9 +44,9 @@ Context load_context(const GlobalOptions& global);
 
 int cmd_plan(const Context& ctx, const PlanOptions& options);
 int cmd_apply(const Context& ctx, const ApplyCommandOptions& options);
-int cmd_audit(const Context& ctx);
+int cmd_audit(const Context& ctx, const std::string& junit_file);
 int cmd_seed(const Context& ctx, int lock_timeout_seconds);
-int cmd_verify(const Context& ctx);
+int cmd_verify(const Context& ctx, const std::string& junit_file);
 int cmd_run(const Context& ctx, int lock_timeout_seconds);
 int cmd_history(const Context& ctx);
 

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <optional>
 #include <iostream>
 
 #include "cmd/commands.h"
@@ -22,7 +23,8 @@ struct Options {
   std::string format = "text";
   PlanOptions plan;
   ApplyCommandOptions apply;
-  int lock_timeout = 60;
+  std::optional<int> lock_timeout;  // unset: [apply] lock_timeout, else 60
+  std::string junit_file;
 };
 
 struct Command {
@@ -32,10 +34,19 @@ struct Command {
   std::function<int(const Context&, const Options&)> run;
 };
 
+// --lock-timeout > [apply] lock_timeout > 60 seconds.
+int lock_timeout(const Context& c, const Options& o) {
+  return o.lock_timeout.value_or(c.config.lock_timeout_seconds.value_or(60));
+}
+
 void add_lock_timeout(CLI::App& cmd, Options& o) {
   cmd.add_option("--lock-timeout", o.lock_timeout,
                  "seconds to wait for the migration lock and for table locks (exit 3 when exceeded)")
       ->check(CLI::Range(0, 86400));
+}
+
+void add_junit(CLI::App& cmd, Options& o) {
+  cmd.add_option("--junit", o.junit_file, "also write the result as JUnit XML to FILE");
 }
 
 const std::vector<Command>& commands() {
@@ -54,17 +65,17 @@ const std::vector<Command>& commands() {
        },
        [](const Context& c, const Options& o) {
          ApplyCommandOptions apply = o.apply;
-         apply.lock_timeout_seconds = o.lock_timeout;
+         apply.lock_timeout_seconds = lock_timeout(c, o);
          return cmd_apply(c, apply);
        }},
-      {"audit", "read-only report on every parent and its address table", nullptr,
-       [](const Context& c, const Options&) { return cmd_audit(c); }},
+      {"audit", "read-only report on every parent and its address table", add_junit,
+       [](const Context& c, const Options& o) { return cmd_audit(c, o.junit_file); }},
       {"seed", "insert the configured sample data (idempotent)", add_lock_timeout,
-       [](const Context& c, const Options& o) { return cmd_seed(c, o.lock_timeout); }},
-      {"verify", "read the sample data back both ways and compare with the config", nullptr,
-       [](const Context& c, const Options&) { return cmd_verify(c); }},
+       [](const Context& c, const Options& o) { return cmd_seed(c, lock_timeout(c, o)); }},
+      {"verify", "read the sample data back both ways and compare with the config", add_junit,
+       [](const Context& c, const Options& o) { return cmd_verify(c, o.junit_file); }},
       {"run", "apply, then seed, then verify: the one-line CI step", add_lock_timeout,
-       [](const Context& c, const Options& o) { return cmd_run(c, o.lock_timeout); }},
+       [](const Context& c, const Options& o) { return cmd_run(c, lock_timeout(c, o)); }},
       {"history", "list what apply has recorded in the database", nullptr,
        [](const Context& c, const Options&) { return cmd_history(c); }},
   };

@@ -1,5 +1,10 @@
 #include "cmd/report.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+
 namespace addrmig::cli {
 namespace {
 
@@ -66,11 +71,21 @@ std::string indent_sql(const std::string& sql) {
   return out;
 }
 
-std::string parent_headline(const ParentPlan& parent) {
+const char* status_color(ParentStatus status) {
+  switch (status) {
+    case ParentStatus::Ok: return "\033[2m";        // dim
+    case ParentStatus::Create: return "\033[32m";   // green
+    case ParentStatus::Change: return "\033[33m";   // yellow
+    case ParentStatus::Blocked: return "\033[31m";  // red
+  }
+  return "";
+}
+
+std::string parent_headline(const ParentPlan& parent, bool color = false) {
   std::string line(1, status_symbol(parent.status()));
   line += " " + parent.parent + " -> " + parent.address_table.display() + ": " +
           std::string(parent_status_name(parent.status()));
-  return line;
+  return color ? status_color(parent.status()) + line + "\033[0m" : line;
 }
 
 }  // namespace
@@ -157,9 +172,16 @@ Json apply_json(const ApplyResult& result, const Renderer& renderer) {
               {"plan", plan_json(result.planned.plan, renderer)}};
 }
 
-void print_plan(std::ostream& out, const Plan& plan, const Renderer& renderer, bool with_sql) {
+bool use_color(int fd) {
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  return isatty(fd) && !(no_color && *no_color) && !(term && std::strcmp(term, "dumb") == 0);
+}
+
+void print_plan(std::ostream& out, const Plan& plan, const Renderer& renderer, bool with_sql,
+                bool color) {
   for (const ParentPlan& parent : plan.parents) {
-    out << parent_headline(parent) << "\n";
+    out << parent_headline(parent, color) << "\n";
     for (const Finding& finding : parent.findings) print_finding(out, finding);
     if (!with_sql || parent.blocked()) continue;
     for (const Step& step : parent.steps)
@@ -236,17 +258,18 @@ void print_history(std::ostream& out, const std::vector<HistoryEntry>& entries) 
         << "\n";
 }
 
-void print_apply(std::ostream& out, const ApplyResult& result, const Renderer& renderer) {
+void print_apply(std::ostream& out, const ApplyResult& result, const Renderer& renderer,
+                 bool color) {
   const Plan& plan = result.planned.plan;
   if (plan.blocked()) {
-    print_plan(out, plan, renderer, false);
+    print_plan(out, plan, renderer, false, color);
     return;
   }
   if (!result.applied) {
     out << "nothing to do: " << plan.parents.size() << " parents up to date\n";
     return;
   }
-  print_plan(out, plan, renderer, false);
+  print_plan(out, plan, renderer, false, color);
   out << "applied " << result.planned.statements.size() << " statements in " << result.duration_ms
       << " ms\n";
 }

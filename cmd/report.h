@@ -27,14 +27,20 @@ Json apply_json(const ApplyResult& result, const Renderer& renderer);
 
 // `plan` in text: one line per parent, diff-like (+ create, ~ change, = ok,
 // ! blocked), its findings indented, then the SQL its steps run.
-void print_plan(std::ostream& out, const Plan& plan, const Renderer& renderer, bool with_sql);
+// ANSI colours only when asked (a terminal without NO_COLOR, see use_color).
+void print_plan(std::ostream& out, const Plan& plan, const Renderer& renderer, bool with_sql,
+                bool color = false);
 // `audit` in text: per parent, every finding with kind, table, column,
 // expected and found.
 void print_audit(std::ostream& out, const Plan& plan);
 void print_verify(std::ostream& out, const VerifyReport& report);
 void print_history(std::ostream& out, const std::vector<HistoryEntry>& entries);
-void print_apply(std::ostream& out, const ApplyResult& result, const Renderer& renderer);
+void print_apply(std::ostream& out, const ApplyResult& result, const Renderer& renderer,
+                 bool color = false);
 void print_seed(std::ostream& out, const SeedResult& result);
+
+// True when `fd` is a terminal, NO_COLOR is unset or empty, and TERM is not "dumb".
+bool use_color(int fd);
 
 // Findings that are not informational (audit exits 2 on any).
 std::size_t drift_count(const Plan& plan);

@@ -29,7 +29,10 @@ struct RelatedSpec {
   std::string foreign_key = "parent_id";
   OnDelete on_delete = OnDelete::Cascade;
   std::vector<ColumnSpec> columns;
-  int line = 0;
+  int line = 0;              // the [related] header; 0 when the table is absent
+  int name_line = 0;         // lines of the keys, when given (else `line`)
+  int foreign_key_line = 0;
+  int on_delete_line = 0;
 };
 
 struct ParentSpec {
@@ -37,7 +40,9 @@ struct ParentSpec {
   std::string schema;              // PostgreSQL only; empty = "public"
   std::optional<std::string> key;  // empty = the introspected primary key
   std::vector<ColumnSpec> columns; // used only to create a missing parent
-  int line = 0;
+  int line = 0;                    // the `table = ...` line
+  int schema_line = 0;
+  int key_line = 0;
 };
 
 struct FieldValue {
@@ -51,7 +56,9 @@ struct SeedSpec {
   std::string parent;  // ParentSpec::table
   Row values;
   std::vector<Row> addresses;
-  int line = 0;
+  int line = 0;                    // the `parent = ...` line
+  int values_line = 0;
+  std::vector<int> address_lines;  // one per address row, same order
 };
 
 struct Config {
@@ -59,6 +66,13 @@ struct Config {
   std::string checksum;              // sha256 hex of the file's bytes
   std::optional<std::string> database_url;
   int database_url_line = 0;
+  // [database] connect_timeout: seconds libpq may take to connect.
+  int connect_timeout_seconds = 10;
+  int connect_timeout_line = 0;
+  // [apply] lock_timeout: seconds apply waits for the migration lock and for
+  // table locks. Unset: the CLI default (60); `--lock-timeout` overrides it.
+  std::optional<int> lock_timeout_seconds;
+  int lock_timeout_line = 0;
   RelatedSpec related;
   std::vector<ParentSpec> parents;
   std::vector<SeedSpec> seeds;

@@ -26,8 +26,12 @@ class ConfigError : public Error {
       : Error(file + ":" + std::to_string(line) + ": " + message),
         file_(std::move(file)),
         line_(line) {}
+  // A config problem that has no line (the file cannot be read at all): the
+  // message is printed as is, so it must name the file itself.
+  ConfigError(std::string file, const std::string& message)
+      : Error(message), file_(std::move(file)), line_(0) {}
   const std::string& file() const { return file_; }
-  int line() const { return line_; }
+  int line() const { return line_; }  // 0: not located in the file
 
  private:
   std::string file_;

@@ -41,22 +41,25 @@ void check_foreign_keys(Connection& conn, const std::vector<std::string>& tables
   }
 }
 
-void run_statements(Connection& conn, const std::vector<Statement>& statements) {
+void run_statements(Connection& conn, const std::vector<Statement>& statements,
+                    const ProgressFn& progress) {
   const std::size_t total = statements.size();
   for (std::size_t i = 0; i < total; ++i) {
     const Statement& statement = statements[i];
+    if (progress) progress(i, total, statement.comment);
     spdlog::debug("[{}/{}] {}", i + 1, total, statement.comment);
     conn.execute(statement.sql, "statement " + std::to_string(i + 1) + "/" + std::to_string(total) +
                                     (statement.comment.empty() ? "" : " (" + statement.comment + ")"));
   }
+  if (progress) progress(total, total, {});
 }
 
 // Runs the planned statements inside `transaction`, checks, records history
 // and commits.
 void execute_and_record(Connection& conn, const Config& config, MigrationTransaction& transaction,
-                        ApplyResult& result, const std::string& source,
+                        ApplyResult& result, const std::string& source, const ProgressFn& progress,
                         std::chrono::steady_clock::time_point started) {
-  run_statements(conn, result.planned.statements);
+  run_statements(conn, result.planned.statements, progress);
   if (conn.dialect() == Dialect::Sqlite) check_foreign_keys(conn, rebuilt_tables(result.planned.plan));
   result.sql_checksum = sha256_hex(saved_plan_body(result.planned, conn.dialect()));
   result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -97,7 +100,7 @@ ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyO
   ApplyResult result;
   result.planned = plan_migration(conn, config);
   if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;  // rolls back
-  execute_and_record(conn, config, transaction, result, "config", started);
+  execute_and_record(conn, config, transaction, result, "config", options.progress, started);
   return result;
 }
 
@@ -120,7 +123,8 @@ ApplyResult apply_saved_plan(Connection& conn, const Config& config, const Saved
     throw PlanChanged("the config or addrmig version no longer produces the SQL in " + saved.path +
                       "; nothing was applied: review a new plan");
   if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;
-  execute_and_record(conn, config, transaction, result, "file:" + saved.path, started);
+  execute_and_record(conn, config, transaction, result, "file:" + saved.path, options.progress,
+                     started);
   return result;
 }
 

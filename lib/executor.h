@@ -5,6 +5,7 @@
 // back.
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "lib/config.h"
@@ -13,8 +14,13 @@
 
 namespace addrmig {
 
+// Called before each statement with (statements done, total, its comment);
+// the CLI draws it on a terminal. Empty: no progress.
+using ProgressFn = std::function<void(std::size_t, std::size_t, const std::string&)>;
+
 struct ApplyOptions {
   std::chrono::milliseconds lock_timeout{60'000};
+  ProgressFn progress;
 };
 
 struct ApplyResult {

@@ -1,15 +1,332 @@
 #include "lib/postgres_inspector.h"
 
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string_view>
+
+#include "lib/connection.h"
 #include "lib/errors.h"
+#include "lib/identifier.h"
 
 namespace addrmig {
+namespace {
 
-Catalog PostgresInspector::inspect(const std::vector<TableRef>&) {
-  throw Error("postgres inspector: not implemented yet");
+// The catalog queries, defined at the end of the file.
+extern const std::string kColumnsQuery;
+extern const std::string kConstraintsQuery;
+extern const std::string kIndexesQuery;
+extern const std::string kAllTablesQuery;
+
+constexpr const char* kDefaultSchema = "public";
+constexpr int kOrphanSamples = 5;
+
+TableRef normalized(const TableRef& ref) {
+  return TableRef{ref.schema.empty() ? std::string(kDefaultSchema) : ref.schema, ref.name};
 }
 
-Facts PostgresInspector::measure(const std::vector<FactRequest>&) {
-  throw Error("postgres inspector: not implemented yet");
+// The distinct requested tables, schema defaulted, first occurrence first.
+std::vector<TableRef> distinct_requests(const std::vector<TableRef>& tables) {
+  std::vector<TableRef> out;
+  for (const TableRef& table : tables) {
+    TableRef ref = normalized(table);
+    if (std::find(out.begin(), out.end(), ref) == out.end()) out.push_back(std::move(ref));
+  }
+  return out;
 }
+
+// [{"schema": .., "name": .., "ord": i}, ...]: nlohmann escapes quotes,
+// backslashes and control characters, so any name is safe inside the document.
+std::string request_json(const std::vector<TableRef>& refs) {
+  nlohmann::json doc = nlohmann::json::array();
+  for (std::size_t i = 0; i < refs.size(); ++i)
+    doc.push_back({{"schema", refs[i].schema}, {"name", refs[i].name}, {"ord", i}});
+  try {
+    return doc.dump();
+  } catch (const nlohmann::json::type_error&) {
+    // A UTF-8 database cannot hold such a name, so it names no table.
+    throw Error("postgres inspector: a requested table or schema name is not valid UTF-8");
+  }
+}
+
+std::vector<std::string> json_strings(const std::string& text) {
+  return nlohmann::json::parse(text).get<std::vector<std::string>>();
+}
+
+OnDelete on_delete_from_confdeltype(const std::string& code) {
+  if (code == "r") return OnDelete::Restrict;
+  if (code == "c") return OnDelete::Cascade;
+  if (code == "n") return OnDelete::SetNull;
+  if (code == "d") return OnDelete::SetDefault;
+  return OnDelete::NoAction;  // 'a'
+}
+
+// serial/bigserial columns: their default draws from a sequence.
+bool is_sequence_default(const std::string& default_sql) {
+  return default_sql.rfind("nextval(", 0) == 0;
+}
+
+std::string qualified_name(const TableRef& ref) {
+  return quote_ident(normalized(ref).schema) + "." + quote_ident(ref.name);
+}
+
+std::string column_of(const std::string& alias, const std::string& column) {
+  return quote_ident(alias) + "." + quote_ident(column);
+}
+
+// One term of the measuring UNION ALL: (ord, count, samples as JSON text).
+std::string measure_term(const FactRequest& request, std::size_t ord) {
+  const std::string table = qualified_name(request.table) + " AS " + quote_ident("a");
+  const std::string prefix = "SELECT " + std::to_string(ord) + " AS ord, ";
+  switch (request.kind) {
+    case FactKind::RowCount:
+      return prefix + "(SELECT count(*) FROM " + table + ") AS n, NULL::text AS samples";
+    case FactKind::NullCount:
+      return prefix + "(SELECT count(*) FROM " + table + " WHERE " +
+             column_of("a", request.column) + " IS NULL) AS n, NULL::text AS samples";
+    case FactKind::Orphans: {
+      const std::string orphan_rows =
+          " FROM " + table + " WHERE " + column_of("a", request.column) +
+          " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + qualified_name(request.parent) +
+          " AS " + quote_ident("p") + " WHERE " + column_of("p", request.parent_key) + " = " +
+          column_of("a", request.column) + ")";
+      std::string samples = "NULL::text";
+      if (!request.id_column.empty()) {
+        const std::string id = column_of("a", request.id_column);
+        // Sorted by the id's own type (numeric ids ascend numerically), then
+        // sent as text so any key type fits the Fact. Only run when orphans
+        // exist (an uncorrelated subquery under CASE is evaluated lazily), so
+        // the common clean table is scanned once, not twice.
+        samples = "CASE WHEN c.n > 0 THEN (SELECT json_agg(o.id ORDER BY o.sort_key)::text FROM (SELECT " +
+                  id + "::text AS id, " + id + " AS sort_key" + orphan_rows + " ORDER BY " + id +
+                  " LIMIT " + std::to_string(kOrphanSamples) + ") AS o) END";
+      }
+      return prefix + "c.n, " + samples + " AS samples FROM (SELECT count(*) AS n" + orphan_rows +
+             ") AS c";
+    }
+  }
+  throw Error("postgres inspector: unknown fact kind");
+}
+
+}  // namespace
+
+std::string postgres_portable_type(const std::string& native) {
+  static const std::pair<const char*, const char*> plain[] = {
+      {"integer", "integer"}, {"bigint", "bigint"},        {"text", "text"},
+      {"boolean", "boolean"}, {"real", "real"},            {"double precision", "double"},
+      {"date", "date"},       {"timestamp without time zone", "timestamp"}, {"uuid", "uuid"}};
+  for (const auto& [pg, portable] : plain)
+    if (native == pg) return portable;
+  static const std::regex varchar(R"(character varying\((\d+)\))");
+  static const std::regex numeric(R"(numeric\((\d+),(\d+)\))");
+  std::smatch m;
+  if (std::regex_match(native, m, varchar)) return "varchar(" + m[1].str() + ")";
+  if (std::regex_match(native, m, numeric)) return "numeric(" + m[1].str() + "," + m[2].str() + ")";
+  return {};
+}
+
+template <typename OnRow>
+void PostgresInspector::run_query(const std::string& sql,
+                                  const std::optional<std::string>& request_json,
+                                  const std::string& context, OnRow on_row) {
+  ++queries_;
+  try {
+    if (request_json) {
+      soci::rowset<soci::row> rows = (session_.prepare << sql, soci::use(*request_json, "request"));
+      for (const soci::row& row : rows) on_row(row);
+    } else {
+      soci::rowset<soci::row> rows = session_.prepare << sql;
+      for (const soci::row& row : rows) on_row(row);
+    }
+  } catch (const Error&) {
+    throw;
+  } catch (...) {
+    rethrow_db_error("postgres inspector: " + context);
+  }
+}
+
+Catalog PostgresInspector::inspect(const std::vector<TableRef>& tables) {
+  Catalog catalog;
+  const std::vector<TableRef> refs = distinct_requests(tables);
+  if (refs.empty()) return catalog;
+  const std::string request = request_json(refs);
+
+  TableSlots slots(refs.size());
+  read_columns(request, slots);
+  read_constraints(request, slots);
+  read_indexes(request, slots);
+  catalog.all_tables = read_all_tables(request);
+  for (std::optional<Table>& slot : slots)
+    if (slot) catalog.tables.push_back(std::move(*slot));
+  return catalog;
+}
+
+void PostgresInspector::read_columns(const std::string& request, TableSlots& slots) {
+  run_query(kColumnsQuery, request, "reading tables and columns", [&](const soci::row& row) {
+    std::optional<Table>& slot = slots.at(row.get<int>(0));
+    if (!slot) {
+      slot.emplace();
+      slot->ref = TableRef{row.get<std::string>(1), row.get<std::string>(2)};
+    }
+    if (row.get<int>(3) == 0) return;  // a table without columns
+    Column column;
+    column.name = row.get<std::string>(4);
+    const std::string native = row.get<std::string>(5);
+    column.type = ColumnType::from_native(native, postgres_portable_type(native));
+    column.nullable = row.get<int>(6) == 0;
+    const std::string default_sql = row.get<std::string>(7);
+    const bool identity = !row.get<std::string>(8).empty();
+    // A stored generated column's expression lives in pg_attrdef too, but it
+    // is not a default: the database computes every value.
+    const bool computed = !row.get<std::string>(9).empty();
+    column.generated = identity || computed || is_sequence_default(default_sql);
+    if (!computed) column.default_sql = default_sql;
+    slot->columns.push_back(std::move(column));
+  });
+}
+
+void PostgresInspector::read_constraints(const std::string& request, TableSlots& slots) {
+  run_query(kConstraintsQuery, request, "reading keys", [&](const soci::row& row) {
+    std::optional<Table>& slot = slots.at(row.get<int>(0));
+    if (!slot) return;  // created after the columns query ran: not part of this catalog
+    std::vector<std::string> columns = json_strings(row.get<std::string>(3));
+    if (row.get<std::string>(1) == "p") {
+      slot->primary_key = std::move(columns);
+      return;
+    }
+    ForeignKey fk;
+    fk.name = row.get<std::string>(2);
+    fk.columns = std::move(columns);
+    fk.ref_schema = row.get<std::string>(4);
+    fk.ref_table = row.get<std::string>(5);
+    fk.ref_columns = json_strings(row.get<std::string>(6));
+    fk.on_delete = on_delete_from_confdeltype(row.get<std::string>(7));
+    fk.validated = row.get<int>(8) != 0;
+    slot->foreign_keys.push_back(std::move(fk));
+  });
+}
+
+void PostgresInspector::read_indexes(const std::string& request, TableSlots& slots) {
+  run_query(kIndexesQuery, request, "reading indexes", [&](const soci::row& row) {
+    std::optional<Table>& slot = slots.at(row.get<int>(0));
+    if (!slot) return;
+    Index index;
+    index.name = row.get<std::string>(1);
+    index.columns = json_strings(row.get<std::string>(2));
+    index.unique = row.get<int>(3) != 0;
+    index.partial = row.get<int>(4) != 0;
+    index.sql = row.get<std::string>(5);
+    slot->indexes.push_back(std::move(index));
+  });
+}
+
+std::vector<TableRef> PostgresInspector::read_all_tables(const std::string& request) {
+  std::vector<TableRef> out;
+  run_query(kAllTablesQuery, request, "listing tables", [&](const soci::row& row) {
+    out.push_back(TableRef{row.get<std::string>(0), row.get<std::string>(1)});
+  });
+  return out;
+}
+
+Facts PostgresInspector::measure(const std::vector<FactRequest>& requests) {
+  std::vector<Fact> facts(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) facts[i].request = requests[i];
+  for (std::size_t first = 0; first < requests.size(); first += kFactsPerStatement)
+    measure_chunk(requests, first, std::min(kFactsPerStatement, requests.size() - first), facts);
+  return Facts{std::move(facts)};
+}
+
+void PostgresInspector::measure_chunk(const std::vector<FactRequest>& requests, std::size_t first,
+                                      std::size_t count, std::vector<Fact>& facts) {
+  std::string sql;
+  for (std::size_t i = first; i < first + count; ++i) {
+    if (!sql.empty()) sql += "\nUNION ALL ";
+    sql += measure_term(requests[i], i);
+  }
+  run_query(sql, std::nullopt, "measuring row counts and orphans", [&](const soci::row& row) {
+    Fact& fact = facts.at(row.get<int>(0));
+    fact.count = row.get<long long>(1);
+    if (row.get_indicator(2) != soci::i_null) fact.samples = json_strings(row.get<std::string>(2));
+  });
+}
+
+namespace {
+
+// The requested tables that exist, with their position in the request. Every
+// catalog query starts from it, so one bound JSON document drives all four.
+constexpr std::string_view kFoundTables =
+    "WITH requested AS (\n"
+    "  SELECT r.schema, r.name, r.ord\n"
+    "  FROM json_to_recordset(:request::json) AS r(schema text, name text, ord int)\n"
+    "), found AS (\n"
+    "  SELECT q.ord, c.oid, n.nspname::text AS schema_name, c.relname::text AS table_name\n"
+    "  FROM requested q\n"
+    "  JOIN pg_namespace n ON n.nspname = q.schema\n"
+    "  JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = q.name\n"
+    "    AND c.relkind IN ('r', 'p')\n"
+    ")\n";
+
+// A LEFT JOIN keeps tables without columns (CREATE TABLE t ()) in the result.
+const std::string kColumnsQuery = std::string(kFoundTables) +
+    "SELECT f.ord, f.schema_name, f.table_name,\n"
+    "  (a.attnum IS NOT NULL)::int AS has_column,\n"
+    "  coalesce(a.attname::text, '') AS column_name,\n"
+    "  coalesce(format_type(a.atttypid, a.atttypmod), '') AS native_type,\n"
+    "  coalesce(a.attnotnull::int, 0) AS not_null,\n"
+    "  coalesce(pg_get_expr(d.adbin, d.adrelid), '') AS default_sql,\n"
+    "  coalesce(a.attidentity::text, '') AS identity,\n"
+    "  coalesce(a.attgenerated::text, '') AS generated\n"
+    "FROM found f\n"
+    "LEFT JOIN pg_attribute a ON a.attrelid = f.oid AND a.attnum > 0 AND NOT a.attisdropped\n"
+    "LEFT JOIN pg_attrdef d ON d.adrelid = f.oid AND d.adnum = a.attnum\n"
+    "ORDER BY f.ord, a.attnum";
+
+// Key columns as JSON arrays of names in key order (conkey/confkey are
+// attnum arrays).
+const std::string kConstraintsQuery = std::string(kFoundTables) +
+    "SELECT f.ord, con.contype::text, con.conname::text,\n"
+    "  (SELECT coalesce(json_agg(a.attname ORDER BY k.i), '[]')::text\n"
+    "   FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, i)\n"
+    "   JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum) AS columns,\n"
+    "  coalesce(rn.nspname::text, '') AS ref_schema,\n"
+    "  coalesce(rc.relname::text, '') AS ref_table,\n"
+    "  (SELECT coalesce(json_agg(a.attname ORDER BY k.i), '[]')::text\n"
+    "   FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, i)\n"
+    "   JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum) AS ref_columns,\n"
+    "  con.confdeltype::text, con.convalidated::int\n"
+    "FROM found f\n"
+    "JOIN pg_constraint con ON con.conrelid = f.oid AND con.contype IN ('p', 'f')\n"
+    "LEFT JOIN pg_class rc ON rc.oid = con.confrelid\n"
+    "LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace\n"
+    "ORDER BY f.ord, con.contype DESC, con.conname";
+
+// The primary key's own index is the PK, not an extra index. Only key columns
+// (the first indnkeyatts) count; INCLUDE columns do not. attnum 0 marks an
+// expression, reported as "".
+const std::string kIndexesQuery = std::string(kFoundTables) +
+    "SELECT f.ord, ic.relname::text,\n"
+    "  (SELECT json_agg(coalesce(a.attname::text, '') ORDER BY k.i)::text\n"
+    "   FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, i)\n"
+    "   LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum\n"
+    "   WHERE k.i <= i.indnkeyatts) AS columns,\n"
+    "  i.indisunique::int, (i.indpred IS NOT NULL)::int, pg_get_indexdef(i.indexrelid)\n"
+    "FROM found f\n"
+    "JOIN pg_index i ON i.indrelid = f.oid AND NOT i.indisprimary\n"
+    "JOIN pg_class ic ON ic.oid = i.indexrelid\n"
+    "ORDER BY f.ord, ic.relname";
+
+// Partitions are left out: they are storage of their partitioned table, not
+// tables anyone configures.
+const std::string kAllTablesQuery = std::string(kFoundTables) +
+    "SELECT n.nspname::text, c.relname::text\n"
+    "FROM pg_class c\n"
+    "JOIN pg_namespace n ON n.oid = c.relnamespace\n"
+    "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition\n"
+    "  AND n.nspname IN (SELECT schema FROM requested)\n"
+    "ORDER BY n.nspname, c.relname";
+
+}  // namespace
 
 }  // namespace addrmig

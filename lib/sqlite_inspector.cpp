@@ -1,15 +1,466 @@
 #include "lib/sqlite_inspector.h"
 
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "lib/connection.h"
 #include "lib/errors.h"
+#include "lib/identifier.h"
 
 namespace addrmig {
+namespace {
 
-Catalog SqliteInspector::inspect(const std::vector<TableRef>&) {
-  throw Error("sqlite inspector: not implemented yet");
+// The catalog queries, defined at the end of this file. Each binds the JSON
+// array of requested table names once.
+extern const char kObjectsQuery[];
+extern const char kColumnsQuery[];
+extern const char kForeignKeysQuery[];
+extern const char kIndexesQuery[];
+
+// Terms per compound SELECT in measure(); SQLITE_MAX_COMPOUND_SELECT is 500.
+constexpr std::size_t kMeasureTermsPerStatement = 400;
+constexpr int kOrphanSamples = 5;
+
+// SQLite resolves identifiers case-insensitively for ASCII letters only
+// (sqlite3StrICmp), so that is the key requested and found names meet on.
+std::string fold_name(std::string_view name) {
+  std::string out(name);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
 }
 
-Facts SqliteInspector::measure(const std::vector<FactRequest>&) {
-  throw Error("sqlite inspector: not implemented yet");
+// Names reserved for SQLite's own tables (sqlite_schema, sqlite_sequence, ...).
+bool is_internal_table(std::string_view name) { return fold_name(name.substr(0, 7)) == "sqlite_"; }
+
+// The requested names as one JSON array, expanded in SQL by json_each().
+// nlohmann escapes quotes, backslashes and control characters.
+std::string names_json(const std::vector<TableRef>& tables) {
+  nlohmann::json names = nlohmann::json::array();
+  for (const TableRef& ref : tables) names.push_back(ref.name);
+  try {
+    return names.dump();
+  } catch (const nlohmann::json::exception&) {
+    throw Error("sqlite inspector: a requested table name is not valid UTF-8");
+  }
 }
 
+// Counts the statement and turns driver errors into DbError with context.
+template <typename Body>
+void run_query(std::size_t& counter, std::string_view what, Body&& body) {
+  ++counter;
+  try {
+    body();
+  } catch (...) {
+    rethrow_db_error("sqlite inspector: " + std::string(what));
+  }
+}
+
+// --- Reading CREATE TABLE text ---------------------------------------------
+
+// The tokens of a CREATE TABLE statement that matter for keyword checks:
+// bare words upper-cased, punctuation as itself, and string literals, quoted
+// identifiers and comments collapsed into a single placeholder each, so that a
+// name or default value can never look like a keyword.
+std::vector<std::string> sql_tokens(std::string_view sql) {
+  std::vector<std::string> tokens;
+  std::size_t i = 0;
+  auto skip_quoted = [&](char open, char close) {
+    for (++i; i < sql.size(); ++i) {
+      if (sql[i] != close) continue;
+      if (close != ']' && i + 1 < sql.size() && sql[i + 1] == close) {
+        ++i;  // doubled quote inside the literal
+        continue;
+      }
+      break;
+    }
+    ++i;
+    tokens.emplace_back(1, open);
+  };
+  while (i < sql.size()) {
+    const char c = sql[i];
+    const auto uc = static_cast<unsigned char>(c);
+    if (std::isspace(uc)) {
+      ++i;
+    } else if (c == '\'' || c == '"' || c == '`') {
+      skip_quoted(c, c);
+    } else if (c == '[') {
+      skip_quoted('[', ']');
+    } else if (sql.substr(i, 2) == "--") {
+      i = std::min(sql.find('\n', i), sql.size());
+    } else if (sql.substr(i, 2) == "/*") {
+      const std::size_t end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? sql.size() : end + 2;
+    } else if (std::isalnum(uc) || c == '_' || uc >= 0x80) {
+      std::string word;
+      while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_' ||
+                                sql[i] == '$' || static_cast<unsigned char>(sql[i]) >= 0x80))
+        word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++]))));
+      tokens.push_back(std::move(word));
+    } else {
+      tokens.emplace_back(1, sql[i++]);
+    }
+  }
+  return tokens;
+}
+
+bool has_sequence(const std::vector<std::string>& tokens,
+                  std::initializer_list<std::string_view> seq) {
+  auto it = std::search(tokens.begin(), tokens.end(), seq.begin(), seq.end(),
+                        [](const std::string& a, std::string_view b) { return a == b; });
+  return it != tokens.end();
+}
+
+bool has_word(const std::vector<std::string>& tokens, std::string_view word) {
+  return has_sequence(tokens, {word});
+}
+
+// Why rebuilding this table from the model would lose schema: the model holds
+// columns, types, NOT NULL, defaults, the primary key, FKs with ON DELETE,
+// UNIQUE constraints (as automatic indexes), AUTOINCREMENT and WITHOUT ROWID.
+// Anything else in the CREATE TABLE text makes a rebuild unfaithful. The scan
+// is deliberately conservative: a false alarm blocks a plan, a miss loses schema.
+std::string rebuild_unsafe_reason(const std::vector<std::string>& tokens,
+                                  bool has_generated_column) {
+  static const std::pair<std::string_view, std::string_view> kLostClauses[] = {
+      {"CHECK", "CHECK constraint"},     {"COLLATE", "COLLATE clause"},
+      {"GENERATED", "generated column"}, {"AS", "generated column"},
+      {"STRICT", "STRICT table"},        {"CONFLICT", "ON CONFLICT clause"},
+      {"UPDATE", "ON UPDATE action"},    {"DEFERRABLE", "DEFERRABLE constraint"},
+      {"MATCH", "MATCH clause"},
+  };
+  std::vector<std::string_view> found;
+  auto note = [&](std::string_view what) {
+    if (std::find(found.begin(), found.end(), what) == found.end()) found.push_back(what);
+  };
+  for (const auto& [word, what] : kLostClauses)
+    if (has_word(tokens, word)) note(what);
+  if (has_generated_column) note("generated column");
+  // A column-level INTEGER PRIMARY KEY DESC is not a rowid alias, which a
+  // rebuild (rendering PRIMARY KEY without order) would silently change.
+  if (has_sequence(tokens, {"PRIMARY", "KEY", "DESC"})) note("PRIMARY KEY DESC");
+  if (found.empty()) return {};
+  std::string reason = "CREATE TABLE uses ";
+  for (std::size_t i = 0; i < found.size(); ++i) reason += (i ? ", " : "") + std::string(found[i]);
+  return reason + ", which a rebuild from the model would drop";
+}
+
+bool is_exactly_integer(std::string_view declared) { return fold_name(declared) == "integer"; }
+
+// --- Assembling Tables ---------------------------------------------------------
+
+// The Catalog being built, with its tables found by folded name.
+class CatalogBuilder {
+ public:
+  // Adds one Table per distinct requested name that exists, in request order.
+  void add_requested(const std::vector<TableRef>& requested,
+                     const std::unordered_map<std::string, std::string>& sql_by_folded_name) {
+    for (const TableRef& ref : requested) {
+      const std::string key = fold_name(ref.name);
+      auto sql = sql_by_folded_name.find(key);
+      if (sql == sql_by_folded_name.end() || index_.count(key)) continue;
+      index_.emplace(key, catalog_.tables.size());
+      Table table;
+      table.ref = ref;
+      table.sql = sql->second;
+      catalog_.tables.push_back(std::move(table));
+      pk_positions_.emplace_back();
+      generated_columns_.push_back(false);
+    }
+  }
+
+  // The table a catalog row belongs to, or nullptr when it was not requested.
+  Table* table(std::string_view name) {
+    auto it = index_.find(fold_name(name));
+    return it == index_.end() ? nullptr : &catalog_.tables[it->second];
+  }
+  std::size_t position(const Table& table) const {
+    return static_cast<std::size_t>(&table - catalog_.tables.data());
+  }
+  void note_pk_column(const Table& table, int position, std::string column) {
+    pk_positions_[this->position(table)].emplace_back(position, std::move(column));
+  }
+  void note_generated_column(const Table& table) { generated_columns_[position(table)] = true; }
+
+  Catalog& catalog() { return catalog_; }
+
+  // What needs every column read: primary key order, the rowid alias, and the
+  // facts read off the CREATE TABLE text.
+  Catalog finish() {
+    for (std::size_t i = 0; i < catalog_.tables.size(); ++i) {
+      Table& table = catalog_.tables[i];
+      auto& pk = pk_positions_[i];
+      std::sort(pk.begin(), pk.end());
+      for (auto& [position, column] : pk) table.primary_key.push_back(std::move(column));
+
+      const std::vector<std::string> tokens = sql_tokens(table.sql);
+      table.without_rowid = has_sequence(tokens, {"WITHOUT", "ROWID"});
+      table.autoincrement = has_word(tokens, "AUTOINCREMENT");
+      table.rebuild_unsafe = rebuild_unsafe_reason(tokens, generated_columns_[i]);
+      mark_rowid_alias(table);
+    }
+    return std::move(catalog_);
+  }
+
+ private:
+  // A single-column primary key declared exactly INTEGER on a rowid table is
+  // the rowid itself: generated, and never NULL although SQLite reports
+  // notnull = 0 for it.
+  static void mark_rowid_alias(Table& table) {
+    if (table.without_rowid || table.primary_key.size() != 1) return;
+    for (Column& column : table.columns) {
+      if (column.name != table.primary_key.front()) continue;
+      if (!is_exactly_integer(column.type.native)) return;
+      column.nullable = false;
+      column.generated = true;
+    }
+  }
+
+  Catalog catalog_;
+  std::unordered_map<std::string, std::size_t> index_;
+  std::vector<std::vector<std::pair<int, std::string>>> pk_positions_;
+  std::vector<bool> generated_columns_;
+};
+
+// pragma_table_xinfo.hidden: 1 is a hidden virtual-table column (not part of
+// the table's data), 2 and 3 are generated columns (virtual, stored).
+constexpr int kHiddenVirtualTableColumn = 1;
+
+// --- measure() -----------------------------------------------------------------
+
+std::string orphan_condition(const FactRequest& r) {
+  return "o." + quote_ident(r.column) + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " +
+         quote_ident(r.parent.name) + " AS p WHERE p." + quote_ident(r.parent_key) + " = o." +
+         quote_ident(r.column) + ")";
+}
+
+// One SELECT term: (ordinal, count, JSON array of sample ids).
+std::string measure_term(std::size_t ordinal, const FactRequest& r) {
+  const std::string head = "SELECT " + std::to_string(ordinal) + ", count(*), ";
+  const std::string table = quote_ident(r.table.name) + " AS o";
+  switch (r.kind) {
+    case FactKind::RowCount:
+      return head + "'[]' FROM " + table;
+    case FactKind::NullCount:
+      return head + "'[]' FROM " + table + " WHERE o." + quote_ident(r.column) + " IS NULL";
+    case FactKind::Orphans: {
+      const std::string where = orphan_condition(r);
+      // The LIMITed, ordered subquery is not flattened into the aggregate, so
+      // json_group_array sees the samples in ascending order.
+      const std::string samples = r.id_column.empty()
+                                      ? std::string("'[]'")
+                                      : "(SELECT json_group_array(sample) FROM (SELECT o." +
+                                            quote_ident(r.id_column) + " AS sample FROM " + table +
+                                            " WHERE " + where + " ORDER BY 1 LIMIT " +
+                                            std::to_string(kOrphanSamples) + "))";
+      return head + samples + " FROM " + table + " WHERE " + where;
+    }
+  }
+  throw Error("sqlite inspector: unknown fact kind");
+}
+
+std::string sample_text(const nlohmann::json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_null()) return "NULL";
+  return value.dump();
+}
+
+std::string describe(const FactRequest& r) {
+  switch (r.kind) {
+    case FactKind::RowCount:
+      return "counting rows of " + r.table.display();
+    case FactKind::NullCount:
+      return "counting NULLs in " + r.table.display() + "." + r.column;
+    case FactKind::Orphans:
+      return "counting orphans of " + r.table.display() + "." + r.column;
+  }
+  return "measuring";
+}
+
+}  // namespace
+
+Catalog SqliteInspector::inspect(const std::vector<TableRef>& tables) {
+  const std::string names = names_json(tables);
+  CatalogBuilder builder;
+  Catalog& catalog = builder.catalog();
+
+  // 1. Tables, views and triggers, in creation order (views are recreated in
+  //    this order after a rebuild, so a view on a view comes after its base).
+  struct SchemaRow {
+    std::string type, name, table, sql;
+  };
+  std::vector<SchemaRow> objects;
+  run_query(queries_, "reading sqlite_schema", [&] {
+    SchemaRow row;
+    soci::statement st = (session_.prepare << kObjectsQuery, soci::into(row.type),
+                          soci::into(row.name), soci::into(row.table), soci::into(row.sql));
+    st.execute();
+    while (st.fetch()) objects.push_back(row);
+  });
+  std::unordered_map<std::string, std::string> table_sql;
+  for (const SchemaRow& row : objects) {
+    if (row.type == "table" && !is_internal_table(row.name)) {
+      catalog.all_tables.push_back(TableRef{"", row.name});
+      table_sql.emplace(fold_name(row.name), row.sql);
+    } else if (row.type == "view") {
+      catalog.views.push_back(SchemaObject{"view", row.name, "", row.sql});
+    }
+  }
+  builder.add_requested(tables, table_sql);
+  for (const SchemaRow& row : objects)
+    if (row.type == "trigger")
+      if (Table* table = builder.table(row.table))
+        table->triggers.push_back(SchemaObject{"trigger", row.name, table->ref.name, row.sql});
+
+  // 2. Columns, in cid order.
+  run_query(queries_, "reading columns", [&] {
+    std::string table_name, name, type, default_sql;
+    int cid = 0, notnull = 0, pk = 0, hidden = 0;
+    soci::statement st =
+        (session_.prepare << kColumnsQuery, soci::use(names), soci::into(table_name),
+         soci::into(cid), soci::into(name), soci::into(type), soci::into(notnull),
+         soci::into(default_sql), soci::into(pk), soci::into(hidden));
+    st.execute();
+    while (st.fetch()) {
+      Table* table = builder.table(table_name);
+      if (!table || hidden == kHiddenVirtualTableColumn) continue;
+      Column column;
+      column.name = name;
+      column.type = ColumnType::from_native(type, canonical_portable_type(type).value_or(""));
+      column.nullable = notnull == 0;
+      column.default_sql = default_sql;
+      column.generated = hidden > kHiddenVirtualTableColumn;
+      if (column.generated) builder.note_generated_column(*table);
+      if (pk > 0) builder.note_pk_column(*table, pk, name);
+      table->columns.push_back(std::move(column));
+    }
+  });
+
+  // 3. Foreign keys: one row per column, grouped by constraint id.
+  run_query(queries_, "reading foreign keys", [&] {
+    std::string table_name, ref_table, from, to, on_delete;
+    int id = 0, seq = 0;
+    soci::statement st =
+        (session_.prepare << kForeignKeysQuery, soci::use(names), soci::into(table_name),
+         soci::into(id), soci::into(seq), soci::into(ref_table), soci::into(from), soci::into(to),
+         soci::into(on_delete));
+    st.execute();
+    while (st.fetch()) {
+      Table* table = builder.table(table_name);
+      if (!table) continue;
+      if (seq == 0) {
+        ForeignKey fk;
+        fk.ref_table = ref_table;
+        fk.on_delete = parse_on_delete(on_delete).value_or(OnDelete::NoAction);
+        table->foreign_keys.push_back(std::move(fk));
+      }
+      ForeignKey& fk = table->foreign_keys.back();
+      fk.columns.push_back(from);
+      // A NULL target column means "the parent's primary key".
+      if (!to.empty()) fk.ref_columns.push_back(to);
+    }
+  });
+
+  // 4. Indexes with their columns, one row per index column.
+  run_query(queries_, "reading indexes", [&] {
+    std::string table_name, index_name, column, sql;
+    int unique = 0, partial = 0, seqno = 0;
+    soci::statement st =
+        (session_.prepare << kIndexesQuery, soci::use(names), soci::into(table_name),
+         soci::into(index_name), soci::into(unique), soci::into(partial), soci::into(seqno),
+         soci::into(column), soci::into(sql));
+    st.execute();
+    while (st.fetch()) {
+      Table* table = builder.table(table_name);
+      if (!table) continue;
+      if (seqno == 0) {
+        Index index;
+        index.name = index_name;
+        index.unique = unique != 0;
+        index.partial = partial != 0;
+        index.sql = sql;
+        table->indexes.push_back(std::move(index));
+      }
+      table->indexes.back().columns.push_back(column);
+    }
+  });
+
+  return builder.finish();
+}
+
+Facts SqliteInspector::measure(const std::vector<FactRequest>& requests) {
+  Facts facts;
+  facts.facts.reserve(requests.size());
+  for (const FactRequest& request : requests) facts.facts.push_back(Fact{request, 0, {}});
+
+  for (std::size_t first = 0; first < requests.size(); first += kMeasureTermsPerStatement) {
+    const std::size_t last = std::min(requests.size(), first + kMeasureTermsPerStatement);
+    std::string sql;
+    for (std::size_t i = first; i < last; ++i)
+      sql += (i == first ? "" : "\nUNION ALL\n") + measure_term(i, requests[i]);
+
+    run_query(queries_, describe(requests[first]) + (last - first > 1 ? " and more" : ""), [&] {
+      long long ordinal = 0, count = 0;
+      std::string samples;
+      soci::statement st =
+          (session_.prepare << sql, soci::into(ordinal), soci::into(count), soci::into(samples));
+      st.execute();
+      while (st.fetch()) {
+        Fact& fact = facts.facts.at(static_cast<std::size_t>(ordinal));
+        fact.count = count;
+        for (const nlohmann::json& id : nlohmann::json::parse(samples))
+          fact.samples.push_back(sample_text(id));
+      }
+    });
+  }
+  return facts;
+}
+
+namespace {
+
+// Every table, view and trigger, in creation order.
+const char kObjectsQuery[] = R"(
+SELECT type, name, tbl_name, coalesce(sql, '')
+FROM sqlite_schema
+WHERE type IN ('table', 'view', 'trigger')
+ORDER BY rowid)";
+
+// The next three read the requested tables only: `?` is the JSON array of
+// names, matched ASCII case-insensitively as SQLite matches table names.
+const char kColumnsQuery[] = R"(
+SELECT m.name, c.cid, c.name, c.type, c."notnull", coalesce(c.dflt_value, ''), c.pk, c.hidden
+FROM sqlite_schema AS m
+JOIN pragma_table_xinfo(m.name, 'main') AS c
+WHERE m.type = 'table' AND m.name COLLATE NOCASE IN (SELECT value FROM json_each(?))
+ORDER BY m.name, c.cid)";
+
+// pragma_foreign_key_list numbers constraints from the last declared one, so
+// descending ids give declaration order.
+const char kForeignKeysQuery[] = R"(
+SELECT m.name, f.id, f.seq, f."table", f."from", coalesce(f."to", ''), f.on_delete
+FROM sqlite_schema AS m
+JOIN pragma_foreign_key_list(m.name, 'main') AS f
+WHERE m.type = 'table' AND m.name COLLATE NOCASE IN (SELECT value FROM json_each(?))
+ORDER BY m.name, f.id DESC, f.seq)";
+
+// Indexes in creation order (their sqlite_schema rowid; a WITHOUT ROWID
+// table's primary key index has no row there and comes first). Expression
+// columns have a NULL name, reported as "".
+const char kIndexesQuery[] = R"(
+SELECT m.name, il.name, il."unique", il.partial, ii.seqno, coalesce(ii.name, ''), coalesce(s.sql, '')
+FROM sqlite_schema AS m
+JOIN pragma_index_list(m.name, 'main') AS il
+JOIN pragma_index_info(il.name, 'main') AS ii
+LEFT JOIN sqlite_schema AS s ON s.type = 'index' AND s.name = il.name
+WHERE m.type = 'table' AND m.name COLLATE NOCASE IN (SELECT value FROM json_each(?))
+ORDER BY m.name, s.rowid, il.name, ii.seqno)";
+
+}  // namespace
 }  // namespace addrmig

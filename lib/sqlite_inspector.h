@@ -1,6 +1,15 @@
 #pragma once
 // SqliteInspector: reads the sqlite catalog into a Catalog in a fixed number of
 // queries, batched over all requested tables.
+//
+// inspect() runs four statements whatever the number of tables: sqlite_schema
+// (tables, views, triggers), then sqlite_schema joined with the table-valued
+// pragma functions for columns, foreign keys and indexes. The requested names
+// are bound as one JSON array and expanded with json_each(), so no SQL is built
+// from names and the bound-parameter limit never applies.
+//
+// Table names match the way SQLite resolves them (ASCII case-insensitively);
+// each Table keeps the TableRef it was requested with, in request order.
 
 #include <cstddef>
 #include <vector>
@@ -13,6 +22,8 @@ class SqliteInspector : public Inspector {
  public:
   explicit SqliteInspector(soci::session& session) : session_(session) {}
   Catalog inspect(const std::vector<TableRef>& tables) override;
+  // One compound SELECT per chunk of requests (SQLite caps compound SELECTs at
+  // 500 terms); Facts come back in request order. The tables must exist.
   Facts measure(const std::vector<FactRequest>& requests) override;
   std::size_t queries_run() const override { return queries_; }
 

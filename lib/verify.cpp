@@ -100,7 +100,10 @@ void check_address_to_parent(Connection& conn, const SeedTarget& target, const s
   }
   BoundQuery same(conn.session(), "SELECT count(*) FROM " + quoted(target.parent) + " WHERE " +
                                       quote_ident(target.key) + " = ");
-  same << same.placeholder(Value{fk}) + " AND " + match_clause(same, target.seed->values);
+  // Two statements: the operands of one `+` may be evaluated in either
+  // order, and placeholders must be handed out in text order.
+  same << same.placeholder(Value{fk});
+  same << " AND " + match_clause(same, target.seed->values);
   if (same.rows("verify: comparing the parent of " + who).at(0).at(0).value_or("0") != "1")
     entry.mismatches.push_back(who + ": reaches " + parent.display() + " whose values differ from " +
                                describe_row(target.seed->values));

@@ -8,6 +8,7 @@ packages=(
   libpq-dev libsqlite3-dev libssl-dev
   libtomlplusplus-dev libspdlog-dev libcli11-dev nlohmann-json3-dev catch2
   postgresql-15 sqlite3 python3                     # test cluster, CLI baselines, free-port lookup
+  libxml2-utils                                     # xmllint validates the JUnit output in tests
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -31,7 +31,7 @@ inline std::filesystem::path write_config(const TestDatabase& db, const std::str
   return path;
 }
 
-inline CliResult addrmig(const std::filesystem::path& config, std::vector<std::string> args) {
+inline CliResult cli(const std::filesystem::path& config, std::vector<std::string> args) {
   args.insert(args.begin(), {"-c", config.string()});
   return run_addrmig(args);
 }

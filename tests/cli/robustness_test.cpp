@@ -1,5 +1,6 @@
 // Races, crashes and failing servers: nothing half-done, nothing hangs.
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -62,7 +63,7 @@ void concurrent_applies_apply_once(Dialect dialect) {
   for (pid_t pid : pids) CHECK(wait_exit(pid) == 0);
   CHECK(user_tables(db) == 40);
   CHECK(db.count("SELECT count(*) FROM addrmig_history") == 1);
-  CHECK(addrmig(config, {"plan", "--check"}).exit_code == 0);
+  CHECK(cli(config, {"plan", "--check"}).exit_code == 0);
 }
 DIALECT_TEST("8 concurrent applies all succeed and apply once", concurrent_applies_apply_once)
 
@@ -74,7 +75,7 @@ void killed_apply_leaves_all_or_nothing(Dialect dialect) {
     TestDatabase db(dialect);
     const auto config = write_config(db, many_parents(200));
     const auto started = std::chrono::steady_clock::now();
-    REQUIRE(addrmig(config, {"apply"}).exit_code == 0);
+    REQUIRE(cli(config, {"apply"}).exit_code == 0);
     full_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   }
   int partial_states = 0;
@@ -90,10 +91,10 @@ void killed_apply_leaves_all_or_nothing(Dialect dialect) {
     INFO("attempt " << attempt << ": " << tables << " tables");
     CHECK((tables == 0 || tables == 400));
     if (tables != 0 && tables != 400) ++partial_states;
-    CliResult apply = addrmig(config, {"apply"});
+    CliResult apply = cli(config, {"apply"});
     CHECK(apply.exit_code == 0);
     CHECK(user_tables(db) == 400);
-    CHECK(addrmig(config, {"audit"}).exit_code == 0);
+    CHECK(cli(config, {"audit"}).exit_code == 0);
   }
   CHECK(partial_states == 0);
 }
@@ -138,7 +139,7 @@ TEST_CASE("a server that never answers times out after connect_timeout", "[postg
 TEST_CASE("wrong password and missing privileges are clear errors that change nothing", "[postgres]") {
   TestDatabase db(Dialect::Postgres);
   const auto config = write_example_config(db);
-  REQUIRE(addrmig(config, {"run"}).exit_code == 0);
+  REQUIRE(cli(config, {"run"}).exit_code == 0);
   const std::string role = "ro_" + std::to_string(getpid());
   db.exec("CREATE ROLE " + role + " LOGIN PASSWORD 'right-pw'; GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role);
   auto as_role = [&](const std::string& password) {
@@ -146,7 +147,7 @@ TEST_CASE("wrong password and missing privileges are clear errors that change no
     url.replace(url.find("postgres@"), 9, role + ":" + password + "@");
     return url;
   };
-  CliResult wrong = addrmig(config, {"--database", as_role("wrong-pw"), "plan"});
+  CliResult wrong = cli(config, {"--database", as_role("wrong-pw"), "plan"});
   CHECK(wrong.exit_code == 1);
   CHECK(count_lines(wrong.err) == 1);
   CHECK(wrong.err.find("wrong-pw") == std::string::npos);
@@ -154,7 +155,7 @@ TEST_CASE("wrong password and missing privileges are clear errors that change no
 
   // A read-only role can plan, audit, verify and list history.
   for (const char* command : {"plan", "audit", "verify", "history"}) {
-    CliResult r = addrmig(config, {"--database", as_role("right-pw"), command});
+    CliResult r = cli(config, {"--database", as_role("right-pw"), command});
     INFO(command << ": " << r.err);
     CHECK(r.exit_code == 0);
   }
@@ -163,7 +164,7 @@ TEST_CASE("wrong password and missing privileges are clear errors that change no
                                              "\n[[parents]]\ntable = \"partner\"\ncolumns = [ { name = \"name\", type = \"text\" } ]\n",
                                      "extended.toml");
   const std::string before = db.dump();
-  CliResult denied = addrmig(extended, {"--database", as_role("right-pw"), "apply"});
+  CliResult denied = cli(extended, {"--database", as_role("right-pw"), "apply"});
   CHECK(denied.exit_code == 1);
   CHECK(count_lines(denied.err) == 1);
   CHECK(denied.err.find("permission denied") != std::string::npos);

@@ -11,18 +11,18 @@ void saved_plan_applies_exactly(Dialect dialect) {
   TestDatabase db(dialect);
   const auto config = write_example_config(db);
   const auto file = db.dir() / "reviewed.sql";
-  CliResult plan = addrmig(config, {"plan", "--out", file.string()});
+  CliResult plan = cli(config, {"plan", "--out", file.string()});
   REQUIRE(plan.exit_code == 0);
   const std::string saved = read_file(file);
   CHECK(saved.rfind("-- addrmig saved plan\n", 0) == 0);
   CHECK(saved.find("-- table: absent [") != std::string::npos);
   CHECK(saved.find("CREATE TABLE") != std::string::npos);
 
-  CliResult apply = addrmig(config, {"apply", file.string()});
+  CliResult apply = cli(config, {"apply", file.string()});
   INFO(apply.err);
   REQUIRE(apply.exit_code == 0);
   CHECK(db.count("SELECT count(*) FROM addrmig_history WHERE source LIKE 'file:%'") == 1);
-  CHECK(addrmig(config, {"plan", "--check"}).exit_code == 0);
+  CHECK(cli(config, {"plan", "--check"}).exit_code == 0);
 }
 DIALECT_TEST("apply FILE runs a saved plan and records its source", saved_plan_applies_exactly)
 
@@ -30,10 +30,10 @@ void saved_plan_refused_after_schema_change(Dialect dialect) {
   TestDatabase db(dialect);
   const auto config = write_example_config(db);
   const auto file = db.dir() / "reviewed.sql";
-  REQUIRE(addrmig(config, {"plan", "--out", file.string()}).exit_code == 0);
+  REQUIRE(cli(config, {"plan", "--out", file.string()}).exit_code == 0);
   db.exec("CREATE TABLE customer (id integer PRIMARY KEY, name text, vip boolean)");
   const std::string before = db.dump();
-  CliResult apply = addrmig(config, {"apply", file.string()});
+  CliResult apply = cli(config, {"apply", file.string()});
   CHECK(apply.exit_code == 2);
   CHECK(count_lines(apply.err) == 1);
   CHECK(apply.err.find("customer now exists") != std::string::npos);
@@ -45,11 +45,11 @@ TEST_CASE("a saved plan edited by hand is refused", "[sqlite]") {
   TestDatabase db(Dialect::Sqlite);
   const auto config = write_example_config(db);
   const auto file = db.dir() / "reviewed.sql";
-  REQUIRE(addrmig(config, {"plan", "--out", file.string()}).exit_code == 0);
+  REQUIRE(cli(config, {"plan", "--out", file.string()}).exit_code == 0);
   std::string text = read_file(file);
   text.replace(text.find("CREATE TABLE"), 12, "CREATE TABLE IF NOT EXISTS");
   write_file(file, text);
-  CliResult apply = addrmig(config, {"apply", file.string()});
+  CliResult apply = cli(config, {"apply", file.string()});
   CHECK(apply.exit_code == 2);
   CHECK(apply.err.find("edited") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(db.file()));
