@@ -30,6 +30,7 @@ constexpr std::string_view kConfigPath = "fuzz.toml";
 // mutations keep it around.
 constexpr std::string_view kSecret = "Fz9-s3cret-pw";
 constexpr std::string_view kSecretUrlPrefix = "postgresql://fuzzuser:Fz9-s3cret-pw@";
+static_assert(kSecretUrlPrefix.find(kSecret) != std::string_view::npos);
 
 [[noreturn]] void contract_broken(std::string_view contract, std::string_view detail) {
   std::fprintf(stderr, "fuzz contract broken: %.*s\n  got: %.*s\n",
