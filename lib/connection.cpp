@@ -74,6 +74,9 @@ Connection Connection::open(const DatabaseUrl& url, OpenMode mode) {
   }
   try {
     conn.session_ = std::make_unique<soci::session>(soci::postgresql, url.conninfo);
+    // libpq prints NOTICEs on stderr by itself ("relation ... already exists,
+    // skipping"); they are not ours to show.
+    conn.session_->once << "SET client_min_messages = warning";
     if (mode == OpenMode::ReadOnly)
       conn.session_->once << "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY";
   } catch (const soci::soci_error& e) {

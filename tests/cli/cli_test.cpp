@@ -58,6 +58,19 @@ void plan_never_writes(Dialect dialect) {
   CHECK(cli(config, {"history"}).exit_code == 0);
   if (dialect == Dialect::Sqlite) CHECK_FALSE(std::filesystem::exists(db.file()));
   else CHECK(db.dump() == before);
+
+  // On an existing database too: the SQLite file's bytes, and the catalog
+  // and rows on PostgreSQL, are unchanged by every read-only command.
+  REQUIRE(cli(config, {"run"}).exit_code == 0);
+  db.exec("DELETE FROM customer_address WHERE city = 'New York'");
+  const std::string bytes = dialect == Dialect::Sqlite ? read_file(db.file()) : "";
+  const std::string dump = db.dump();
+  CHECK(cli(config, {"plan"}).exit_code == 0);
+  CHECK(cli(config, {"audit"}).exit_code == 0);
+  CHECK(cli(config, {"verify"}).exit_code == 2);
+  CHECK(cli(config, {"history"}).exit_code == 0);
+  CHECK(db.dump() == dump);
+  if (dialect == Dialect::Sqlite) CHECK(read_file(db.file()) == bytes);
 }
 DIALECT_TEST("plan, audit and history never write", plan_never_writes)
 
@@ -155,12 +168,13 @@ DIALECT_TEST("a blocked plan exits 1 and changes nothing", blocked_plan_changes_
 void lock_timeout_exits_3(Dialect dialect) {
   TestDatabase db(dialect);
   const auto config = write_example_config(db);
-  REQUIRE(cli(config, {"apply"}).exit_code == 0);  // creates the SQLite file
+  db.exec("CREATE TABLE unrelated (id integer PRIMARY KEY)");  // the database exists
+  const std::string before = db.dump();
   Connection holder = db.connect();
   std::optional<MigrationTransaction> lock;
   lock.emplace(holder, std::chrono::milliseconds(1000));
   const auto started = std::chrono::steady_clock::now();
-  CliResult r = cli(config, {"apply", "--lock-timeout", "1"});
+  CliResult r = cli(config, {"apply", "--lock-timeout", "2"});
   const auto waited = std::chrono::steady_clock::now() - started;
   CHECK(r.exit_code == 3);
   CHECK(r.out.empty());
@@ -168,11 +182,21 @@ void lock_timeout_exits_3(Dialect dialect) {
   CHECK(count_lines(r.err) == 1);
   CHECK(waited < std::chrono::seconds(30));  // bounded, not a timing assertion on speed
   lock.reset();
-  CHECK(cli(config, {"apply", "--lock-timeout", "1"}).exit_code == 0);
+  CHECK(db.dump() == before);  // nothing changed
+  CHECK(cli(config, {"apply", "--lock-timeout", "2"}).exit_code == 0);
+  CHECK(db.count("SELECT count(*) FROM addrmig_history") == 1);
 }
 DIALECT_TEST("apply exits 3 when the migration lock is held elsewhere", lock_timeout_exits_3)
 
 }  // namespace
+
+TEST_CASE("SQLite connections enforce foreign keys", "[sqlite]") {
+  TestDatabase db(Dialect::Sqlite);
+  Connection conn = db.connect();
+  int enabled = 0;
+  conn.session() << "PRAGMA foreign_keys", soci::into(enabled);
+  CHECK(enabled == 1);
+}
 
 TEST_CASE("version and help succeed on stdout", "[sqlite]") {
   CliResult version = run_addrmig({"--version"});
