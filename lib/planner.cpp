@@ -53,6 +53,20 @@ std::string ascii_lower(std::string_view text) {
   return out;
 }
 
+// The type affinity SQLite gives a declared type, by the rules of
+// sqlite.org/datatype3.html#determination_of_column_affinity, in their order.
+std::string sqlite_affinity(const ColumnType& type) {
+  std::string declared = type.native.empty() ? type.portable : type.native;
+  for (char& c : declared)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  const auto has = [&](std::string_view part) { return declared.find(part) != std::string::npos; };
+  if (has("INT")) return "INTEGER";
+  if (has("CHAR") || has("CLOB") || has("TEXT")) return "TEXT";
+  if (declared.empty() || has("BLOB")) return "BLOB";
+  if (has("REAL") || has("FLOA") || has("DOUB")) return "REAL";
+  return "NUMERIC";
+}
+
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
@@ -387,18 +401,30 @@ class AddressRepair {
         repairs_.add_fk = desired_foreign_key(ctx_, key_);
       return;
     }
-    if (!(found->type == key_.type)) {
+    if (!fk_type_matches(found->type)) {
       // An FK between different types fails or compares by conversion; the
       // orphan check cannot run either, so nothing else about the FK is judged.
       blocker(FindingKind::ForeignKeyTypeMismatch, fk, key_.type.display(), found->type.display(),
               at(fk) + " is " + found->type.display() + " but " +
                   column_text(ctx_.parent, key_.column) + " is " + key_.type.display() +
-                  "; the foreign key column must have exactly the parent key's type and addrmig "
-                  "never changes a column type: alter it by hand");
+                  "; the foreign key column must have " +
+                  (ctx_.caps.dialect == Dialect::Sqlite ? "the parent key's type affinity"
+                                                        : "exactly the parent key's type") +
+                  " and addrmig never changes a column type: alter it by hand");
       return;
     }
     check_nullability(*found, false, FindingKind::NullForeignKeys);
     check_fk_constraint();
+  }
+
+  // SQLite applies the parent key's affinity to the child value before it
+  // compares them (sqlite.org/foreignkeys.html), so INT, BIGINT and INTEGER
+  // columns hold and match the same keys: only another affinity is a
+  // mismatch there. PostgreSQL needs exactly the parent key's type.
+  bool fk_type_matches(const ColumnType& type) const {
+    if (type == key_.type) return true;
+    return ctx_.caps.dialect == Dialect::Sqlite &&
+           sqlite_affinity(type) == sqlite_affinity(key_.type);
   }
 
   bool references_key(const ForeignKey& fk) const {
