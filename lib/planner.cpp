@@ -537,9 +537,25 @@ class AddressRepair {
     return fk_index() || (!existing_.primary_key.empty() && existing_.primary_key.front() == fk);
   }
 
+  // CREATE INDEX fails when the planned name already belongs to another
+  // index of the table (one on the wrong column, say): number it instead.
+  std::string free_index_name(const std::string& planned) const {
+    const auto taken = [&](const std::string& name) {
+      return std::any_of(existing_.indexes.begin(), existing_.indexes.end(),
+                         [&](const Index& index) { return index.name == name; });
+    };
+    if (!taken(planned)) return planned;
+    const std::string base = ctx_.address.name + "_" + fk_column_name(ctx_) + "_idx_";
+    for (int n = 2;; ++n) {
+      std::string name = shorten_ident(base + std::to_string(n), ctx_.caps.max_identifier_bytes);
+      if (!taken(name)) return name;
+    }
+  }
+
   void check_fk_index() {
     if (fk_indexed()) return;
-    const Index index = desired_fk_index(ctx_);
+    Index index = desired_fk_index(ctx_);
+    index.name = free_index_name(index.name);
     const std::string fk = fk_column_name(ctx_);
     add(FindingKind::IndexMissing, Severity::Change, fk, index.name, "none",
         at(fk) + " has no index; " + index.name + " will be created");
