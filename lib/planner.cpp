@@ -378,10 +378,12 @@ class AddressRepair {
     if (!nulls) return;
     if (*nulls > 0) {
       const bool is_fk = found.name == fk_column_name(ctx_);
+      const std::string them = *nulls == 1 ? "it" : "them";
       blocker(blocker_kind, found.name, "NOT NULL", count_of(*nulls, "NULL"),
               at(found.name) + " has " + count_of(*nulls, "NULL row") + "; " +
-                  (is_fk ? "give them a " + ctx_.parent.display() + " row or delete them"
-                         : "fill them or make the column nullable in the config") +
+                  (is_fk ? "give " + them + " a " + ctx_.parent.display() +
+                               " row or delete " + them
+                         : "fill " + them + " or make the column nullable in the config") +
                   " before it can be set NOT NULL");
       findings_.back().count = *nulls;
       return;
@@ -648,8 +650,9 @@ class AddressRepair {
     if (!existing_.rebuild_unsafe.empty()) {
       blocker(FindingKind::RebuildUnsafe, "", "a table SQLite can rebuild",
               existing_.rebuild_unsafe,
-              ctx_.address.display() + " needs a table rebuild, but " + existing_.rebuild_unsafe +
-                  ", which a rebuild would lose; make the change by hand");
+              ctx_.address.display() + " needs a table rebuild (" + join(rebuild_reasons(), ", ") +
+                  ") but cannot be rebuilt safely: " + existing_.rebuild_unsafe +
+                  "; make the change by hand");
       return {};
     }
     return {Step{rebuild_change(), "rebuild table " + ctx_.address.display() + " (" +

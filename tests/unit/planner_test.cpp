@@ -396,7 +396,9 @@ const std::vector<NamedScenario>& scenarios() {
          return drifted(d,
                         [](Table& t) {
                           t.foreign_keys.clear();
-                          t.rebuild_unsafe = "it has a CHECK constraint";
+                          t.rebuild_unsafe =
+                              "CREATE TABLE uses CHECK constraint, which a rebuild from the "
+                              "model would drop";
                         },
                         {orphans(d, "customer", 0)});
        },
