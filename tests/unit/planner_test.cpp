@@ -410,6 +410,15 @@ const std::vector<NamedScenario>& scenarios() {
                          [](const Index& i) { return i.columns.front() == "parent_id"; });
          });
        }},
+      // The FK index's name belongs to an index on another column.
+      {"index_name_taken",
+       [](Dialect d) {
+         return drifted(d, [d](Table& t) {
+           std::erase_if(t.indexes,
+                         [](const Index& i) { return i.columns.front() == "parent_id"; });
+           t.indexes.push_back(index(d, "customer_address_parent_id_idx", {"city"}));
+         });
+       }},
       {"fk_column_missing_empty",
        [](Dialect d) {
          return drifted(d, [](Table& t) { drop_column(t, "parent_id"); },
