@@ -120,7 +120,8 @@ DriftScenario fk_not_valid() {
 
 // SQLite: an FK retrofit of a table that has everything a rebuild must keep:
 // an AUTOINCREMENT counter ahead of the largest id, a UNIQUE constraint, an
-// extra index, a trigger, a view, and another table whose FK references it.
+// extra index, a trigger, a view and a view on it, and another table whose FK
+// references it.
 DriftScenario rebuild_keeps_objects() {
   return repaired("rebuild_keeps_objects", config_with(), kCustomer + std::string(R"(
 CREATE TABLE customer_address (
@@ -137,6 +138,7 @@ CREATE TABLE address_log (address_id integer, old_city text, new_city text);
 CREATE TRIGGER address_city_log AFTER UPDATE OF city ON customer_address
 BEGIN INSERT INTO address_log VALUES (old.id, old.city, new.city); END;
 CREATE VIEW addresses_per_city AS SELECT city, count(*) AS n FROM customer_address GROUP BY city;
+CREATE VIEW busy_cities AS SELECT city FROM addresses_per_city WHERE n > 1;
 CREATE TABLE delivery (
   id integer PRIMARY KEY,
   address_id integer NOT NULL REFERENCES customer_address (id),

@@ -11,6 +11,7 @@
 
 #include "tests/cli/cli_helpers.h"
 #include "tests/integration/drift_fixtures.h"
+#include "tests/support/golden.h"
 
 using namespace addrmig;
 using namespace addrmig::test;
@@ -18,16 +19,6 @@ using namespace addrmig::test;
 namespace {
 
 // --------------------------------------------------------------- golden ----
-
-void check_golden(const std::string& file_name, const std::string& actual) {
-  const auto file = source_dir() / "tests" / "golden" / "drift" / file_name;
-  if (const char* update = std::getenv("ADDRMIG_UPDATE_GOLDEN");
-      update && std::string(update) == "1")
-    write_file(file, actual);
-  INFO("golden file " << file.string() << " (regenerate with ADDRMIG_UPDATE_GOLDEN=1)");
-  REQUIRE(std::filesystem::exists(file));
-  CHECK(actual == read_file(file));
-}
 
 // The JSON document, parsed (it must parse) and printed in one stable layout.
 std::string normalized_json(const std::string& text) {
@@ -72,7 +63,7 @@ std::string check_reports(TestDatabase& db, const DriftScenario& scenario,
 
   const CliResult audit = cli(config, {"--format", "json", "audit"});
   INFO("audit stderr: " << audit.err);
-  check_golden(stem + ".audit.json", normalized_json(audit.out));
+  check_golden(std::filesystem::path("drift") / (stem + ".audit.json"), normalized_json(audit.out));
   CHECK(audit.exit_code == expected_audit_exit(scenario.outcome));
 
   const CliResult text_audit = cli(config, {"audit"});
@@ -80,7 +71,7 @@ std::string check_reports(TestDatabase& db, const DriftScenario& scenario,
 
   const CliResult plan_sql = cli(config, {"plan", "--sql"});
   INFO("plan --sql stderr: " << plan_sql.err);
-  check_golden(stem + ".sql", plan_sql.out);
+  check_golden(std::filesystem::path("drift") / (stem + ".sql"), plan_sql.out);
   CHECK(plan_sql.exit_code == (scenario.outcome == DriftOutcome::Blocked ? 1 : 0));
 
   CHECK(cli(config, {"plan", "--check"}).exit_code == expected_check_exit(scenario.outcome));
@@ -221,6 +212,7 @@ TEST_CASE("drift: rebuild_keeps_objects (sqlite)", "[sqlite][drift]") {
     CHECK(db.query("SELECT address_id || ' ' || new_city FROM address_log WHERE old_city = "
                    "'Ogdenville'") == std::vector<std::string>{"3 Cypress Creek"});
     CHECK(db.count("SELECT n FROM addresses_per_city WHERE city = 'Springfield'") == 2);
+    CHECK(db.query("SELECT city FROM busy_cities") == std::vector<std::string>{"Springfield"});
     // The AUTOINCREMENT counter went on past the deleted id 20.
     db.exec(
         "INSERT INTO customer_address (street, city, zip, parent_id) VALUES ('n', 'c', 'z', 1);");
