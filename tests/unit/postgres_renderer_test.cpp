@@ -205,8 +205,9 @@ TEST_CASE("postgres catalog type spellings map back to portable names") {
       {"date", "date"},
       {"timestamp without time zone", "timestamp"},
       {"uuid", "uuid"},
+      // varchar without a length is text (SQLAlchemy's String).
+      {"character varying", "text"},
       // No portable name: kept native only.
-      {"character varying", ""},
       {"numeric", ""},
       {"timestamp(3) without time zone", ""},
       {"timestamp with time zone", ""},
