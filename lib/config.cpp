@@ -26,26 +26,8 @@ constexpr std::size_t kPostgresMaxIdentifierBytes = 63;  // NAMEDATALEN - 1
 // Column names the generated tables use themselves.
 constexpr std::string_view kIdColumn = "id";
 
-// Text for a message with control characters escaped, so that every error
-// stays on one line whatever the config holds.
-std::string escaped(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      out += "\\x";
-      out.push_back(kHex[byte >> 4]);
-      out.push_back(kHex[byte & 0xf]);
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
 // A name or value in a message: single-quoted and escaped.
-std::string shown(std::string_view text) { return "'" + escaped(text) + "'"; }
+std::string shown(std::string_view text) { return "'" + escape_control(text) + "'"; }
 
 int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
 int line_of(const toml::key& key) { return static_cast<int>(key.source().begin.line); }
@@ -175,7 +157,7 @@ class ConfigReader {
       return toml::parse(text, std::string_view(path_));
     } catch (const toml::parse_error& e) {
       fail(static_cast<int>(e.source().begin.line),
-           "TOML syntax error: " + escaped(e.description()));
+           "TOML syntax error: " + escape_control(e.description()));
     }
   }
 

@@ -5,6 +5,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <filesystem>
+#include <regex>
 
 #include "lib/errors.h"
 
@@ -14,17 +15,24 @@ namespace {
 constexpr int kSqliteBusy = 5;    // SQLITE_BUSY
 constexpr int kSqliteLocked = 6;  // SQLITE_LOCKED
 
-// First line of a driver message, trimmed: libpq messages span lines.
-std::string first_line(const std::string& text) {
-  std::string line = text.substr(0, text.find('\n'));
-  while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+// A driver message as one line: SOCI prefixes its own words ("Cannot
+// establish connection to the database.", "sqlite3_statement_backend::
+// loadOne: ") to libpq's or SQLite's multi-line text; keep the driver's words.
+std::string one_line(const std::string& text) {
+  static const std::regex soci_prefix(R"(^(Cannot establish connection to the database\.\s*|[a-z0-9_]+::[A-Za-z_]+: ))");
+  static const std::regex blanks(R"(\s+)");
+  std::string line = std::regex_replace(text, soci_prefix, "");
+  line = std::regex_replace(line, blanks, " ");
+  while (!line.empty() && line.back() == ' ') line.pop_back();
   return line;
 }
 
 // SOCI's SQLite connect-string parser splits on blanks and understands double
 // quotes; any other path is passed through a quoted value.
+// timeout: SQLite's busy timeout (seconds) for the reads done at open while
+// another process commits; apply sets its own before BEGIN IMMEDIATE.
 std::string sqlite_connect_string(const std::string& path) {
-  return "db=\"" + path + "\"";
+  return "db=\"" + path + "\" timeout=10";
 }
 
 
@@ -60,19 +68,22 @@ Connection Connection::open(const DatabaseUrl& url, OpenMode mode) {
       if (mode == OpenMode::ReadOnly) conn.session_->once << "PRAGMA query_only = ON";
     } catch (const soci::soci_error& e) {
       throw ConnectError("cannot open SQLite database " + url.redacted + ": " +
-                         first_line(e.get_error_message()));
+                         one_line(e.get_error_message()));
     }
     return conn;
   }
   try {
     conn.session_ = std::make_unique<soci::session>(soci::postgresql, url.conninfo);
+    // libpq prints NOTICEs on stderr by itself ("relation ... already exists,
+    // skipping"); they are not ours to show.
+    conn.session_->once << "SET client_min_messages = warning";
     if (mode == OpenMode::ReadOnly)
       conn.session_->once << "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY";
   } catch (const soci::soci_error& e) {
     std::string where = url.host.empty() ? std::string("local socket") : url.host;
     if (!url.port.empty()) where += ":" + url.port;
     throw ConnectError("cannot connect to PostgreSQL at " + where + " (database " + url.dbname +
-                       "): " + redact(first_line(e.get_error_message()), url.password));
+                       "): " + redact(one_line(e.get_error_message()), url.password));
   }
   return conn;
 }
@@ -91,17 +102,17 @@ void rethrow_db_error(const std::string& context, const std::string& secret) {
     throw;
   } catch (const soci::postgresql_soci_error& e) {
     const std::string state = e.sqlstate();
-    const std::string text = redact(first_line(e.get_error_message()), secret);
+    const std::string text = redact(one_line(e.get_error_message()), secret);
     // 55P03 lock_not_available: lock_timeout expired waiting for a table lock.
     if (state == "55P03") throw LockTimeout(prefix + "timed out waiting for a lock: " + text);
     throw DbError(prefix + text + " (SQLSTATE " + state + ")", state);
   } catch (const soci::sqlite3_soci_error& e) {
-    const std::string text = first_line(e.get_error_message());
+    const std::string text = one_line(e.get_error_message());
     if (e.result() == kSqliteBusy || e.result() == kSqliteLocked)
       throw LockTimeout(prefix + "database is locked: " + text);
     throw DbError(prefix + text);
   } catch (const soci::soci_error& e) {
-    throw DbError(prefix + redact(first_line(e.get_error_message()), secret));
+    throw DbError(prefix + redact(one_line(e.get_error_message()), secret));
   }
 }
 

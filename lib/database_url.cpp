@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "lib/errors.h"
+#include "lib/identifier.h"
 
 namespace addrmig {
 namespace {
@@ -20,23 +21,6 @@ bool starts_with_nocase(std::string_view text, std::string_view prefix) {
     return std::tolower(static_cast<unsigned char>(a)) ==
            std::tolower(static_cast<unsigned char>(b));
   });
-}
-
-// Control characters escaped, so that a message about a URL stays one line.
-std::string printable(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      out += "\\x";
-      out.push_back(kHex[byte >> 4]);
-      out.push_back(kHex[byte & 0xf]);
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
 }
 
 // Masks the password of a "scheme://user:password@host..." URL and the value
@@ -73,7 +57,7 @@ std::string redact_url(std::string_view url) {
 
 // A URL problem: one line naming the redacted URL.
 [[noreturn]] void invalid(std::string_view url, std::string_view reason) {
-  throw UsageError("invalid database URL '" + printable(redact_url(url)) +
+  throw UsageError("invalid database URL '" + escape_control(redact_url(url)) +
                    "': " + std::string(reason));
 }
 
@@ -142,7 +126,7 @@ DatabaseUrl parse_sqlite(std::string_view url, std::string_view rest) {
     const std::size_t slash = after.find('/');
     const std::string_view authority = after.substr(0, slash);
     if (!authority.empty() && authority != "localhost")
-      invalid(url, "an SQLite URL names a file, not a host ('" + printable(authority) +
+      invalid(url, "an SQLite URL names a file, not a host ('" + escape_control(authority) +
                        "'); write sqlite:relative/path or sqlite:///absolute/path");
     path = slash == std::string_view::npos ? std::string_view{} : after.substr(slash);
   }
@@ -244,9 +228,9 @@ DatabaseUrl parse_postgres(std::string_view url, std::string_view rest,
     const std::size_t equals = param.find('=');
     const std::string_view key = param.substr(0, equals);
     if (equals == std::string_view::npos)
-      invalid(url, "parameter '" + printable(key) + "' has no value (write " + printable(key) +
+      invalid(url, "parameter '" + escape_control(key) + "' has no value (write " + escape_control(key) +
                        "=VALUE)");
-    if (!is_keyword(key)) invalid(url, "'" + printable(key) + "' is not a libpq parameter name");
+    if (!is_keyword(key)) invalid(url, "'" + escape_control(key) + "' is not a libpq parameter name");
     add_keyword(
         url, keywords, std::string(key),
         percent_decode(url, param.substr(equals + 1), "value of '" + std::string(key) + "'"));
@@ -268,7 +252,7 @@ DatabaseUrl parse_postgres(std::string_view url, std::string_view rest,
   parsed.port = keyword_or("port", kDefaultPostgresPort);
   parsed.dbname = keyword_or("dbname", "");
   parsed.password = keyword_or("password", "");
-  parsed.redacted = printable(redact_url(url));
+  parsed.redacted = escape_control(redact_url(url));
   return parsed;
 }
 
@@ -282,7 +266,7 @@ DatabaseUrl parse_database_url(std::string_view url, int connect_timeout_seconds
   constexpr std::string_view sqlite_scheme = "sqlite:";
   if (starts_with_nocase(url, sqlite_scheme))
     return parse_sqlite(url, url.substr(sqlite_scheme.size()));
-  throw UsageError("unsupported database URL '" + printable(redact_url(url)) +
+  throw UsageError("unsupported database URL '" + escape_control(redact_url(url)) +
                    "': expected sqlite:PATH or postgresql://user@host/dbname");
 }
 

@@ -4,6 +4,7 @@
 
 #include <ctime>
 
+#include "lib/bound_query.h"
 #include "lib/identifier.h"
 
 namespace addrmig {
@@ -64,30 +65,32 @@ std::vector<HistoryEntry> read_history(Connection& conn) {
   std::vector<HistoryEntry> out;
   try {
     if (!history_exists(conn)) return out;
-    const std::string applied_at = conn.dialect() == Dialect::Postgres
-                                       ? "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-                                       : "applied_at";
-    soci::rowset<soci::row> rows =
-        (conn.session().prepare << "SELECT CAST(id AS bigint), " + applied_at +
-                                       ", tool_version, config_checksum, sql_checksum,"
-                                       " CAST(statement_count AS bigint), CAST(duration_ms AS bigint),"
-                                       " source, dialect FROM " +
-                                       history_table(conn.dialect()) + " ORDER BY id");
-    for (const soci::row& row : rows) {
-      HistoryEntry entry;
-      entry.id = row.get<long long>(0);
-      entry.applied_at = row.get<std::string>(1);
-      entry.tool_version = row.get<std::string>(2);
-      entry.config_checksum = row.get<std::string>(3);
-      entry.sql_checksum = row.get<std::string>(4);
-      entry.statement_count = row.get<long long>(5);
-      entry.duration_ms = row.get<long long>(6);
-      entry.source = row.get<std::string>(7);
-      entry.dialect = row.get<std::string>(8);
-      out.push_back(std::move(entry));
-    }
   } catch (...) {
     rethrow_db_error("reading " + std::string(kHistoryTable));
+  }
+  const std::string applied_at = conn.dialect() == Dialect::Postgres
+                                     ? "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+                                     : "applied_at";
+  // Every column as text: SQLite reports no declared type for expressions,
+  // so typed reads through soci::row would depend on the storage class.
+  BoundQuery query(conn.session(),
+                   "SELECT CAST(id AS TEXT), " + applied_at +
+                       ", tool_version, config_checksum, sql_checksum, CAST(statement_count AS TEXT),"
+                       " CAST(duration_ms AS TEXT), source, dialect FROM " +
+                       history_table(conn.dialect()) + " ORDER BY id");
+  for (const TextRow& row : query.rows("reading " + std::string(kHistoryTable))) {
+    auto text = [&](std::size_t i) { return row.at(i).value_or(""); };
+    HistoryEntry entry;
+    entry.id = std::stoll(text(0));
+    entry.applied_at = text(1);
+    entry.tool_version = text(2);
+    entry.config_checksum = text(3);
+    entry.sql_checksum = text(4);
+    entry.statement_count = std::stoll(text(5));
+    entry.duration_ms = std::stoll(text(6));
+    entry.source = text(7);
+    entry.dialect = text(8);
+    out.push_back(std::move(entry));
   }
   return out;
 }

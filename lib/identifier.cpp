@@ -42,6 +42,22 @@ std::size_t utf8_boundary(std::string_view text, std::size_t at) {
 
 }  // namespace
 
+std::string escape_control(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      out += "\\x";
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 0xf]);
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 std::string quote_ident(std::string_view name) {
   if (name.empty()) throw Error("empty identifier");
   return quote_with(name, '"');

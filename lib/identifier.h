@@ -26,6 +26,10 @@ std::string quote_literal(std::string_view value);
 // names that share a prefix do not collide. max_bytes == 0 means no limit.
 std::string shorten_ident(std::string_view name, std::size_t max_bytes);
 
+// `text` with control characters written as \xNN, so that a message that
+// quotes a name or URL from the config stays on one line.
+std::string escape_control(std::string_view text);
+
 // Length of `name` in bytes; PostgreSQL counts bytes, not characters.
 inline std::size_t ident_bytes(std::string_view name) { return name.size(); }
 

@@ -53,6 +53,20 @@ std::string ascii_lower(std::string_view text) {
   return out;
 }
 
+// The type affinity SQLite gives a declared type, by the rules of
+// sqlite.org/datatype3.html#determination_of_column_affinity, in their order.
+std::string sqlite_affinity(const ColumnType& type) {
+  std::string declared = type.native.empty() ? type.portable : type.native;
+  for (char& c : declared)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  const auto has = [&](std::string_view part) { return declared.find(part) != std::string::npos; };
+  if (has("INT")) return "INTEGER";
+  if (has("CHAR") || has("CLOB") || has("TEXT")) return "TEXT";
+  if (declared.empty() || has("BLOB")) return "BLOB";
+  if (has("REAL") || has("FLOA") || has("DOUB")) return "REAL";
+  return "NUMERIC";
+}
+
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
@@ -364,10 +378,12 @@ class AddressRepair {
     if (!nulls) return;
     if (*nulls > 0) {
       const bool is_fk = found.name == fk_column_name(ctx_);
+      const std::string them = *nulls == 1 ? "it" : "them";
       blocker(blocker_kind, found.name, "NOT NULL", count_of(*nulls, "NULL"),
               at(found.name) + " has " + count_of(*nulls, "NULL row") + "; " +
-                  (is_fk ? "give them a " + ctx_.parent.display() + " row or delete them"
-                         : "fill them or make the column nullable in the config") +
+                  (is_fk ? "give " + them + " a " + ctx_.parent.display() +
+                               " row or delete " + them
+                         : "fill " + them + " or make the column nullable in the config") +
                   " before it can be set NOT NULL");
       findings_.back().count = *nulls;
       return;
@@ -387,18 +403,30 @@ class AddressRepair {
         repairs_.add_fk = desired_foreign_key(ctx_, key_);
       return;
     }
-    if (!(found->type == key_.type)) {
+    if (!fk_type_matches(found->type)) {
       // An FK between different types fails or compares by conversion; the
       // orphan check cannot run either, so nothing else about the FK is judged.
       blocker(FindingKind::ForeignKeyTypeMismatch, fk, key_.type.display(), found->type.display(),
               at(fk) + " is " + found->type.display() + " but " +
                   column_text(ctx_.parent, key_.column) + " is " + key_.type.display() +
-                  "; the foreign key column must have exactly the parent key's type and addrmig "
-                  "never changes a column type: alter it by hand");
+                  "; the foreign key column must have " +
+                  (ctx_.caps.dialect == Dialect::Sqlite ? "the parent key's type affinity"
+                                                        : "exactly the parent key's type") +
+                  " and addrmig never changes a column type: alter it by hand");
       return;
     }
     check_nullability(*found, false, FindingKind::NullForeignKeys);
     check_fk_constraint();
+  }
+
+  // SQLite applies the parent key's affinity to the child value before it
+  // compares them (sqlite.org/foreignkeys.html), so INT, BIGINT and INTEGER
+  // columns hold and match the same keys: only another affinity is a
+  // mismatch there. PostgreSQL needs exactly the parent key's type.
+  bool fk_type_matches(const ColumnType& type) const {
+    if (type == key_.type) return true;
+    return ctx_.caps.dialect == Dialect::Sqlite &&
+           sqlite_affinity(type) == sqlite_affinity(key_.type);
   }
 
   bool references_key(const ForeignKey& fk) const {
@@ -511,9 +539,25 @@ class AddressRepair {
     return fk_index() || (!existing_.primary_key.empty() && existing_.primary_key.front() == fk);
   }
 
+  // CREATE INDEX fails when the planned name already belongs to another
+  // index of the table (one on the wrong column, say): number it instead.
+  std::string free_index_name(const std::string& planned) const {
+    const auto taken = [&](const std::string& name) {
+      return std::any_of(existing_.indexes.begin(), existing_.indexes.end(),
+                         [&](const Index& index) { return index.name == name; });
+    };
+    if (!taken(planned)) return planned;
+    const std::string base = ctx_.address.name + "_" + fk_column_name(ctx_) + "_idx_";
+    for (int n = 2;; ++n) {
+      std::string name = shorten_ident(base + std::to_string(n), ctx_.caps.max_identifier_bytes);
+      if (!taken(name)) return name;
+    }
+  }
+
   void check_fk_index() {
     if (fk_indexed()) return;
-    const Index index = desired_fk_index(ctx_);
+    Index index = desired_fk_index(ctx_);
+    index.name = free_index_name(index.name);
     const std::string fk = fk_column_name(ctx_);
     add(FindingKind::IndexMissing, Severity::Change, fk, index.name, "none",
         at(fk) + " has no index; " + index.name + " will be created");
@@ -606,8 +650,9 @@ class AddressRepair {
     if (!existing_.rebuild_unsafe.empty()) {
       blocker(FindingKind::RebuildUnsafe, "", "a table SQLite can rebuild",
               existing_.rebuild_unsafe,
-              ctx_.address.display() + " needs a table rebuild, but " + existing_.rebuild_unsafe +
-                  ", which a rebuild would lose; make the change by hand");
+              ctx_.address.display() + " needs a table rebuild (" + join(rebuild_reasons(), ", ") +
+                  ") but cannot be rebuilt safely: " + existing_.rebuild_unsafe +
+                  "; make the change by hand");
       return {};
     }
     return {Step{rebuild_change(), "rebuild table " + ctx_.address.display() + " (" +

@@ -122,6 +122,9 @@ std::string postgres_portable_type(const std::string& native) {
       {"date", "date"},       {"timestamp without time zone", "timestamp"}, {"uuid", "uuid"}};
   for (const auto& [pg, portable] : plain)
     if (native == pg) return portable;
+  // varchar without a length (SQLAlchemy's String) is text under another
+  // name: same storage, no limit. An address table declared so is not drifted.
+  if (native == "character varying") return "text";
   static const std::regex varchar(R"(character varying\((\d+)\))");
   static const std::regex numeric(R"(numeric\((\d+),(\d+)\))");
   std::smatch m;

@@ -1,5 +1,7 @@
 #include "lib/script.h"
 
+#include "lib/identifier.h"
+
 namespace addrmig {
 
 std::string render_statements(const std::vector<Statement>& statements) {
@@ -12,8 +14,12 @@ std::string render_statements(const std::vector<Statement>& statements) {
 }
 
 std::string render_script(const std::vector<Statement>& statements, Dialect dialect,
-                          bool has_rebuild) {
+                          bool has_rebuild, const std::vector<std::string>& blockers) {
   std::string out = "-- addrmig " ADDRMIG_VERSION " plan for " + std::string(dialect_name(dialect)) + "\n";
+  if (!blockers.empty()) {
+    for (const std::string& blocker : blockers) out += "-- blocked: " + escape_control(blocker) + "\n";
+    return out + "-- nothing will be applied until every blocker is resolved\n";
+  }
   if (statements.empty()) return out + "-- nothing to do\n";
   const bool fk_pragmas = dialect == Dialect::Sqlite && has_rebuild;
   if (fk_pragmas) out += "PRAGMA foreign_keys = OFF;\n";

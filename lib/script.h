@@ -16,7 +16,9 @@ std::string render_statements(const std::vector<Statement>& statements);
 // A complete script that a person can review and run with sqlite3 or psql:
 // header comments, then BEGIN; statements; COMMIT; (SQLite table rebuilds
 // also switch foreign keys off around the transaction, as apply does).
+// A blocked plan has no statements; its blockers are listed as comments so a
+// reviewer reading the script sees why nothing would run.
 std::string render_script(const std::vector<Statement>& statements, Dialect dialect,
-                          bool has_rebuild);
+                          bool has_rebuild, const std::vector<std::string>& blockers = {});
 
 }  // namespace addrmig

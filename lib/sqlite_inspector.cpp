@@ -154,6 +154,17 @@ std::string rebuild_unsafe_reason(const std::vector<std::string>& tokens,
 
 bool is_exactly_integer(std::string_view declared) { return fold_name(declared) == "integer"; }
 
+// The portable name of a declared type, if it has one. VARCHAR without a
+// length (SQLAlchemy's String, many hand-written schemas) has TEXT affinity
+// and no limit: it is text, and an address table declared so is not drifted.
+std::string portable_type(const std::string& declared) {
+  if (const std::optional<std::string> portable = canonical_portable_type(declared))
+    return *portable;
+  const std::string folded = fold_name(declared);
+  if (folded == "varchar" || folded == "character varying") return "text";
+  return {};
+}
+
 // --- Assembling Tables ---------------------------------------------------------
 
 // The Catalog being built, with its tables found by folded name.
@@ -335,7 +346,7 @@ Catalog SqliteInspector::inspect(const std::vector<TableRef>& tables) {
       if (!table || hidden == kHiddenVirtualTableColumn) continue;
       Column column;
       column.name = name;
-      column.type = ColumnType::from_native(type, canonical_portable_type(type).value_or(""));
+      column.type = ColumnType::from_native(type, portable_type(type));
       column.nullable = notnull == 0;
       column.default_sql = default_sql;
       column.generated = hidden > kHiddenVirtualTableColumn;

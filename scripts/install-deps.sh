@@ -9,6 +9,7 @@ packages=(
   libtomlplusplus-dev libspdlog-dev libcli11-dev nlohmann-json3-dev catch2
   postgresql-15 sqlite3 python3                     # test cluster, CLI baselines, free-port lookup
   libxml2-utils                                     # xmllint validates the JUnit output in tests
+  help2man                                          # addrmig(1) from the CLI's own --help
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -50,13 +50,27 @@ void plan_never_writes(Dialect dialect) {
   CliResult plan = cli(config, {"plan"});
   INFO(plan.err);
   REQUIRE(plan.exit_code == 0);
-  CHECK(plan.out.find("+ customer -> customer_address: create") != std::string::npos);
+  CHECK(plan.out.find("+ customer -> ") != std::string::npos);
+  CHECK(plan.out.find("customer_address: create\n") != std::string::npos);
   CHECK(plan.out.find("CREATE TABLE") != std::string::npos);
   CHECK(cli(config, {"plan", "--check"}).exit_code == 2);
   CHECK(cli(config, {"audit"}).exit_code == 2);
   CHECK(cli(config, {"history"}).exit_code == 0);
   if (dialect == Dialect::Sqlite) CHECK_FALSE(std::filesystem::exists(db.file()));
   else CHECK(db.dump() == before);
+
+  // On an existing database too: the SQLite file's bytes, and the catalog
+  // and rows on PostgreSQL, are unchanged by every read-only command.
+  REQUIRE(cli(config, {"run"}).exit_code == 0);
+  db.exec("DELETE FROM customer_address WHERE city = 'New York'");
+  const std::string bytes = dialect == Dialect::Sqlite ? read_file(db.file()) : "";
+  const std::string dump = db.dump();
+  CHECK(cli(config, {"plan"}).exit_code == 0);
+  CHECK(cli(config, {"audit"}).exit_code == 0);
+  CHECK(cli(config, {"verify"}).exit_code == 2);
+  CHECK(cli(config, {"history"}).exit_code == 0);
+  CHECK(db.dump() == dump);
+  if (dialect == Dialect::Sqlite) CHECK(read_file(db.file()) == bytes);
 }
 DIALECT_TEST("plan, audit and history never write", plan_never_writes)
 
@@ -66,7 +80,8 @@ void plan_check_is_clean_after_apply(Dialect dialect) {
   REQUIRE(cli(config, {"apply"}).exit_code == 0);
   CliResult check = cli(config, {"plan", "--check"});
   CHECK(check.exit_code == 0);
-  CHECK(check.out.find("= customer -> customer_address: ok") != std::string::npos);
+  CHECK(check.out.find("= customer -> ") != std::string::npos);
+  CHECK(check.out.find("customer_address: ok\n") != std::string::npos);
   CHECK(cli(config, {"audit"}).exit_code == 0);
   CliResult sql = cli(config, {"plan", "--sql"});
   CHECK(sql.exit_code == 0);
@@ -102,7 +117,7 @@ void json_outputs_parse(Dialect dialect) {
   CHECK(history["entries"][0]["statement_count"].get<int>() > 0);
   CHECK(history["entries"][0]["source"] == "config");
 }
-DIALECT_TEST("--format json documents parse and have the documented shape", json_outputs_parse)
+DIALECT_TEST("format json documents parse and have the documented shape", json_outputs_parse)
 
 void verify_reports_mismatches(Dialect dialect) {
   TestDatabase db(dialect);
@@ -143,7 +158,8 @@ table = "vendor"
     CliResult r = cli(config, {command});
     INFO(command << ": " << r.err);
     CHECK(r.exit_code == 1);
-    CHECK(r.out.find("parent table not found") != std::string::npos);
+    CHECK(r.out.find("vendor not found") != std::string::npos);
+    CHECK(r.err.find("blocked: parent table") != std::string::npos);
   }
   CHECK(db.dump() == before);
 }
@@ -152,12 +168,13 @@ DIALECT_TEST("a blocked plan exits 1 and changes nothing", blocked_plan_changes_
 void lock_timeout_exits_3(Dialect dialect) {
   TestDatabase db(dialect);
   const auto config = write_example_config(db);
-  REQUIRE(cli(config, {"apply"}).exit_code == 0);  // creates the SQLite file
+  db.exec("CREATE TABLE unrelated (id integer PRIMARY KEY)");  // the database exists
+  const std::string before = db.dump();
   Connection holder = db.connect();
   std::optional<MigrationTransaction> lock;
   lock.emplace(holder, std::chrono::milliseconds(1000));
   const auto started = std::chrono::steady_clock::now();
-  CliResult r = cli(config, {"apply", "--lock-timeout", "1"});
+  CliResult r = cli(config, {"apply", "--lock-timeout", "2"});
   const auto waited = std::chrono::steady_clock::now() - started;
   CHECK(r.exit_code == 3);
   CHECK(r.out.empty());
@@ -165,13 +182,23 @@ void lock_timeout_exits_3(Dialect dialect) {
   CHECK(count_lines(r.err) == 1);
   CHECK(waited < std::chrono::seconds(30));  // bounded, not a timing assertion on speed
   lock.reset();
-  CHECK(cli(config, {"apply", "--lock-timeout", "1"}).exit_code == 0);
+  CHECK(db.dump() == before);  // nothing changed
+  CHECK(cli(config, {"apply", "--lock-timeout", "2"}).exit_code == 0);
+  CHECK(db.count("SELECT count(*) FROM addrmig_history") == 1);
 }
 DIALECT_TEST("apply exits 3 when the migration lock is held elsewhere", lock_timeout_exits_3)
 
 }  // namespace
 
-TEST_CASE("--version and --help succeed on stdout", "[sqlite]") {
+TEST_CASE("SQLite connections enforce foreign keys", "[sqlite]") {
+  TestDatabase db(Dialect::Sqlite);
+  Connection conn = db.connect();
+  int enabled = 0;
+  conn.session() << "PRAGMA foreign_keys", soci::into(enabled);
+  CHECK(enabled == 1);
+}
+
+TEST_CASE("version and help succeed on stdout", "[sqlite]") {
   CliResult version = run_addrmig({"--version"});
   CHECK(version.exit_code == 0);
   CHECK(version.out == "addrmig " ADDRMIG_VERSION "\n");

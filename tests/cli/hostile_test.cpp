@@ -23,7 +23,7 @@ std::string toml_string(const std::string& text) {
 const std::vector<std::string>& hostile_parents() {
   static const std::vector<std::string> names = {
       "order", "user", "Mixed Case", "spa ce", "quo\"te", "single'quote", "semi;colon",
-      "dash--dash", "ünïcødé_表", "select * from x; drop table y"};
+      "dash--dash", "ünïcødé_表", "select * from x; drop table y", "co:lon :p0"};
   return names;
 }
 

@@ -25,7 +25,7 @@ void junit_reports_validate(Dialect dialect) {
   const std::string before = read_file(audit_before);
   CHECK(before.find("tests=\"2\" failures=\"2\"") != std::string::npos);
   CHECK(before.find("<testcase classname=\"addrmig.audit\" name=\"customer\">") != std::string::npos);
-  CHECK(before.find("<failure type=\"table_missing\"") != std::string::npos);
+  CHECK(before.find("<failure type=\"parent_missing\"") != std::string::npos);
 
   REQUIRE(cli(config, {"run"}).exit_code == 0);
   const auto audit_after = db.dir() / "audit-after.xml";

@@ -120,7 +120,7 @@ TEST_CASE("postgres inspector reads column types, nullability, defaults and gene
       {"big", "bigint", "bigint"},
       {"label", "text", "text"},
       {"code", "varchar(40)", "character varying(40)"},
-      {"loose", "", "character varying"},
+      {"loose", "text", "character varying"},
       {"price", "numeric(10,2)", "numeric(10,2)"},
       {"ratio", "real", "real"},
       {"precise", "double", "double precision"},

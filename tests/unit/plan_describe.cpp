@@ -1,4 +1,5 @@
 #include "tests/unit/plan_describe.h"
+#include "tests/support/golden.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -202,18 +203,7 @@ Catalog apply_to_catalog(Catalog catalog, const Plan& plan, const Capabilities& 
 }
 
 void check_golden(const std::string& name, const std::string& actual) {
-  const std::filesystem::path file =
-      source_dir() / "tests" / "golden" / "planner" / (name + ".txt");
-  if (std::getenv("ADDRMIG_UPDATE_GOLDEN")) {
-    std::filesystem::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << actual;
-    return;
-  }
-  std::ifstream in(file, std::ios::binary);
-  INFO("golden file " << file.string() << " (regenerate with ADDRMIG_UPDATE_GOLDEN=1)");
-  REQUIRE(in.good());
-  const std::string expected{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  CHECK(actual == expected);
+  test::check_golden(std::filesystem::path("planner") / (name + ".txt"), actual);
 }
 
 }  // namespace addrmig::test

@@ -352,12 +352,22 @@ const std::vector<NamedScenario>& scenarios() {
          return drifted(d, [](Table& t) { find_column(t, "city")->nullable = true; },
                         {null_count(d, "customer_address", "city", 5)});
        }},
+      // PostgreSQL needs the exact type; SQLite the same affinity (text is
+      // another one, bigint is not: see fk_same_affinity).
       {"fk_type_mismatch",
+       [](Dialect d) {
+         Scenario s = drifted(d, [](Table&) {});
+         s.catalog.tables[0] =
+             parent_table(d, "customer", d == Dialect::Sqlite ? "text" : "bigint");
+         return s;
+       }},
+      {"fk_same_affinity",
        [](Dialect d) {
          Scenario s = drifted(d, [](Table&) {});
          s.catalog.tables[0] = parent_table(d, "customer", "bigint");
          return s;
-       }},
+       },
+       {Dialect::Sqlite}},
       {"not_address_table",
        [](Dialect d) {
          Table other;
@@ -386,7 +396,9 @@ const std::vector<NamedScenario>& scenarios() {
          return drifted(d,
                         [](Table& t) {
                           t.foreign_keys.clear();
-                          t.rebuild_unsafe = "it has a CHECK constraint";
+                          t.rebuild_unsafe =
+                              "CREATE TABLE uses CHECK constraint, which a rebuild from the "
+                              "model would drop";
                         },
                         {orphans(d, "customer", 0)});
        },
@@ -396,6 +408,15 @@ const std::vector<NamedScenario>& scenarios() {
          return drifted(d, [](Table& t) {
            std::erase_if(t.indexes,
                          [](const Index& i) { return i.columns.front() == "parent_id"; });
+         });
+       }},
+      // The FK index's name belongs to an index on another column.
+      {"index_name_taken",
+       [](Dialect d) {
+         return drifted(d, [d](Table& t) {
+           std::erase_if(t.indexes,
+                         [](const Index& i) { return i.columns.front() == "parent_id"; });
+           t.indexes.push_back(index(d, "customer_address_parent_id_idx", {"city"}));
          });
        }},
       {"fk_column_missing_empty",

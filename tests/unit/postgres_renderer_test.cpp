@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lib/errors.h"
+#include "tests/support/golden.h"
 #include "lib/identifier.h"
 #include "lib/postgres_inspector.h"
 #include "lib/postgres_renderer.h"
@@ -20,37 +21,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path golden_dir() {
-  const char* env = std::getenv("ADDRMIG_SOURCE_DIR");
-  const fs::path root = env && *env ? fs::path(env) : fs::path(ADDRMIG_SOURCE_DIR);
-  return root / "tests" / "golden" / "postgres_renderer";
-}
-
-// The statements as `plan --sql` shows them: "-- comment", then the SQL and ';'.
-std::string script(const std::vector<Statement>& statements) {
-  std::string out;
-  for (const Statement& statement : statements) {
-    if (!out.empty()) out += "\n";
-    if (!statement.comment.empty()) out += "-- " + statement.comment + "\n";
-    out += statement.sql + ";\n";
-  }
-  return out;
-}
-
 void check_golden(const std::string& name, const std::string& actual) {
-  const fs::path file = golden_dir() / (name + ".sql");
-  const char* update = std::getenv("ADDRMIG_UPDATE_GOLDEN");
-  if (update && std::string(update) == "1") {
-    fs::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << actual;
-    return;
-  }
-  std::ifstream in(file, std::ios::binary);
-  INFO("golden file " << file.string() << " (regenerate with ADDRMIG_UPDATE_GOLDEN=1)");
-  REQUIRE(in.good());
-  std::stringstream expected;
-  expected << in.rdbuf();
-  CHECK(actual == expected.str());
+  test::check_golden(fs::path("postgres_renderer") / (name + ".sql"), actual);
 }
 
 std::string render_script(const std::vector<Change>& changes) {
@@ -60,7 +32,7 @@ std::string render_script(const std::vector<Change>& changes) {
     std::vector<Statement> rendered = renderer.render(Step{change, "planner comment"});
     statements.insert(statements.end(), rendered.begin(), rendered.end());
   }
-  return script(statements);
+  return test::golden_script(statements);
 }
 
 Column column(std::string name, std::string portable_type, bool nullable = false,
@@ -233,8 +205,9 @@ TEST_CASE("postgres catalog type spellings map back to portable names") {
       {"date", "date"},
       {"timestamp without time zone", "timestamp"},
       {"uuid", "uuid"},
+      // varchar without a length is text (SQLAlchemy's String).
+      {"character varying", "text"},
       // No portable name: kept native only.
-      {"character varying", ""},
       {"numeric", ""},
       {"timestamp(3) without time zone", ""},
       {"timestamp with time zone", ""},

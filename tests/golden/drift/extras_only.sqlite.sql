@@ -1,0 +1,2 @@
+-- addrmig 0.1.0 plan for sqlite
+-- nothing to do

@@ -1,0 +1,3 @@
+-- addrmig 0.1.0 plan for sqlite
+-- blocked: customer_address.parent_id is text but customer.id is integer; the foreign key column must have the parent key's type affinity and addrmig never changes a column type: alter it by hand
+-- nothing will be applied until every blocker is resolved

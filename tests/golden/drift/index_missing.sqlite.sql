@@ -1,0 +1,5 @@
+-- addrmig 0.1.0 plan for sqlite
+BEGIN;
+-- index customer_address.parent_id
+CREATE INDEX "customer_address_parent_id_idx" ON "customer_address" ("parent_id");
+COMMIT;

@@ -1,0 +1,3 @@
+-- addrmig 0.1.0 plan for sqlite
+-- blocked: customer_address needs a table rebuild (add foreign key) but cannot be rebuilt safely: CREATE TABLE uses CHECK constraint, which a rebuild from the model would drop; make the change by hand
+-- nothing will be applied until every blocker is resolved

@@ -1,0 +1,49 @@
+-- addrmig 0.1.0 plan for sqlite
+PRAGMA foreign_keys = OFF;
+BEGIN;
+-- rebuild table customer_address (set NOT NULL on street, set NOT NULL on city, set NOT NULL on zip, set NOT NULL on parent_id, replace foreign key): create the new table addrmig_new_customer_address
+CREATE TABLE "addrmig_new_customer_address" (
+  "id" INTEGER PRIMARY KEY,
+  "street" VARCHAR NOT NULL,
+  "city" VARCHAR NOT NULL,
+  "zip" VARCHAR NOT NULL,
+  "parent_id" INTEGER NOT NULL,
+  CONSTRAINT "customer_address_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "customer" ("id") ON DELETE CASCADE
+);
+-- customer_address: copy every row into the rebuilt table
+INSERT INTO "addrmig_new_customer_address" ("id", "street", "city", "zip", "parent_id")
+SELECT "id", "street", "city", "zip", "parent_id" FROM "customer_address";
+-- customer_address: drop the old table with its indexes and triggers
+DROP TABLE "customer_address";
+-- customer_address: rename without re-checking triggers and views that name the table
+PRAGMA legacy_alter_table = ON;
+-- customer_address: give the rebuilt table its name
+ALTER TABLE "addrmig_new_customer_address" RENAME TO "customer_address";
+-- customer_address: back to the default rename behaviour
+PRAGMA legacy_alter_table = OFF;
+-- index customer_address.parent_id
+CREATE INDEX "customer_address_parent_id_idx" ON "customer_address" ("parent_id");
+-- rebuild table supplier_address (set NOT NULL on street, set NOT NULL on city, set NOT NULL on zip, set NOT NULL on parent_id, replace foreign key): create the new table addrmig_new_supplier_address
+CREATE TABLE "addrmig_new_supplier_address" (
+  "id" INTEGER PRIMARY KEY,
+  "street" VARCHAR NOT NULL,
+  "city" VARCHAR NOT NULL,
+  "zip" VARCHAR NOT NULL,
+  "parent_id" INTEGER NOT NULL,
+  CONSTRAINT "supplier_address_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "supplier" ("id") ON DELETE CASCADE
+);
+-- supplier_address: copy every row into the rebuilt table
+INSERT INTO "addrmig_new_supplier_address" ("id", "street", "city", "zip", "parent_id")
+SELECT "id", "street", "city", "zip", "parent_id" FROM "supplier_address";
+-- supplier_address: drop the old table with its indexes and triggers
+DROP TABLE "supplier_address";
+-- supplier_address: rename without re-checking triggers and views that name the table
+PRAGMA legacy_alter_table = ON;
+-- supplier_address: give the rebuilt table its name
+ALTER TABLE "addrmig_new_supplier_address" RENAME TO "supplier_address";
+-- supplier_address: back to the default rename behaviour
+PRAGMA legacy_alter_table = OFF;
+-- index supplier_address.parent_id
+CREATE INDEX "supplier_address_parent_id_idx" ON "supplier_address" ("parent_id");
+COMMIT;
+PRAGMA foreign_keys = ON;
