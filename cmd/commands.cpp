@@ -39,9 +39,11 @@ Connection open(const Context& ctx, OpenMode mode) {
 
 std::chrono::milliseconds seconds(int value) { return std::chrono::milliseconds(1000LL * value); }
 
-PlannedMigration read_plan(Connection& conn, const Config& config) {
+// The line is erased when this returns, before the report is printed.
+PlannedMigration read_plan(Connection& conn, const Context& ctx) {
+  TerminalProgress progress(ctx.global.quiet);
   ReadTransaction snapshot(conn);
-  return plan_migration(conn, config);
+  return plan_migration(conn, ctx.config, progress.fn());
 }
 
 void log_blockers(const Plan& plan) {
@@ -64,7 +66,7 @@ Context load_context(const GlobalOptions& global) {
 
 int cmd_plan(const Context& ctx, const PlanOptions& options) {
   Connection conn = open(ctx, OpenMode::ReadOnly);
-  const PlannedMigration planned = read_plan(conn, ctx.config);
+  const PlannedMigration planned = read_plan(conn, ctx);
   const auto renderer = make_renderer(conn.dialect());
   const std::string script = saved_plan_body(planned, conn.dialect());
   if (!options.out_file.empty()) {
@@ -84,7 +86,8 @@ int cmd_plan(const Context& ctx, const PlanOptions& options) {
 }
 
 int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
-  const ApplyOptions apply_options{seconds(options.lock_timeout_seconds), terminal_progress(ctx.global.quiet)};
+  TerminalProgress progress(ctx.global.quiet);
+  const ApplyOptions apply_options{seconds(options.lock_timeout_seconds), progress.fn()};
   std::optional<SavedPlan> saved;
   if (!options.plan_file.empty()) saved = read_saved_plan(options.plan_file);  // before connecting
   Connection conn = open(ctx, OpenMode::ReadWrite);
@@ -102,7 +105,7 @@ int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
 
 int cmd_audit(const Context& ctx, const std::string& junit_file) {
   Connection conn = open(ctx, OpenMode::ReadOnly);
-  const PlannedMigration planned = read_plan(conn, ctx.config);
+  const PlannedMigration planned = read_plan(conn, ctx);
   if (!junit_file.empty()) write_junit(junit_file, audit_junit(planned.plan));
   if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan, *make_renderer(conn.dialect())), "audit");
   else print_audit(std::cout, planned.plan);
@@ -129,8 +132,9 @@ int cmd_verify(const Context& ctx, const std::string& junit_file) {
 int cmd_run(const Context& ctx, int lock_timeout_seconds) {
   Connection conn = open(ctx, OpenMode::ReadWrite);
   const auto renderer = make_renderer(conn.dialect());
-  const ApplyResult applied = apply_migration(
-      conn, ctx.config, ApplyOptions{seconds(lock_timeout_seconds), terminal_progress(ctx.global.quiet)});
+  TerminalProgress progress(ctx.global.quiet);
+  const ApplyResult applied =
+      apply_migration(conn, ctx.config, ApplyOptions{seconds(lock_timeout_seconds), progress.fn()});
   if (applied.planned.plan.blocked()) {
     if (ctx.global.format == Format::Json) print_json(Json{{"apply", apply_json(applied, *renderer)}}, "run");
     else print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));

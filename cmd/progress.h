@@ -1,16 +1,29 @@
 #pragma once
-// Progress for long applies, drawn on stderr only when it is a terminal and
-// --quiet is off; CI logs (not a terminal) stay clean.
+// Progress of long work, drawn on one self-erasing line of stderr only when
+// stderr is a terminal and --quiet is off: CI logs (not a terminal) and
+// redirected output stay clean.
 
 #include <chrono>
-#include <cstddef>
-#include <string>
+#include <memory>
 
-#include "lib/executor.h"
+#include "lib/progress.h"
 
 namespace addrmig::cli {
 
-// An empty ProgressFn when progress should not be shown.
-ProgressFn terminal_progress(bool quiet);
+class TerminalProgress {
+ public:
+  explicit TerminalProgress(bool quiet);
+  // Erases the line, so an error printed while unwinding starts on a clean one.
+  ~TerminalProgress();
+  TerminalProgress(const TerminalProgress&) = delete;
+  TerminalProgress& operator=(const TerminalProgress&) = delete;
+
+  // What the library calls; empty when nothing is to be drawn, so nothing is counted.
+  ProgressFn fn();
+
+ private:
+  struct Line;
+  std::shared_ptr<Line> line_;  // null when not drawing
+};
 
 }  // namespace addrmig::cli

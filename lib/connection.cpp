@@ -1,6 +1,5 @@
 #include "lib/connection.h"
 
-#include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
@@ -8,6 +7,7 @@
 #include <regex>
 
 #include "lib/errors.h"
+#include "lib/postgres_module.h"
 
 namespace addrmig {
 namespace {
@@ -35,6 +35,13 @@ std::string sqlite_connect_string(const std::string& path) {
   return "db=\"" + path + "\" timeout=10";
 }
 
+
+// The SQLSTATE of a libpq error; "" for any other, and when no PostgreSQL
+// session was ever opened (then it cannot be one).
+std::string postgres_sqlstate(const std::exception_ptr& error) {
+  const PostgresModule* postgres = loaded_postgres_module();
+  return postgres ? postgres->sqlstate(error) : std::string();
+}
 
 }  // namespace
 
@@ -72,8 +79,9 @@ Connection Connection::open(const DatabaseUrl& url, OpenMode mode) {
     }
     return conn;
   }
+  const PostgresModule& postgres = postgres_module();
   try {
-    conn.session_ = std::make_unique<soci::session>(soci::postgresql, url.conninfo);
+    conn.session_ = postgres.connect(url.conninfo);
     // libpq prints NOTICEs on stderr by itself ("relation ... already exists,
     // skipping"); they are not ours to show.
     conn.session_->once << "SET client_min_messages = warning";
@@ -100,19 +108,18 @@ void rethrow_db_error(const std::string& context, const std::string& secret) {
   const std::string prefix = context.empty() ? std::string() : context + ": ";
   try {
     throw;
-  } catch (const soci::postgresql_soci_error& e) {
-    const std::string state = e.sqlstate();
-    const std::string text = redact(one_line(e.get_error_message()), secret);
-    // 55P03 lock_not_available: lock_timeout expired waiting for a table lock.
-    if (state == "55P03") throw LockTimeout(prefix + "timed out waiting for a lock: " + text);
-    throw DbError(prefix + text + " (SQLSTATE " + state + ")", state);
   } catch (const soci::sqlite3_soci_error& e) {
     const std::string text = one_line(e.get_error_message());
     if (e.result() == kSqliteBusy || e.result() == kSqliteLocked)
       throw LockTimeout(prefix + "database is locked: " + text);
     throw DbError(prefix + text);
   } catch (const soci::soci_error& e) {
-    throw DbError(prefix + redact(one_line(e.get_error_message()), secret));
+    const std::string text = redact(one_line(e.get_error_message()), secret);
+    const std::string state = postgres_sqlstate(std::current_exception());
+    if (state.empty()) throw DbError(prefix + text);
+    // 55P03 lock_not_available: lock_timeout expired waiting for a table lock.
+    if (state == "55P03") throw LockTimeout(prefix + "timed out waiting for a lock: " + text);
+    throw DbError(prefix + text + " (SQLSTATE " + state + ")", state);
   }
 }
 

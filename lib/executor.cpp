@@ -3,12 +3,15 @@
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
+#include <optional>
+
 #include "lib/checksum.h"
 #include "lib/errors.h"
 #include "lib/history.h"
 #include "lib/identifier.h"
 #include "lib/saved_plan.h"
 #include "lib/script.h"
+#include "lib/sqlite_row_counter.h"
 #include "lib/transaction.h"
 
 namespace addrmig {
@@ -44,14 +47,23 @@ void check_foreign_keys(Connection& conn, const std::vector<std::string>& tables
 void run_statements(Connection& conn, const std::vector<Statement>& statements,
                     const ProgressFn& progress) {
   const std::size_t total = statements.size();
-  for (std::size_t i = 0; i < total; ++i) {
-    const Statement& statement = statements[i];
-    if (progress) progress(i, total, statement.comment);
-    spdlog::debug("[{}/{}] {}", i + 1, total, statement.comment);
-    conn.execute(statement.sql, "statement " + std::to_string(i + 1) + "/" + std::to_string(total) +
+  std::size_t current = 0;
+  auto report = [&](std::int64_t rows) {
+    if (progress)
+      progress(Progress{Progress::Stage::Applying, current, total, statements[current].comment, rows});
+  };
+  // Only counted when someone listens: the hook costs a call per row.
+  std::optional<SqliteRowCounter> rows;
+  if (progress && conn.dialect() == Dialect::Sqlite) rows.emplace(conn.session(), report);
+  for (; current < total; ++current) {
+    const Statement& statement = statements[current];
+    if (rows) rows->reset();
+    report(-1);
+    spdlog::debug("[{}/{}] {}", current + 1, total, statement.comment);
+    conn.execute(statement.sql, "statement " + std::to_string(current + 1) + "/" +
+                                    std::to_string(total) +
                                     (statement.comment.empty() ? "" : " (" + statement.comment + ")"));
   }
-  if (progress) progress(total, total, {});
 }
 
 // Runs the planned statements inside `transaction`, checks, records history
@@ -60,6 +72,7 @@ void execute_and_record(Connection& conn, const Config& config, MigrationTransac
                         ApplyResult& result, const std::string& source, const ProgressFn& progress,
                         std::chrono::steady_clock::time_point started) {
   run_statements(conn, result.planned.statements, progress);
+  if (progress) progress(Progress{Progress::Stage::Finished, 0, 0, {}, -1});
   if (conn.dialect() == Dialect::Sqlite) check_foreign_keys(conn, rebuilt_tables(result.planned.plan));
   result.sql_checksum = sha256_hex(saved_plan_body(result.planned, conn.dialect()));
   result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -98,7 +111,8 @@ ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyO
   const auto started = std::chrono::steady_clock::now();
   MigrationTransaction transaction(conn, options.lock_timeout);
   ApplyResult result;
-  result.planned = plan_migration(conn, config);
+  result.planned = plan_migration(conn, config, options.progress);
+  if (options.progress) options.progress(Progress{Progress::Stage::Finished, 0, 0, {}, -1});
   if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;  // rolls back
   execute_and_record(conn, config, transaction, result, "config", options.progress, started);
   return result;
@@ -112,7 +126,8 @@ ApplyResult apply_saved_plan(Connection& conn, const Config& config, const Saved
   const auto started = std::chrono::steady_clock::now();
   MigrationTransaction transaction(conn, options.lock_timeout);
   ApplyResult result;
-  result.planned = plan_migration(conn, config);
+  result.planned = plan_migration(conn, config, options.progress);
+  if (options.progress) options.progress(Progress{Progress::Stage::Finished, 0, 0, {}, -1});
   std::vector<TableRef> tables;
   for (const TableFingerprint& t : saved.tables) tables.push_back(t.table);
   const std::string changed = describe_changes(saved.tables, fingerprint_tables(result.planned.catalog, tables));

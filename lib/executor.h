@@ -11,15 +11,14 @@
 #include "lib/config.h"
 #include "lib/connection.h"
 #include "lib/planning.h"
+#include "lib/progress.h"
 
 namespace addrmig {
 
-// Called before each statement with (statements done, total, its comment);
-// the CLI draws it on a terminal. Empty: no progress.
-using ProgressFn = std::function<void(std::size_t, std::size_t, const std::string&)>;
-
 struct ApplyOptions {
   std::chrono::milliseconds lock_timeout{60'000};
+  // Hears the planning stages, then Applying before each statement and, on
+  // SQLite, every few thousand rows a statement copies; Finished at the end.
   ProgressFn progress;
 };
 

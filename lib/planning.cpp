@@ -17,15 +17,23 @@ bool has_rebuild(const Plan& plan) {
   return false;
 }
 
-PlannedMigration plan_migration(Connection& conn, const Config& config) {
+PlannedMigration plan_migration(Connection& conn, const Config& config, const ProgressFn& progress) {
   const Capabilities caps = capabilities_for(conn.dialect());
   std::unique_ptr<Inspector> inspector = make_inspector(conn.dialect(), conn.session());
+  const std::size_t parents = config.parents.size();
+  auto report = [&](Progress::Stage stage, std::size_t done, std::size_t total) {
+    if (progress) progress(Progress{stage, done, total, {}, -1});
+  };
   PlannedMigration out;
+  report(Progress::Stage::Inspecting, 0, parents);
   out.catalog = inspector->inspect(tables_to_inspect(config, caps));
   out.catalog.database_exists = conn.database_exists();
   const std::vector<FactRequest> requests = fact_requests(config, out.catalog, caps);
+  // Counting orphans and NULLs scans address tables: the slow part on big data.
+  if (!requests.empty()) report(Progress::Stage::Measuring, 0, requests.size());
   const Facts facts = requests.empty() ? Facts{} : inspector->measure(requests);
   out.plan = make_plan(config, out.catalog, facts, caps);
+  report(Progress::Stage::Inspecting, parents, parents);
   out.catalog_queries = inspector->queries_run();
   spdlog::debug("inspected {} of {} tables in {} queries; {} facts measured",
                 out.catalog.tables.size(), 2 * config.parents.size(), out.catalog_queries,

@@ -11,6 +11,7 @@
 #include "lib/connection.h"
 #include "lib/dialect.h"
 #include "lib/plan.h"
+#include "lib/progress.h"
 
 namespace addrmig {
 
@@ -23,7 +24,10 @@ struct PlannedMigration {
 
 Capabilities capabilities_for(Dialect dialect);
 
-PlannedMigration plan_migration(Connection& conn, const Config& config);
+// `progress` hears Inspecting (0 of N parents, then N of N) and Measuring
+// (before the data checks, when there are any).
+PlannedMigration plan_migration(Connection& conn, const Config& config,
+                                const ProgressFn& progress = {});
 
 // True when the plan rebuilds a table (SQLite), which needs foreign keys off
 // around the transaction.

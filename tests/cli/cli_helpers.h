@@ -4,6 +4,7 @@
 // tests/common).
 
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
@@ -34,6 +35,18 @@ inline std::filesystem::path write_config(const TestDatabase& db, const std::str
 inline CliResult cli(const std::filesystem::path& config, std::vector<std::string> args) {
   args.insert(args.begin(), {"-c", config.string()});
   return run_addrmig(args);
+}
+
+// Runs a shell command under script(1), which gives it a pseudo-terminal;
+// returns everything it wrote there (stdout and stderr together).
+inline std::string run_on_pty(const std::string& command) {
+  std::string output;
+  FILE* pipe = popen(("script -qec '" + command + "' /dev/null").c_str(), "r");
+  REQUIRE(pipe);
+  char buffer[4096];
+  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  pclose(pipe);
+  return output;
 }
 
 inline int count_lines(const std::string& text) {

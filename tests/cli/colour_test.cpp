@@ -2,26 +2,10 @@
 // NO_COLOR. The terminal case runs the binary under script(1), which gives it
 // a pseudo-terminal.
 
-#include <cstdio>
-
 #include "tests/cli/cli_helpers.h"
 
 using namespace addrmig;
 using namespace addrmig::test;
-
-namespace {
-
-std::string run_on_pty(const std::string& command) {
-  std::string output;
-  FILE* pipe = popen(("script -qec '" + command + "' /dev/null").c_str(), "r");
-  REQUIRE(pipe);
-  char buffer[4096];
-  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  pclose(pipe);
-  return output;
-}
-
-}  // namespace
 
 TEST_CASE("plan output is coloured only on a terminal without NO_COLOR", "[sqlite]") {
   TestDatabase db(Dialect::Sqlite);

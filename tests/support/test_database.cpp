@@ -1,6 +1,5 @@
 #include "tests/support/test_database.h"
 
-#include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -81,17 +80,17 @@ TestDatabase::TestDatabase(Dialect dialect) : dialect_(dialect) {
   }
   const std::string admin = postgres_admin_url();
   name_ = "t_" + random_suffix();
-  soci::session admin_session(soci::postgresql, parse_database_url(admin).conninfo);
-  admin_session << "CREATE DATABASE " + quote_ident(name_);
+  Connection admin_session = Connection::open(parse_database_url(admin), OpenMode::ReadWrite);
+  admin_session.execute("CREATE DATABASE " + quote_ident(name_));
   url_ = with_dbname(admin, name_);
 }
 
 TestDatabase::~TestDatabase() {
   if (dialect_ != Dialect::Postgres || name_.empty()) return;
   try {
-    soci::session admin_session(soci::postgresql,
-                                parse_database_url(postgres_admin_url()).conninfo);
-    admin_session << "DROP DATABASE IF EXISTS " + quote_ident(name_) + " WITH (FORCE)";
+    Connection admin_session =
+        Connection::open(parse_database_url(postgres_admin_url()), OpenMode::ReadWrite);
+    admin_session.execute("DROP DATABASE IF EXISTS " + quote_ident(name_) + " WITH (FORCE)");
   } catch (...) {
     // Best effort: the cluster is thrown away after the run anyway.
   }

@@ -1,0 +1,42 @@
+#pragma once
+// The boundary between addrmig and libaddrmig_postgres.so, the module that
+// holds the only code linked against libpq (through SOCI's PostgreSQL
+// backend). libpq brings ~25 shared libraries (Kerberos, LDAP, GnuTLS, ...);
+// resolving them at every start-up was three quarters of `addrmig --version`
+// and of a small SQLite apply. Only a postgresql:// URL loads the module.
+//
+// Both sides are built from this tree by the same compiler, so the table may
+// pass C++ types; the version number guards against a stale module.
+
+#include <exception>
+#include <memory>
+#include <string>
+
+namespace soci {
+class session;
+}
+
+namespace addrmig {
+
+inline constexpr int kPostgresModuleVersion = 1;
+
+struct PostgresModule {
+  int version = kPostgresModuleVersion;
+  // Opens a session on a libpq conninfo string; throws soci::soci_error.
+  std::unique_ptr<soci::session> (*connect)(const std::string& conninfo) = nullptr;
+  // The SQLSTATE carried by `error` when libpq raised it, else "".
+  std::string (*sqlstate)(const std::exception_ptr& error) = nullptr;
+};
+
+// Loads the module on first use and keeps it loaded (sessions it opened call
+// into it until exit). Throws ConnectError naming the library when it cannot.
+const PostgresModule& postgres_module();
+
+// The module if a PostgreSQL session was ever opened, else nullptr: an error
+// can only carry a SQLSTATE then, so error mapping never loads it.
+const PostgresModule* loaded_postgres_module();
+
+}  // namespace addrmig
+
+// The module's one exported symbol.
+extern "C" const addrmig::PostgresModule* addrmig_postgres_module();
