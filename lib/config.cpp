@@ -1,6 +1,5 @@
 #include "lib/config.h"
 
-#include <openssl/evp.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -14,6 +13,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "lib/checksum.h"
 #include "lib/database_url.h"
 #include "lib/errors.h"
 #include "lib/identifier.h"
@@ -75,20 +75,6 @@ std::size_t utf8_length(std::string_view text) {
   return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
   }));
-}
-
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-    throw Error("config: cannot compute the SHA-256 checksum");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xf]);
-  }
-  return hex;
 }
 
 // What a value must be for a column of a portable type: nullopt when it fits,

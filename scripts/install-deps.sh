@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   g++ cmake make
   libsoci-dev libboost-dev libboost-date-time-dev   # SOCI's headers include Boost
-  libpq-dev libsqlite3-dev libssl-dev
+  libpq-dev libsqlite3-dev nettle-dev
   libtomlplusplus-dev libspdlog-dev libcli11-dev nlohmann-json3-dev catch2
   postgresql-15 sqlite3 python3                     # test cluster, CLI baselines, free-port lookup
   libxml2-utils                                     # xmllint validates the JUnit output in tests
