@@ -51,6 +51,7 @@ std::string canonical_table(const Table& table) {
     list(out, index.columns);
     field(out, index.unique ? "unique" : "");
     field(out, index.partial ? "partial" : "");
+    if (!index.valid) field(out, "invalid");
   }
   out += "\ntriggers ";
   for (const SchemaObject& trigger : table.triggers) field(out, trigger.sql);

@@ -19,6 +19,7 @@ std::string_view finding_kind_name(FindingKind kind) {
     case FindingKind::ForeignKeyNotValidated: return "foreign_key_not_validated";
     case FindingKind::ForeignKeyTypeMismatch: return "foreign_key_type_mismatch";
     case FindingKind::IndexMissing: return "index_missing";
+    case FindingKind::IndexInvalid: return "index_invalid";
     case FindingKind::Orphans: return "orphans";
     case FindingKind::NullForeignKeys: return "null_foreign_keys";
     case FindingKind::ExtraColumn: return "extra_column";

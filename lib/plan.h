@@ -27,6 +27,7 @@ enum class FindingKind {
   ForeignKeyNotValidated,
   ForeignKeyTypeMismatch,  // FK column type differs from the parent key
   IndexMissing,
+  IndexInvalid,         // informational: left by a failed CREATE INDEX CONCURRENTLY
   Orphans,              // FK values with no parent row
   NullForeignKeys,      // NULLs in the FK column block SET NOT NULL
   ExtraColumn,          // informational

@@ -589,7 +589,13 @@ class AddressRepair {
         add(FindingKind::ExtraColumn, Severity::Info, column.name, "", column.type.display(),
             at(column.name) + " is not in the config; reported only, never dropped");
     for (const Index& index : existing_.indexes)
-      if (is_extra_index(index))
+      if (!index.valid)
+        add(FindingKind::IndexInvalid, Severity::Info, join(index.columns, ", "), "valid", "invalid",
+            "index " + index.name + " on " + ctx_.address.display() + " (" +
+                join(index.columns, ", ") +
+                ") is invalid (a failed CREATE INDEX CONCURRENTLY): no query uses it; reported "
+                "only, never dropped: drop it or REINDEX it");
+      else if (is_extra_index(index))
         add(FindingKind::ExtraIndex, Severity::Info, join(index.columns, ", "), "", index.name,
             "index " + index.name + " on " + ctx_.address.display() + " (" +
                 join(index.columns, ", ") + ") is not in the config; reported only, never dropped");
@@ -773,7 +779,8 @@ class ParentPlanner {
 
   static bool has_unique_index_on(const Table& table, const std::string& column) {
     return std::any_of(table.indexes.begin(), table.indexes.end(), [&](const Index& index) {
-      return index.unique && !index.partial && index.columns == std::vector<std::string>{column};
+      return index.unique && index.valid && !index.partial &&
+             index.columns == std::vector<std::string>{column};
     });
   }
 

@@ -224,6 +224,7 @@ void PostgresInspector::read_indexes(const std::string& request, TableSlots& slo
     index.unique = row.get<int>(3) != 0;
     index.partial = row.get<int>(4) != 0;
     index.sql = row.get<std::string>(5);
+    index.valid = row.get<int>(6) != 0;
     slot->indexes.push_back(std::move(index));
   });
 }
@@ -319,7 +320,8 @@ const std::string kIndexesQuery = std::string(kFoundTables) +
     "   FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, i)\n"
     "   LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum\n"
     "   WHERE k.i <= i.indnkeyatts) AS columns,\n"
-    "  i.indisunique::int, (i.indpred IS NOT NULL)::int, pg_get_indexdef(i.indexrelid)\n"
+    "  i.indisunique::int, (i.indpred IS NOT NULL)::int, pg_get_indexdef(i.indexrelid),\n"
+    "  i.indisvalid::int\n"
     "FROM found f\n"
     "JOIN pg_index i ON i.indrelid = f.oid AND NOT i.indisprimary\n"
     "JOIN pg_class ic ON ic.oid = i.indexrelid\n"

@@ -107,7 +107,7 @@ const Column* Table::column(std::string_view name) const {
 
 const Index* Table::index_leading(std::string_view column) const {
   for (const Index& i : indexes)
-    if (!i.partial && !i.columns.empty() && i.columns.front() == column) return &i;
+    if (i.valid && !i.partial && !i.columns.empty() && i.columns.front() == column) return &i;
   return nullptr;
 }
 

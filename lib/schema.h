@@ -76,6 +76,10 @@ struct Index {
   // SQLite: the CREATE INDEX statement from sqlite_schema (empty for
   // automatic indexes), kept so a table rebuild can recreate it verbatim.
   std::string sql;
+  // PostgreSQL: false when a failed CREATE INDEX CONCURRENTLY left it behind.
+  // Writes still maintain it, but no query uses it and it enforces nothing.
+  // Last, so that brace-initialised Indexes elsewhere keep their meaning.
+  bool valid = true;
 };
 
 // A trigger or view, kept for SQLite table rebuilds (they must be dropped

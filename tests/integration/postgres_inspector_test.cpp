@@ -287,6 +287,28 @@ TEST_CASE("postgres inspector reads plain, unique, partial and expression indexe
   CHECK(leading->name != "ix_partial");
 }
 
+TEST_CASE("postgres inspector reports an index a failed CREATE INDEX CONCURRENTLY left invalid",
+          "[postgres]") {
+  TestDatabase db(Dialect::Postgres);
+  db.exec(R"(
+    CREATE TABLE dup (id integer PRIMARY KEY, a integer);
+    INSERT INTO dup VALUES (1, 7), (2, 7);
+    CREATE INDEX ix_good ON dup (id, a);
+  )");
+  // The duplicate fails the build, and PostgreSQL keeps the index, invalid.
+  CHECK_THROWS(db.exec("CREATE UNIQUE INDEX CONCURRENTLY ix_failed ON dup (a)"));
+  Connection conn = db.connect();
+  PostgresInspector inspector(conn.session());
+  const Catalog catalog = inspector.inspect({{"", "dup"}});
+  const Table& table = require_table(catalog, {"public", "dup"});
+  CHECK(index_names(table) == Strings{"ix_failed", "ix_good"});
+  CHECK_FALSE(require_index(table, "ix_failed").valid);
+  CHECK(require_index(table, "ix_failed").unique);
+  CHECK(require_index(table, "ix_good").valid);
+  // Never the index that serves a column: no query can use it.
+  CHECK(table.index_leading("a") == nullptr);
+}
+
 TEST_CASE("postgres inspector keeps request order, omits absent tables and lists all tables",
           "[postgres]") {
   TestDatabase db(Dialect::Postgres);
