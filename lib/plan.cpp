@@ -110,4 +110,6 @@ std::vector<TableRef> Plan::tables() const {
   return out;
 }
 
+std::string rebuild_table_name(const std::string& table) { return "addrmig_new_" + table; }
+
 }  // namespace addrmig

@@ -64,6 +64,12 @@ struct ValidateForeignKey { TableRef table; std::string name; };
 struct DropForeignKey { TableRef table; std::string name; };  // PG, to replace a wrong FK
 struct CreateIndex { TableRef table; Index index; };
 struct SetNotNull { TableRef table; std::string column; };
+
+// The name a SQLite rebuild creates the new table under before it drops the
+// old one and renames the new one into place. The planner blocks a rebuild
+// when a table of this name exists already.
+std::string rebuild_table_name(const std::string& table);
+
 // SQLite: rebuild `from` into `to` (sqlite.org/lang_altertable.html#otheralter):
 // create the new table, copy every row of the shared columns, drop the old,
 // rename, recreate indexes, triggers and views. `copy_columns` lists the

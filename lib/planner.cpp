@@ -661,8 +661,23 @@ class AddressRepair {
                   "; make the change by hand");
       return {};
     }
+    const std::string temp_name = rebuild_table_name(ctx_.address.name);
+    if (table_exists(temp_name)) {
+      blocker(FindingKind::RebuildUnsafe, "", "no table " + temp_name, temp_name,
+              ctx_.address.display() + " needs a table rebuild (" + join(rebuild_reasons(), ", ") +
+                  "), which creates the new table as " + temp_name +
+                  ", but a table of that name exists; rename or drop it, then plan again");
+      return {};
+    }
     return {Step{rebuild_change(), "rebuild table " + ctx_.address.display() + " (" +
                                        join(rebuild_reasons(), ", ") + ")"}};
+  }
+
+  // SQLite matches table names ASCII case-insensitively.
+  bool table_exists(const std::string& name) const {
+    const std::string wanted = ascii_lower(name);
+    return std::any_of(ctx_.catalog.all_tables.begin(), ctx_.catalog.all_tables.end(),
+                       [&](const TableRef& table) { return ascii_lower(table.name) == wanted; });
   }
 
   RebuildTable rebuild_change() const {

@@ -9,7 +9,6 @@
 namespace addrmig {
 namespace {
 
-constexpr const char* kRebuildPrefix = "addrmig_new_";
 
 std::string ascii_upper(std::string_view text) {
   std::string out(text);
@@ -121,10 +120,6 @@ std::string SqliteRenderer::render_type(const ColumnType& type) const {
   // The portable names are SQLite spellings already; upper case is the
   // conventional DDL style ("varchar(20)" -> "VARCHAR(20)").
   return ascii_upper(*portable);
-}
-
-std::string SqliteRenderer::rebuild_table_name(const std::string& table) {
-  return kRebuildPrefix + table;
 }
 
 std::string SqliteRenderer::create_table(const Table& table, const std::string& name) const {

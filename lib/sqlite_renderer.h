@@ -25,8 +25,6 @@ class SqliteRenderer : public Renderer {
   // CREATE TABLE for `table` under `name` (a rebuild creates it under a
   // temporary name first).
   std::string create_table(const Table& table, const std::string& name) const;
-  // The temporary name a rebuild of `table` creates its new table under.
-  static std::string rebuild_table_name(const std::string& table);
 
  private:
   std::vector<Statement> render_rebuild(const RebuildTable& rebuild, const std::string& why) const;
