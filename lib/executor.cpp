@@ -44,6 +44,11 @@ void check_foreign_keys(Connection& conn, const std::vector<std::string>& tables
   }
 }
 
+// The stage reported last is over (the CLI erases its line).
+void report_finished(const ProgressFn& progress) {
+  if (progress) progress(Progress{Progress::Stage::Finished, 0, 0, {}, -1});
+}
+
 void run_statements(Connection& conn, const std::vector<Statement>& statements,
                     const ProgressFn& progress) {
   const std::size_t total = statements.size();
@@ -72,7 +77,7 @@ void execute_and_record(Connection& conn, const Config& config, MigrationTransac
                         ApplyResult& result, const std::string& source, const ProgressFn& progress,
                         std::chrono::steady_clock::time_point started) {
   run_statements(conn, result.planned.statements, progress);
-  if (progress) progress(Progress{Progress::Stage::Finished, 0, 0, {}, -1});
+  report_finished(progress);
   if (conn.dialect() == Dialect::Sqlite) check_foreign_keys(conn, rebuilt_tables(result.planned.plan));
   result.sql_checksum = sha256_hex(saved_plan_body(result.planned, conn.dialect()));
   result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -112,7 +117,7 @@ ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyO
   MigrationTransaction transaction(conn, options.lock_timeout);
   ApplyResult result;
   result.planned = plan_migration(conn, config, options.progress);
-  if (options.progress) options.progress(Progress{Progress::Stage::Finished, 0, 0, {}, -1});
+  report_finished(options.progress);
   if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;  // rolls back
   execute_and_record(conn, config, transaction, result, "config", options.progress, started);
   return result;
@@ -127,7 +132,7 @@ ApplyResult apply_saved_plan(Connection& conn, const Config& config, const Saved
   MigrationTransaction transaction(conn, options.lock_timeout);
   ApplyResult result;
   result.planned = plan_migration(conn, config, options.progress);
-  if (options.progress) options.progress(Progress{Progress::Stage::Finished, 0, 0, {}, -1});
+  report_finished(options.progress);
   std::vector<TableRef> tables;
   for (const TableFingerprint& t : saved.tables) tables.push_back(t.table);
   const std::string changed = describe_changes(saved.tables, fingerprint_tables(result.planned.catalog, tables));
