@@ -4,13 +4,16 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 
 #include "cmd/junit.h"
+#include "cmd/outcome.h"
 #include "cmd/progress.h"
+#include "cmd/replicas.h"
 #include "cmd/report.h"
 #include "lib/connection.h"
 #include "lib/errors.h"
@@ -40,14 +43,23 @@ Connection open(const Context& ctx, OpenMode mode) {
 std::chrono::milliseconds seconds(int value) { return std::chrono::milliseconds(1000LL * value); }
 
 // The line is erased when this returns, before the report is printed.
-PlannedMigration read_plan(Connection& conn, const Context& ctx) {
+PlannedMigration read_plan(Connection& conn, const Context& ctx, std::size_t batch_size = 0) {
   TerminalProgress progress(ctx.global.quiet);
   ReadTransaction snapshot(conn);
-  return plan_migration(conn, ctx.config, progress.fn());
+  return plan_migration(conn, ctx.config, progress.fn(), batch_size);
 }
 
 void log_blockers(const Plan& plan) {
   for (const Finding* blocker : plan.blockers()) spdlog::error("blocked: {}", blocker->message);
+  command_outcome().result = "blocked";
+}
+
+// For a fleet's summary: whether this apply committed, and how much.
+void note_applied(const ApplyResult& result) {
+  CommandOutcome& outcome = command_outcome();
+  outcome.applied = result.applied;
+  outcome.statements = result.applied ? static_cast<std::int64_t>(result.planned.statements.size()) : 0;
+  if (!result.applied && !result.planned.plan.blocked()) outcome.result = "nothing to do";
 }
 
 }  // namespace
@@ -66,7 +78,7 @@ Context load_context(const GlobalOptions& global) {
 
 int cmd_plan(const Context& ctx, const PlanOptions& options) {
   Connection conn = open(ctx, OpenMode::ReadOnly);
-  const PlannedMigration planned = read_plan(conn, ctx);
+  const PlannedMigration planned = read_plan(conn, ctx, options.batch_size);
   const auto renderer = make_renderer(conn.dialect());
   const std::string script = saved_plan_body(planned, conn.dialect());
   if (!options.out_file.empty()) {
@@ -87,18 +99,34 @@ int cmd_plan(const Context& ctx, const PlanOptions& options) {
 
 int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
   TerminalProgress progress(ctx.global.quiet);
-  const ApplyOptions apply_options{seconds(options.lock_timeout_seconds), progress.fn()};
+  const ApplyOptions apply_options{seconds(options.lock_timeout_seconds), progress.fn(), options.batch_size};
   std::optional<SavedPlan> saved;
   if (!options.plan_file.empty()) saved = read_saved_plan(options.plan_file);  // before connecting
   Connection conn = open(ctx, OpenMode::ReadWrite);
   const ApplyResult result = saved ? apply_saved_plan(conn, ctx.config, *saved, apply_options)
                                    : apply_migration(conn, ctx.config, apply_options);
+  note_applied(result);
   const auto renderer = make_renderer(conn.dialect());
-  if (ctx.global.format == Format::Json) print_json(apply_json(result, *renderer), "apply");
-  else print_apply(std::cout, result, *renderer, use_color(STDOUT_FILENO));
+  const bool json = ctx.global.format == Format::Json;
+  Json doc = apply_json(result, *renderer);
+  if (!json) print_apply(std::cout, result, *renderer, use_color(STDOUT_FILENO));
   if (result.planned.plan.blocked()) {
+    if (json) print_json(doc, "apply");
     log_blockers(result.planned.plan);
     return kError;
+  }
+  std::vector<ReplicaCaughtUp> replicas;
+  try {
+    replicas = wait_for_standbys(ctx, conn, options);
+  } catch (const ReplicaTimeout&) {
+    if (json) print_json(doc, "apply");  // what was applied, before the one error line
+    throw;
+  }
+  if (json) {
+    if (!options.replicas.empty()) doc["replicas"] = replicas_json(replicas);
+    print_json(doc, "apply");
+  } else {
+    print_replicas(std::cout, replicas);
   }
   return kOk;
 }
@@ -129,12 +157,14 @@ int cmd_verify(const Context& ctx, const std::string& junit_file) {
   return report.mismatch_count() == 0 ? kOk : kDifferences;
 }
 
-int cmd_run(const Context& ctx, int lock_timeout_seconds) {
+int cmd_run(const Context& ctx, const ApplyCommandOptions& options) {
+  const int lock_timeout_seconds = options.lock_timeout_seconds;
   Connection conn = open(ctx, OpenMode::ReadWrite);
   const auto renderer = make_renderer(conn.dialect());
   TerminalProgress progress(ctx.global.quiet);
-  const ApplyResult applied =
-      apply_migration(conn, ctx.config, ApplyOptions{seconds(lock_timeout_seconds), progress.fn()});
+  const ApplyResult applied = apply_migration(
+      conn, ctx.config, ApplyOptions{seconds(lock_timeout_seconds), progress.fn(), options.batch_size});
+  note_applied(applied);
   if (applied.planned.plan.blocked()) {
     if (ctx.global.format == Format::Json) print_json(Json{{"apply", apply_json(applied, *renderer)}}, "run");
     else print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));
@@ -143,22 +173,37 @@ int cmd_run(const Context& ctx, int lock_timeout_seconds) {
   }
   const SeedResult seeded = seed_database(conn, ctx.config, seconds(lock_timeout_seconds));
   const VerifyReport report = verify_database(conn, ctx.config);
-  if (ctx.global.format == Format::Json) {
-    print_json(Json{{"apply", apply_json(applied, *renderer)},
-                    {"seed", seed_json(seeded)},
-                    {"verify", verify_json(report)}},
-               "run");
-  } else {
+  const bool json = ctx.global.format == Format::Json;
+  Json doc{{"apply", apply_json(applied, *renderer)}, {"seed", seed_json(seeded)}, {"verify", verify_json(report)}};
+  if (!json) {
     print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));
     print_seed(std::cout, seeded);
     print_verify(std::cout, report);
   }
-  return report.mismatch_count() == 0 ? kOk : kDifferences;
+  int code = report.mismatch_count() == 0 ? kOk : kDifferences;
+  if (!options.replicas.empty()) {
+    std::vector<ReplicaCaughtUp> replicas;
+    try {
+      replicas = wait_for_standbys(ctx, conn, options);
+    } catch (const ReplicaTimeout&) {
+      if (json) print_json(doc, "run");
+      throw;
+    }
+    if (json) doc["replicas"] = replicas_json(replicas);
+    else print_replicas(std::cout, replicas);
+    code = std::max(code, check_standbys(ctx, options, json ? &doc : nullptr));
+  }
+  if (json) print_json(doc, "run");
+  return code;
 }
 
 int cmd_history(const Context& ctx) {
   Connection conn = open(ctx, OpenMode::ReadOnly);
-  const std::vector<HistoryEntry> entries = read_history(conn);
+  std::vector<HistoryEntry> entries;
+  {
+    ReadTransaction snapshot(conn);  // read-only on PostgreSQL, one view of the table
+    entries = read_history(conn);
+  }
   if (ctx.global.format == Format::Json) print_json(history_json(entries), "history");
   else print_history(std::cout, entries);
   return kOk;

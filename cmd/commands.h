@@ -2,8 +2,10 @@
 // One short function per command. Each returns the process exit code; typed
 // errors propagate to main(), which prints one line and maps them.
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lib/config.h"
 #include "lib/database_url.h"
@@ -26,11 +28,15 @@ struct PlanOptions {
   bool sql = false;
   bool check = false;
   std::string out_file;
+  std::size_t batch_size = 0;  // as apply would batch (0: one transaction)
 };
 
 struct ApplyCommandOptions {
   std::string plan_file;  // apply FILE: a saved plan
   int lock_timeout_seconds = 60;
+  std::size_t batch_size = 0;          // parents per transaction; 0: all in one
+  std::vector<std::string> replicas;   // standbys to wait for after the commit
+  int replica_timeout_seconds = 60;
 };
 
 // Config and database resolved once for every command.
@@ -47,7 +53,7 @@ int cmd_apply(const Context& ctx, const ApplyCommandOptions& options);
 int cmd_audit(const Context& ctx, const std::string& junit_file);
 int cmd_seed(const Context& ctx, int lock_timeout_seconds);
 int cmd_verify(const Context& ctx, const std::string& junit_file);
-int cmd_run(const Context& ctx, int lock_timeout_seconds);
+int cmd_run(const Context& ctx, const ApplyCommandOptions& options);
 int cmd_history(const Context& ctx);
 
 }  // namespace addrmig::cli

@@ -6,11 +6,16 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <functional>
-#include <optional>
 #include <iostream>
+#include <optional>
+#include <random>
+#include <thread>
 
 #include "cmd/commands.h"
+#include "cmd/fleet.h"
+#include "cmd/outcome.h"
 #include "lib/errors.h"
 
 namespace {
@@ -24,7 +29,10 @@ struct Options {
   PlanOptions plan;
   ApplyCommandOptions apply;
   std::optional<int> lock_timeout;  // unset: [apply] lock_timeout, else 60
+  std::optional<int> batch_size;    // unset: [apply] batch_size, else one transaction
   std::string junit_file;
+  FleetCliOptions fleet;
+  int retries = 0;
 };
 
 struct Command {
@@ -45,6 +53,35 @@ void add_lock_timeout(CLI::App& cmd, Options& o) {
       ->check(CLI::Range(0, 86400));
 }
 
+// --batch-size > [apply] batch_size > 0 (one transaction).
+std::size_t batch_size(const Context& c, const Options& o) {
+  return static_cast<std::size_t>(o.batch_size.value_or(c.config.batch_size.value_or(0)));
+}
+
+void add_batch_size(CLI::App& cmd, Options& o) {
+  cmd.add_option("--batch-size", o.batch_size,
+                 "at most N parents per transaction, each under the lock with its own history row")
+      ->check(CLI::Range(1, 1000000));
+}
+
+// apply and run: lock timeout, batches, standbys to wait for.
+void add_apply_options(CLI::App& cmd, Options& o) {
+  add_lock_timeout(cmd, o);
+  add_batch_size(cmd, o);
+  cmd.add_option("--replica", o.apply.replicas,
+                 "after the commit, wait until this PostgreSQL standby has replayed it (repeatable)");
+  cmd.add_option("--replica-timeout", o.apply.replica_timeout_seconds,
+                 "seconds to wait for the standbys in all (default 60; exit 3 when exceeded)")
+      ->check(CLI::Range(0, 86400));
+}
+
+ApplyCommandOptions apply_options(const Context& c, const Options& o) {
+  ApplyCommandOptions apply = o.apply;
+  apply.lock_timeout_seconds = lock_timeout(c, o);
+  apply.batch_size = batch_size(c, o);
+  return apply;
+}
+
 void add_junit(CLI::App& cmd, Options& o) {
   cmd.add_option("--junit", o.junit_file, "also write the result as JUnit XML to FILE");
 }
@@ -56,26 +93,27 @@ const std::vector<Command>& commands() {
          cmd.add_flag("--sql", o.plan.sql, "print only the SQL script apply would run");
          cmd.add_flag("--check", o.plan.check, "exit 2 when anything is pending");
          cmd.add_option("--out", o.plan.out_file, "also save the SQL script to FILE");
+         add_batch_size(cmd, o);
        },
-       [](const Context& c, const Options& o) { return cmd_plan(c, o.plan); }},
+       [](const Context& c, const Options& o) {
+         PlanOptions plan = o.plan;
+         plan.batch_size = batch_size(c, o);
+         return cmd_plan(c, plan);
+       }},
       {"apply", "carry the plan out: one transaction, under a migration lock",
        [](CLI::App& cmd, Options& o) {
          cmd.add_option("FILE", o.apply.plan_file, "a plan saved with plan --out");
-         add_lock_timeout(cmd, o);
+         add_apply_options(cmd, o);
        },
-       [](const Context& c, const Options& o) {
-         ApplyCommandOptions apply = o.apply;
-         apply.lock_timeout_seconds = lock_timeout(c, o);
-         return cmd_apply(c, apply);
-       }},
+       [](const Context& c, const Options& o) { return cmd_apply(c, apply_options(c, o)); }},
       {"audit", "read-only report on every parent and its address table", add_junit,
        [](const Context& c, const Options& o) { return cmd_audit(c, o.junit_file); }},
       {"seed", "insert the configured sample data (idempotent)", add_lock_timeout,
        [](const Context& c, const Options& o) { return cmd_seed(c, lock_timeout(c, o)); }},
       {"verify", "read the sample data back both ways and compare with the config", add_junit,
        [](const Context& c, const Options& o) { return cmd_verify(c, o.junit_file); }},
-      {"run", "apply, then seed, then verify: the one-line CI step", add_lock_timeout,
-       [](const Context& c, const Options& o) { return cmd_run(c, lock_timeout(c, o)); }},
+      {"run", "apply, then seed, then verify: the one-line CI step", add_apply_options,
+       [](const Context& c, const Options& o) { return cmd_run(c, apply_options(c, o)); }},
       {"history", "list what apply has recorded in the database", nullptr,
        [](const Context& c, const Options&) { return cmd_history(c); }},
   };
@@ -93,6 +131,63 @@ void setup_logging(const GlobalOptions& global) {
 
 int fail(const std::string& message, int code) {
   std::cerr << "addrmig: error: " << message << "\n";
+  command_outcome().error = message;
+  return code;
+}
+
+void add_fleet_options(CLI::App& app, Options& o) {
+  CLI::Option* targets =
+      app.add_option("--targets", o.fleet.targets_file, "run the command on every [[targets]] database of FILE");
+  app.add_option("--jobs", o.fleet.jobs, "with --targets: targets at a time (default 4)")
+      ->check(CLI::Range(1, 256))
+      ->needs(targets);
+  app.add_option("--canary", o.fleet.canary, "with --targets: the first N targets run alone first; the rest only if they succeed")
+      ->check(CLI::Range(0, 1000000))
+      ->needs(targets);
+  app.add_flag("--keep-going", o.fleet.keep_going, "with --targets: start further targets after one fails")
+      ->needs(targets);
+  app.add_option("--shard", o.fleet.shard, "with --targets: only the K-th of N disjoint slices of the targets (K/N)")
+      ->needs(targets);
+  app.add_option("--retries", o.retries, "retry a lock timeout (exit 3) up to N times, with backoff and jitter")
+      ->check(CLI::Range(0, 100));
+}
+
+// Before retry `attempt` (1-based): 1 s, 2 s, 4 s ... at most 30 s, each
+// drawn between half and all of it so that retrying processes spread out.
+std::chrono::milliseconds retry_delay(int attempt) {
+  const long ceiling = std::min(30'000L, 1000L << std::min(attempt - 1, 5));
+  static std::mt19937 random{std::random_device{}()};
+  return std::chrono::milliseconds(std::uniform_int_distribution<long>(ceiling / 2, ceiling)(random));
+}
+
+// A lock timeout changed nothing, so the whole command can run again.
+int run_with_retries(const Command& command, const Context& ctx, const Options& o) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return command.run(ctx, o);
+    } catch (const addrmig::LockTimeout& e) {
+      if (attempt > o.retries) throw;
+      const auto delay = retry_delay(attempt);
+      spdlog::warn("{}; retry {} of {} in {:.1f} s", e.what(), attempt, o.retries, delay.count() / 1000.0);
+      std::this_thread::sleep_for(delay);
+    }
+  }
+}
+
+int run_command(const std::string& name, const Options& o, const std::vector<std::string>& argv) {
+  for (const Command& command : commands()) {
+    if (name != command.name) continue;
+    if (!o.fleet.targets_file.empty()) {
+      addrmig::load_config(o.global.config_path);  // a bad config is one error, not one per target
+      return run_fleet_command(argv, o.fleet, o.global, name, o.junit_file);
+    }
+    return run_with_retries(command, load_context(o.global), o);
+  }
+  return fail("unknown command " + name, kError);
+}
+
+int exit_with(int code) {
+  write_command_outcome(code);
   return code;
 }
 
@@ -112,6 +207,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}));
   app.add_flag("-q,--quiet", o.global.quiet, "only errors on stderr");
   app.add_flag("-v,--verbose", o.global.verbose, "debug logs on stderr");
+  add_fleet_options(app, o);
   for (const Command& command : commands()) {
     CLI::App* sub = app.add_subcommand(command.name, command.help);
     if (command.add_options) command.add_options(*sub, o);
@@ -128,14 +224,15 @@ int main(int argc, char** argv) {
 
   const std::string name = app.get_subcommands().front()->get_name();
   try {
-    for (const Command& command : commands())
-      if (name == command.name) return command.run(load_context(o.global), o);
-    return fail("unknown command " + name, kError);
+    return exit_with(run_command(name, o, std::vector<std::string>(argv, argv + argc)));
   } catch (const addrmig::LockTimeout& e) {
-    return fail(e.what(), kLocked);
+    return exit_with(fail(e.what(), kLocked));
+  } catch (const addrmig::ReplicaTimeout& e) {
+    command_outcome().result = "standby lag";
+    return exit_with(fail(e.what(), kLocked));
   } catch (const addrmig::PlanChanged& e) {
-    return fail(e.what(), kDifferences);
+    return exit_with(fail(e.what(), kDifferences));
   } catch (const std::exception& e) {
-    return fail(e.what(), kError);
+    return exit_with(fail(e.what(), kError));
   }
 }

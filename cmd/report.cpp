@@ -114,12 +114,18 @@ Json plan_json(const Plan& plan, const Renderer& renderer) {
   }
   Json findings = Json::array();
   for (const Finding& finding : plan.findings) findings.push_back(finding_json(finding));
-  return Json{{"dialect", dialect_name(plan.dialect)},
-              {"blocked", plan.blocked()},
-              {"pending", plan.pending()},
-              {"drift", drift_count(plan)},
-              {"parents", parents},
-              {"findings", findings}};
+  Json doc{{"dialect", dialect_name(plan.dialect)},
+           {"blocked", plan.blocked()},
+           {"pending", plan.pending()},
+           {"drift", drift_count(plan)},
+           {"parents", parents},
+           {"findings", findings}};
+  if (plan.batching.batch_size > 0)
+    doc["batching"] = Json{{"batch_size", plan.batching.batch_size},
+                           {"transactions", plan.batching.batches},
+                           {"lock_slots", plan.batching.lock_slots},
+                           {"lock_capacity", plan.batching.lock_capacity}};
+  return doc;
 }
 
 Json verify_json(const VerifyReport& report) {
@@ -165,11 +171,13 @@ Json seed_json(const SeedResult& result) {
 }
 
 Json apply_json(const ApplyResult& result, const Renderer& renderer) {
-  return Json{{"applied", result.applied},
-              {"statement_count", result.applied ? result.planned.statements.size() : 0},
-              {"duration_ms", result.duration_ms},
-              {"sql_checksum", result.sql_checksum},
-              {"plan", plan_json(result.planned.plan, renderer)}};
+  Json doc{{"applied", result.applied},
+           {"statement_count", result.applied ? result.planned.statements.size() : 0},
+           {"duration_ms", result.duration_ms},
+           {"sql_checksum", result.sql_checksum},
+           {"plan", plan_json(result.planned.plan, renderer)}};
+  if (result.planned.plan.batching.batch_size > 0) doc["transactions"] = result.batches;
+  return doc;
 }
 
 bool use_color(int fd) {
@@ -202,6 +210,11 @@ void print_plan(std::ostream& out, const Plan& plan, const Renderer& renderer, b
       << " to change, " << ok << " ok, " << blocked << " blocked";
   if (plan.blocked()) out << " (nothing will be applied until every blocker is resolved)";
   out << "\n";
+  const Batching& batching = plan.batching;
+  if (!plan.blocked() && batching.batch_size > 0 && batching.batches > 0)
+    out << "apply runs this in " << batching.batches << " transaction" << (batching.batches == 1 ? "" : "s")
+        << " of at most " << batching.batch_size
+        << " parents (batch size), each under the migration lock with its own re-plan and history row\n";
 }
 
 void print_audit(std::ostream& out, const Plan& plan) {
@@ -270,8 +283,9 @@ void print_apply(std::ostream& out, const ApplyResult& result, const Renderer& r
     return;
   }
   print_plan(out, plan, renderer, false, color);
-  out << "applied " << result.planned.statements.size() << " statements in " << result.duration_ms
-      << " ms\n";
+  out << "applied " << result.planned.statements.size() << " statements in " << result.duration_ms << " ms";
+  if (result.batches > 1) out << " in " << result.batches << " transactions";
+  out << "\n";
 }
 
 void print_seed(std::ostream& out, const SeedResult& result) {

@@ -34,7 +34,9 @@ void BoundQuery::prepare(soci::statement& st) {
     else st.exchange(soci::use(doubles_[d++]));
   }
   st.alloc();
-  st.prepare(sql_);
+  // One-time (unnamed) statements only: a named PostgreSQL prepared
+  // statement would not survive a transaction-pooling PgBouncer.
+  st.prepare(sql_, soci::details::st_one_time_query);
   st.define_and_bind();
 }
 

@@ -251,10 +251,16 @@ class ConfigReader {
 
   void read_apply(const toml::node& node, Config& config) const {
     const toml::table& apply = as_table(node, "[apply]");
-    check_keys(apply, {"lock_timeout"}, "in [apply]");
+    check_keys(apply, {"lock_timeout", "batch_size"}, "in [apply]");
     if (const toml::node* timeout = apply.get("lock_timeout")) {
       config.lock_timeout_seconds = seconds_of(*timeout, "lock_timeout");
       config.lock_timeout_line = line_of(*timeout);
+    }
+    if (const toml::node* size = apply.get("batch_size")) {
+      const auto* value = size->as_integer();
+      if (!value || value->get() < 1 || value->get() > 1'000'000)
+        fail(line_of(*size), "'batch_size' must be a whole number of parents from 1 to 1000000");
+      config.batch_size = static_cast<int>(value->get());
     }
   }
 

@@ -73,6 +73,9 @@ struct Config {
   // table locks. Unset: the CLI default (60); `--lock-timeout` overrides it.
   std::optional<int> lock_timeout_seconds;
   int lock_timeout_line = 0;
+  // [apply] batch_size: at most this many parents per apply transaction.
+  // Unset: all in one (`--batch-size` overrides it).
+  std::optional<int> batch_size;
   RelatedSpec related;
   std::vector<ParentSpec> parents;
   std::vector<SeedSpec> seeds;

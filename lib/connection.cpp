@@ -43,6 +43,12 @@ std::string postgres_sqlstate(const std::exception_ptr& error) {
   return postgres ? postgres->sqlstate(error) : std::string();
 }
 
+bool is_in_recovery(soci::session& session) {
+  int in_recovery = 0;
+  session << "SELECT CASE WHEN pg_is_in_recovery() THEN 1 ELSE 0 END", soci::into(in_recovery);
+  return in_recovery != 0;
+}
+
 }  // namespace
 
 Connection::Connection(Connection&&) noexcept = default;
@@ -80,19 +86,24 @@ Connection Connection::open(const DatabaseUrl& url, OpenMode mode) {
     return conn;
   }
   const PostgresModule& postgres = postgres_module();
+  bool in_recovery = false;
   try {
+    // No session state is set here (no SET, no named prepared statement):
+    // behind a transaction-pooling PgBouncer the next transaction may run on
+    // another server connection. The module silences NOTICEs on the client
+    // side; read-only commands run in BEGIN READ ONLY transactions.
     conn.session_ = postgres.connect(url.conninfo);
-    // libpq prints NOTICEs on stderr by itself ("relation ... already exists,
-    // skipping"); they are not ours to show.
-    conn.session_->once << "SET client_min_messages = warning";
-    if (mode == OpenMode::ReadOnly)
-      conn.session_->once << "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY";
+    if (mode == OpenMode::ReadWrite) in_recovery = is_in_recovery(*conn.session_);
   } catch (const soci::soci_error& e) {
     std::string where = url.host.empty() ? std::string("local socket") : url.host;
     if (!url.port.empty()) where += ":" + url.port;
     throw ConnectError("cannot connect to PostgreSQL at " + where + " (database " + url.dbname +
                        "): " + redact(one_line(e.get_error_message()), url.password));
   }
+  // Fail at once, before any lock or plan: a hot standby accepts the reads
+  // and would fail only at the first write, mid-apply.
+  if (in_recovery)
+    throw ConnectError(url.redacted + " is a read-only standby (in recovery): apply, seed and run need the primary");
   return conn;
 }
 

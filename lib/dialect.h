@@ -4,7 +4,10 @@
 // dialect can do. One implementation of each per dialect, each in its own file.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,6 +46,9 @@ class Inspector {
   virtual Facts measure(const std::vector<FactRequest>& requests) = 0;
   // Statements run so far by this inspector (for tests of the query budget).
   virtual std::size_t queries_run() const = 0;
+  // How many locks all transactions together can hold, when the server has a
+  // fixed lock table (PostgreSQL); nullopt when it has none (SQLite).
+  virtual std::optional<std::int64_t> lock_capacity() { return std::nullopt; }
 };
 
 struct Statement {
@@ -58,6 +64,10 @@ class Renderer {
   virtual std::string create_history_table() const = 0;
   // A portable or native type in this dialect's spelling.
   virtual std::string render_type(const ColumnType& type) const = 0;
+  // Adds the objects `step`'s statements lock (tables, indexes, sequences...)
+  // to `locked`, for estimating a transaction's lock slots. Dialects without
+  // a lock table add nothing.
+  virtual void add_locked_objects(const Step& /*step*/, std::set<std::string>& /*locked*/) const {}
 };
 
 std::unique_ptr<Inspector> make_inspector(Dialect dialect, soci::session& session);

@@ -1,6 +1,7 @@
 #pragma once
 // Typed errors. Only cmd/ turns them into exit codes (ninja's exit_status.h):
-// ConfigError/UsageError/DbError/ConnectError -> 1, LockTimeout -> 3,
+// ConfigError/UsageError/DbError/ConnectError -> 1, LockTimeout and
+// ReplicaTimeout -> 3,
 // PlanChanged -> 2.
 
 #include <stdexcept>
@@ -59,6 +60,13 @@ class DbError : public Error {
 // Another migration holds the lock, or a table lock the DDL needs was not
 // granted in time. Safe to retry: nothing was changed.
 class LockTimeout : public Error {
+ public:
+  using Error::Error;
+};
+
+// A standby did not replay an applied commit within --replica-timeout
+// (exit 3). The primary has the commit: nothing to undo.
+class ReplicaTimeout : public Error {
  public:
   using Error::Error;
 };

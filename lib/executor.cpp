@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "lib/checksum.h"
@@ -110,9 +111,46 @@ std::string describe_changes(const std::vector<TableFingerprint>& saved,
   return out;
 }
 
+// Each batch: take the lock, re-plan everything, apply the first
+// `batch_size` pending parents, record history, commit. What an interrupted
+// run committed stays; the next run's plan no longer has it, so running again
+// applies the rest. The result shows the first plan (all that was pending)
+// and every statement run.
+ApplyResult apply_in_batches(Connection& conn, const Config& config, const ApplyOptions& options) {
+  ApplyResult total;
+  std::size_t batch_count = 0;
+  for (std::size_t number = 1;; ++number) {
+    const auto started = std::chrono::steady_clock::now();
+    MigrationTransaction transaction(conn, options.lock_timeout);
+    PlannedMigration planned = plan_migration(conn, config, options.progress, options.batch_size);
+    report_finished(options.progress);
+    if (number == 1) {
+      total.planned = planned;
+      total.planned.statements.clear();
+      batch_count = planned.plan.batching.batches;
+    }
+    if (planned.plan.blocked() || planned.statements.empty()) return total;  // rolls back
+    ApplyResult batch;
+    batch.planned = planned;
+    batch.planned.plan = batch_plan(planned.plan, plan_batches(planned.plan, options.batch_size).front());
+    batch.planned.statements = render_plan(batch.planned.plan, *make_renderer(conn.dialect()));
+    const std::string source = "config (batch " + std::to_string(number) + " of " +
+                               std::to_string(std::max(batch_count, number)) + ")";
+    spdlog::info("batch {} of {}: {} statements", number, std::max(batch_count, number), batch.planned.statements.size());
+    execute_and_record(conn, config, transaction, batch, source, options.progress, started);
+    total.applied = true;
+    total.batches += 1;
+    total.duration_ms += batch.duration_ms;
+    total.sql_checksum = batch.sql_checksum;
+    total.planned.statements.insert(total.planned.statements.end(), batch.planned.statements.begin(),
+                                    batch.planned.statements.end());
+  }
+}
+
 }  // namespace
 
 ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyOptions& options) {
+  if (options.batch_size > 0) return apply_in_batches(conn, config, options);
   const auto started = std::chrono::steady_clock::now();
   MigrationTransaction transaction(conn, options.lock_timeout);
   ApplyResult result;
@@ -120,6 +158,7 @@ ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyO
   report_finished(options.progress);
   if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;  // rolls back
   execute_and_record(conn, config, transaction, result, "config", options.progress, started);
+  result.batches = 1;
   return result;
 }
 

@@ -20,13 +20,17 @@ struct ApplyOptions {
   // Hears the planning stages, then Applying before each statement and, on
   // SQLite, every few thousand rows a statement copies; Finished at the end.
   ProgressFn progress;
+  // At most this many parents per transaction, each batch under the lock
+  // with its own re-plan and history row (0: everything in one transaction).
+  std::size_t batch_size = 0;
 };
 
 struct ApplyResult {
   PlannedMigration planned;   // the plan made under the lock
   bool applied = false;       // false: blocked, or nothing to do
   std::int64_t duration_ms = 0;
-  std::string sql_checksum;   // of the statements run (empty when none)
+  std::string sql_checksum;   // of the statements run (empty when none); the last batch's
+  std::size_t batches = 0;    // transactions committed
 };
 
 // Throws LockTimeout (exit 3), DbError (a statement failed; rolled back).

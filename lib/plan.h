@@ -34,6 +34,7 @@ enum class FindingKind {
   ExtraIndex,           // informational
   ExtraTable,           // informational: a *_<related> table no parent names
   RebuildUnsafe,        // SQLite: a needed rebuild would lose schema the model lacks
+  LockTableTooSmall,    // PostgreSQL: one transaction would need more lock slots than the server has
 };
 std::string_view finding_kind_name(FindingKind kind);  // "column_missing", ...
 
@@ -103,8 +104,20 @@ struct ParentPlan {
   ParentStatus status() const;
 };
 
+// How apply splits the pending parents into transactions (--batch-size).
+struct Batching {
+  std::size_t batch_size = 0;  // parents per transaction; 0: all in one
+  std::size_t batches = 0;     // transactions apply will run (0: nothing pending)
+  // The largest transaction's estimated lock slots, and the server's shared
+  // lock table (max_locks_per_transaction x (max_connections +
+  // max_prepared_transactions)); 0 when the dialect has no such limit.
+  std::int64_t lock_slots = 0;
+  std::int64_t lock_capacity = 0;
+};
+
 struct Plan {
   Dialect dialect = Dialect::Sqlite;
+  Batching batching;
   std::vector<ParentPlan> parents;  // config order
   std::vector<Finding> findings;    // not tied to one parent (extra tables)
 

@@ -20,6 +20,7 @@ extern const std::string kColumnsQuery;
 extern const std::string kConstraintsQuery;
 extern const std::string kIndexesQuery;
 extern const std::string kAllTablesQuery;
+extern const std::string kLockCapacityQuery;
 
 constexpr const char* kDefaultSchema = "public";
 constexpr int kOrphanSamples = 5;
@@ -139,18 +140,33 @@ void PostgresInspector::run_query(const std::string& sql,
                                   const std::string& context, OnRow on_row) {
   ++queries_;
   try {
-    if (request_json) {
-      soci::rowset<soci::row> rows = (session_.prepare << sql, soci::use(*request_json, "request"));
-      for (const soci::row& row : rows) on_row(row);
-    } else {
-      soci::rowset<soci::row> rows = session_.prepare << sql;
-      for (const soci::row& row : rows) on_row(row);
-    }
+    // A one-time query (PQexecParams, the unnamed statement), never a
+    // rowset: SOCI prepares those as named statements (st_N) and DEALLOCATEs
+    // them later, which breaks behind a transaction-pooling PgBouncer when the
+    // next transaction lands on another server connection.
+    soci::row row;
+    soci::statement st(session_);
+    st.exchange(soci::into(row));
+    if (request_json) st.exchange(soci::use(*request_json, "request"));
+    st.alloc();
+    st.prepare(sql, soci::details::st_one_time_query);
+    st.define_and_bind();
+    st.execute(false);
+    while (st.fetch()) on_row(static_cast<const soci::row&>(row));
   } catch (const Error&) {
     throw;
   } catch (...) {
     rethrow_db_error("postgres inspector: " + context);
   }
+}
+
+std::optional<std::int64_t> PostgresInspector::lock_capacity() {
+  std::int64_t capacity = 0;
+  run_query(kLockCapacityQuery, std::nullopt, "reading the lock table size", [&](const soci::row& row) {
+    capacity = std::stoll(row.get<std::string>(0));
+  });
+  --queries_;  // a server setting, not a catalog query
+  return capacity;
 }
 
 Catalog PostgresInspector::inspect(const std::vector<TableRef>& tables) {
@@ -336,6 +352,11 @@ const std::string kAllTablesQuery = std::string(kFoundTables) +
     "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition\n"
     "  AND n.nspname IN (SELECT schema FROM requested)\n"
     "ORDER BY n.nspname, c.relname";
+
+const std::string kLockCapacityQuery =
+    "SELECT (current_setting('max_locks_per_transaction')::bigint *\n"
+    "        (current_setting('max_connections')::bigint +\n"
+    "         current_setting('max_prepared_transactions')::bigint))::text";
 
 }  // namespace
 

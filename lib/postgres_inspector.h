@@ -26,6 +26,9 @@ class PostgresInspector : public Inspector {
   // asks only when their types match (else the statement fails, DbError).
   Facts measure(const std::vector<FactRequest>& requests) override;
   std::size_t queries_run() const override { return queries_; }
+  // max_locks_per_transaction x (max_connections + max_prepared_transactions):
+  // the shared lock table every transaction draws from (the docs' formula).
+  std::optional<std::int64_t> lock_capacity() override;
 
   // Facts per measuring statement. PostgreSQL's planning time for a UNION ALL
   // grows quadratically with its terms (measured on PG 15 over 2000 empty

@@ -172,7 +172,55 @@ class StepRenderer {
   const PostgresRenderer& renderer_;
 };
 
+// Every relation a step's DDL locks gets an entry in the server's shared lock
+// table until COMMIT: a new table brings its primary key index, identity
+// sequences and, with a variable-length column, a TOAST table and its index.
+class LockedObjects {
+ public:
+  LockedObjects(const PostgresRenderer& renderer, std::set<std::string>& out) : renderer_(renderer), out_(out) {}
+
+  void operator()(const CreateTable& change) const {
+    const Table& table = change.table;
+    const std::string name = table_name(table.ref);
+    out_.insert(name);
+    if (!table.primary_key.empty()) out_.insert(name + " primary key");
+    bool toasted = false;
+    for (const Column& column : table.columns) {
+      if (column.generated) out_.insert(name + " sequence " + column.name);
+      const std::string type = renderer_.render_type(column.type);
+      toasted = toasted || type == "text" || type.rfind("varchar", 0) == 0 || type.rfind("character", 0) == 0 ||
+                type.rfind("numeric", 0) == 0 || type == "jsonb" || type == "json" || type == "bytea";
+    }
+    if (toasted) {
+      out_.insert(name + " toast");
+      out_.insert(name + " toast index");
+    }
+    for (const ForeignKey& fk : table.foreign_keys) out_.insert(table_name(TableRef{fk.ref_schema, fk.ref_table}));
+  }
+  void operator()(const AddColumn& change) const { out_.insert(table_name(change.table)); }
+  void operator()(const AddForeignKey& change) const {
+    out_.insert(table_name(change.table));
+    out_.insert(table_name(TableRef{change.fk.ref_schema, change.fk.ref_table}));
+  }
+  void operator()(const ValidateForeignKey& change) const { out_.insert(table_name(change.table)); }
+  void operator()(const DropForeignKey& change) const { out_.insert(table_name(change.table)); }
+  void operator()(const CreateIndex& change) const {
+    out_.insert(table_name(change.table));
+    out_.insert(table_name(change.table) + " index " + change.index.name);
+  }
+  void operator()(const SetNotNull& change) const { out_.insert(table_name(change.table)); }
+  void operator()(const RebuildTable&) const {}
+
+ private:
+  const PostgresRenderer& renderer_;
+  std::set<std::string>& out_;
+};
+
 }  // namespace
+
+void PostgresRenderer::add_locked_objects(const Step& step, std::set<std::string>& locked) const {
+  std::visit(LockedObjects(*this, locked), step.change);
+}
 
 std::vector<Statement> PostgresRenderer::render(const Step& step) const {
   return std::visit(StepRenderer(*this), step.change);

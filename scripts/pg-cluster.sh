@@ -2,6 +2,12 @@
 # Throwaway PostgreSQL 15 cluster for the tests.
 #   pg-cluster.sh start DIR   initdb into a temp dir, start on 127.0.0.1 at a
 #                             free port, trust auth; writes DIR/url
+#   pg-cluster.sh start DIR --defaults
+#                             the same with the server's default settings
+#                             (max_connections 100, so 6,400 lock slots)
+#   pg-cluster.sh standby DIR PRIMARY_DIR
+#                             a streaming hot standby of the cluster started
+#                             in PRIMARY_DIR (pg_basebackup -R); writes DIR/url
 #   pg-cluster.sh stop DIR    stop it and remove its data
 # Runs the server as the `postgres` user when started as root (initdb refuses root).
 set -euo pipefail
@@ -31,14 +37,42 @@ start)
   cat > "$data/data/pg_hba.conf" <<HBA
 local all all trust
 host all postgres 127.0.0.1/32 trust
+host replication postgres 127.0.0.1/32 trust
 host all all 127.0.0.1/32 scram-sha-256
 HBA
+  settings="-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+  [ "${3:-}" = --defaults ] && settings=""
   for attempt in 1 2 3 4 5; do
     port=$(free_port)
     if as_pg "$PGBIN/pg_ctl" -D "$data/data" -l "$data/server.log" -w -t 60 start \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" >"$dir/start.log" 2>&1; then
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $data $settings" >"$dir/start.log" 2>&1; then
       echo "postgresql://postgres@127.0.0.1:$port/postgres" > "$dir/url"
       echo "pg-cluster: started on 127.0.0.1:$port ($data)"
+      exit 0
+    fi
+  done
+  cat "$data/server.log" >&2 || true
+  exit 1
+  ;;
+standby)
+  primary=${3:?usage: pg-cluster.sh standby DIR PRIMARY_DIR}
+  primary_url=$(cat "$primary/url")
+  primary_port=${primary_url##*:}; primary_port=${primary_port%%/*}
+  "$0" stop "$dir" >/dev/null 2>&1 || true
+  mkdir -p "$dir"
+  data=$(mktemp -d /tmp/addrmig-standby.XXXXXX)
+  [ "$(id -u)" = 0 ] && chown postgres: "$data"
+  echo "$data" > "$dir/datadir"
+  # -R writes primary_conninfo and standby.signal: the copy starts as a
+  # streaming hot standby.
+  as_pg "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres -D "$data/data" -R -X stream -c fast --no-sync \
+    >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; exit 1; }
+  for attempt in 1 2 3 4 5; do
+    port=$(free_port)
+    if as_pg "$PGBIN/pg_ctl" -D "$data/data" -l "$data/server.log" -w -t 60 start \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $data -c max_connections=300" >"$dir/start.log" 2>&1; then
+      echo "postgresql://postgres@127.0.0.1:$port/postgres" > "$dir/url"
+      echo "pg-cluster: standby started on 127.0.0.1:$port ($data)"
       exit 0
     fi
   done
@@ -52,5 +86,5 @@ stop)
   rm -rf "$data" "$dir/url" "$dir/datadir"
   echo "pg-cluster: stopped"
   ;;
-*) echo "usage: pg-cluster.sh start|stop DIR" >&2; exit 2 ;;
+*) echo "usage: pg-cluster.sh start|standby|stop DIR" >&2; exit 2 ;;
 esac

@@ -61,3 +61,8 @@ inline int count_lines(const std::string& text) {
 #define DIALECT_TEST(name, fn)                                                    \
   TEST_CASE(name " (sqlite)", "[sqlite]") { fn(::addrmig::Dialect::Sqlite); }     \
   TEST_CASE(name " (postgres)", "[postgres]") { fn(::addrmig::Dialect::Postgres); }
+// The same, and the PostgreSQL case also runs through PgBouncer in
+// transaction pooling mode ([pooled]; tests/CMakeLists.txt).
+#define POOLED_DIALECT_TEST(name, fn)                                             \
+  TEST_CASE(name " (sqlite)", "[sqlite]") { fn(::addrmig::Dialect::Sqlite); }     \
+  TEST_CASE(name " (postgres)", "[postgres][pooled]") { fn(::addrmig::Dialect::Postgres); }

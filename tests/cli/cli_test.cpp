@@ -39,7 +39,7 @@ void run_twice_is_identical(Dialect dialect) {
   CHECK(db.count("SELECT count(*) FROM customer_address") == 2);
   CHECK(db.count("SELECT count(*) FROM supplier_address") == 1);
 }
-DIALECT_TEST("run twice leaves schema and data identical", run_twice_is_identical)
+POOLED_DIALECT_TEST("run twice leaves schema and data identical", run_twice_is_identical)
 
 void plan_never_writes(Dialect dialect) {
   TestDatabase db(dialect);
@@ -72,7 +72,7 @@ void plan_never_writes(Dialect dialect) {
   CHECK(db.dump() == dump);
   if (dialect == Dialect::Sqlite) CHECK(read_file(db.file()) == bytes);
 }
-DIALECT_TEST("plan, audit and history never write", plan_never_writes)
+POOLED_DIALECT_TEST("plan, audit and history never write", plan_never_writes)
 
 void plan_check_is_clean_after_apply(Dialect dialect) {
   TestDatabase db(dialect);
@@ -87,7 +87,7 @@ void plan_check_is_clean_after_apply(Dialect dialect) {
   CHECK(sql.exit_code == 0);
   CHECK(sql.out.find("-- nothing to do") != std::string::npos);
 }
-DIALECT_TEST("plan --check and audit are clean after apply", plan_check_is_clean_after_apply)
+POOLED_DIALECT_TEST("plan --check and audit are clean after apply", plan_check_is_clean_after_apply)
 
 void json_outputs_parse(Dialect dialect) {
   TestDatabase db(dialect);
@@ -117,7 +117,7 @@ void json_outputs_parse(Dialect dialect) {
   CHECK(history["entries"][0]["statement_count"].get<int>() > 0);
   CHECK(history["entries"][0]["source"] == "config");
 }
-DIALECT_TEST("format json documents parse and have the documented shape", json_outputs_parse)
+POOLED_DIALECT_TEST("format json documents parse and have the documented shape", json_outputs_parse)
 
 void verify_reports_mismatches(Dialect dialect) {
   TestDatabase db(dialect);
@@ -137,7 +137,7 @@ void verify_reports_mismatches(Dialect dialect) {
   CHECK(again.exit_code == 2);
   CHECK(again.out.find("MISMATCH customer") == std::string::npos);
 }
-DIALECT_TEST("verify lists every mismatch and exits 2", verify_reports_mismatches)
+POOLED_DIALECT_TEST("verify lists every mismatch and exits 2", verify_reports_mismatches)
 
 void blocked_plan_changes_nothing(Dialect dialect) {
   TestDatabase db(dialect);
@@ -163,7 +163,7 @@ table = "vendor"
   }
   CHECK(db.dump() == before);
 }
-DIALECT_TEST("a blocked plan exits 1 and changes nothing", blocked_plan_changes_nothing)
+POOLED_DIALECT_TEST("a blocked plan exits 1 and changes nothing", blocked_plan_changes_nothing)
 
 void lock_timeout_exits_3(Dialect dialect) {
   TestDatabase db(dialect);
@@ -186,7 +186,7 @@ void lock_timeout_exits_3(Dialect dialect) {
   CHECK(cli(config, {"apply", "--lock-timeout", "2"}).exit_code == 0);
   CHECK(db.count("SELECT count(*) FROM addrmig_history") == 1);
 }
-DIALECT_TEST("apply exits 3 when the migration lock is held elsewhere", lock_timeout_exits_3)
+POOLED_DIALECT_TEST("apply exits 3 when the migration lock is held elsewhere", lock_timeout_exits_3)
 
 }  // namespace
 

@@ -65,7 +65,7 @@ void concurrent_applies_apply_once(Dialect dialect) {
   CHECK(db.count("SELECT count(*) FROM addrmig_history") == 1);
   CHECK(cli(config, {"plan", "--check"}).exit_code == 0);
 }
-DIALECT_TEST("8 concurrent applies all succeed and apply once", concurrent_applies_apply_once)
+POOLED_DIALECT_TEST("8 concurrent applies all succeed and apply once", concurrent_applies_apply_once)
 
 void killed_apply_leaves_all_or_nothing(Dialect dialect) {
   std::mt19937 random(20261125);

@@ -24,7 +24,7 @@ void saved_plan_applies_exactly(Dialect dialect) {
   CHECK(db.count("SELECT count(*) FROM addrmig_history WHERE source LIKE 'file:%'") == 1);
   CHECK(cli(config, {"plan", "--check"}).exit_code == 0);
 }
-DIALECT_TEST("apply FILE runs a saved plan and records its source", saved_plan_applies_exactly)
+POOLED_DIALECT_TEST("apply FILE runs a saved plan and records its source", saved_plan_applies_exactly)
 
 void saved_plan_refused_after_schema_change(Dialect dialect) {
   TestDatabase db(dialect);
@@ -39,7 +39,7 @@ void saved_plan_refused_after_schema_change(Dialect dialect) {
   CHECK(apply.err.find("customer now exists") != std::string::npos);
   CHECK(db.dump() == before);
 }
-DIALECT_TEST("a saved plan is refused with exit 2 when the schema changed", saved_plan_refused_after_schema_change)
+POOLED_DIALECT_TEST("a saved plan is refused with exit 2 when the schema changed", saved_plan_refused_after_schema_change)
 
 TEST_CASE("a saved plan edited by hand is refused", "[sqlite]") {
   TestDatabase db(Dialect::Sqlite);

@@ -26,13 +26,11 @@ std::string random_suffix() {
   return out.str();
 }
 
-// Replaces the database name of a postgresql:// URL.
-std::string with_dbname(const std::string& url, const std::string& dbname) {
-  auto query = url.find('?');
-  std::string base = url.substr(0, query);
-  std::string rest = query == std::string::npos ? "" : url.substr(query);
-  auto slash = base.rfind('/');
-  return base.substr(0, slash + 1) + dbname + rest;
+std::string url_from_file(const char* path, const char* what) {
+  std::ifstream in(path);
+  std::string url;
+  if (!(in >> url)) FAIL("no " << what << ": run via ctest (its fixture writes " << path << ")");
+  return url;
 }
 
 std::string cell_text(const soci::row& row, std::size_t i) {
@@ -53,6 +51,23 @@ std::string cell_text(const soci::row& row, std::size_t i) {
 }
 
 }  // namespace
+
+// Replaces the database name of a postgresql:// URL.
+std::string with_dbname(const std::string& url, const std::string& dbname) {
+  auto query = url.find('?');
+  std::string base = url.substr(0, query);
+  std::string rest = query == std::string::npos ? "" : url.substr(query);
+  auto slash = base.rfind('/');
+  return base.substr(0, slash + 1) + dbname + rest;
+}
+
+std::string pgbouncer_admin_url() { return url_from_file(ADDRMIG_PGBOUNCER_URL_FILE, "PgBouncer"); }
+std::string standby_admin_url() { return url_from_file(ADDRMIG_STANDBY_URL_FILE, "standby"); }
+
+bool via_pgbouncer() {
+  const char* via = std::getenv("ADDRMIG_TEST_PG_VIA");
+  return via && std::string(via) == "pgbouncer";
+}
 
 std::string postgres_admin_url() {
   if (const char* env = std::getenv("ADDRMIG_TEST_PG_URL"); env && *env) return env;
@@ -82,7 +97,7 @@ TestDatabase::TestDatabase(Dialect dialect) : dialect_(dialect) {
   name_ = "t_" + random_suffix();
   Connection admin_session = Connection::open(parse_database_url(admin), OpenMode::ReadWrite);
   admin_session.execute("CREATE DATABASE " + quote_ident(name_));
-  url_ = with_dbname(admin, name_);
+  url_ = with_dbname(via_pgbouncer() ? pgbouncer_admin_url() : admin, name_);
 }
 
 TestDatabase::~TestDatabase() {
@@ -125,8 +140,15 @@ void TestDatabase::exec(const std::string& sql) {
 std::vector<std::string> TestDatabase::query(const std::string& sql) {
   Connection conn = connect();
   std::vector<std::string> out;
-  soci::rowset<soci::row> rows = conn.session().prepare << sql;
-  for (const soci::row& row : rows) {
+  // A one-time statement: a named one would not survive PgBouncer.
+  soci::row row;
+  soci::statement st(conn.session());
+  st.exchange(soci::into(row));
+  st.alloc();
+  st.prepare(sql, soci::details::st_one_time_query);
+  st.define_and_bind();
+  st.execute(false);
+  while (st.fetch()) {
     std::string line;
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i) line += "|";

@@ -17,6 +17,19 @@ namespace addrmig::test {
 // file the fixture wrote. Fails the test when neither exists.
 std::string postgres_admin_url();
 
+// PgBouncer (transaction pooling) in front of that cluster, and a streaming
+// standby of it: URLs of their maintenance database. Fail the test when the
+// fixture (`pgbouncer`, `standby`) did not start them.
+std::string pgbouncer_admin_url();
+std::string standby_admin_url();
+
+// `url` with its database name replaced.
+std::string with_dbname(const std::string& url, const std::string& dbname);
+
+// True when the test runs through PgBouncer (ADDRMIG_TEST_PG_VIA=pgbouncer):
+// TestDatabase URLs then point at PgBouncer.
+bool via_pgbouncer();
+
 // A temp directory removed on destruction.
 class TempDir {
  public:
@@ -42,6 +55,8 @@ class TestDatabase {
   // SQLite: the file. PostgreSQL: empty.
   const std::filesystem::path& file() const { return file_; }
   const std::filesystem::path& dir() const { return dir_.path(); }
+  // PostgreSQL: the database name.
+  const std::string& name() const { return name_; }
 
   Connection connect();
   // Runs raw SQL (fixture setup). Several statements separated by ';' are

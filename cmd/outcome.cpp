@@ -1,0 +1,26 @@
+#include "cmd/outcome.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+namespace addrmig::cli {
+
+CommandOutcome& command_outcome() {
+  static CommandOutcome outcome;
+  return outcome;
+}
+
+void write_command_outcome(int exit_code) {
+  const char* path = std::getenv("ADDRMIG_FLEET_OUTCOME");
+  if (!path || !*path) return;
+  const CommandOutcome& o = command_outcome();
+  const nlohmann::ordered_json doc{{"exit", exit_code},
+                                   {"result", o.result},
+                                   {"applied", o.applied},
+                                   {"statements", o.statements},
+                                   {"error", o.error}};
+  std::ofstream(path, std::ios::binary) << doc.dump() << "\n";  // best effort: the exit code still tells
+}
+
+}  // namespace addrmig::cli

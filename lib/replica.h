@@ -1,0 +1,27 @@
+#pragma once
+// apply/run --replica URL: after the commit, wait until each hot standby has
+// replayed it, so that the next CI step may read the standbys. PostgreSQL
+// only (lib/postgres_replica.cpp); nothing is written on a standby.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "lib/connection.h"
+#include "lib/database_url.h"
+
+namespace addrmig {
+
+struct ReplicaCaughtUp {
+  std::string url;       // redacted
+  double seconds = 0;    // how long it took to replay the commit
+};
+
+// Reads the primary's WAL position now (after COMMIT) and waits until every
+// standby's replay position reaches it, `timeout` in all. Throws
+// ReplicaTimeout (exit 3: the primary has the commit, nothing to undo),
+// ConnectError, or UsageError when a URL is not a PostgreSQL standby.
+std::vector<ReplicaCaughtUp> wait_for_replicas(Connection& primary, const std::vector<DatabaseUrl>& replicas,
+                                               std::chrono::milliseconds timeout);
+
+}  // namespace addrmig

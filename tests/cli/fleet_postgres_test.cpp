@@ -1,0 +1,98 @@
+// --targets over 20 PostgreSQL databases on the test cluster, plus one that
+// cannot be reached and carries a password from the environment; --retries.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "lib/transaction.h"
+#include "tests/cli/fleet_helpers.h"
+
+namespace addrmig::test {
+namespace {
+
+constexpr const char* kSecret = "s3cret-Fleet-pw";
+
+TEST_CASE("fleet: 20 PostgreSQL targets and an unreachable one; run, audit --junit, no password shown",
+          "[postgres]") {
+  std::vector<std::unique_ptr<TestDatabase>> dbs;
+  std::vector<NamedUrl> list;
+  for (int i = 0; i < 20; ++i) {
+    dbs.push_back(std::make_unique<TestDatabase>(Dialect::Postgres));
+    list.push_back({target_name(i), dbs.back()->url()});
+  }
+  // Port 1 refuses at once; the password comes from the environment.
+  list.insert(list.begin() + 5, {"gone", "postgresql://app:${ADDRMIG_FLEET_SECRET}@127.0.0.1:1/nowhere"});
+  TempDir dir;
+  const auto config = dir.path() / "addrmig.toml";
+  write_file(config, parents_config(4));
+  const auto targets = dir.path() / "targets.toml";
+  write_file(targets, targets_toml(list));
+  CliOptions env;
+  env.env["ADDRMIG_FLEET_SECRET"] = kSecret;
+  auto fleet = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"-c", config.string(), "--targets", targets.string()});
+    return run_addrmig(args, env);
+  };
+
+  // One target (t03) is locked by another apply: exit 3 for it alone.
+  std::optional<Connection> holder(dbs[3]->connect());
+  std::optional<MigrationTransaction> lock;
+  lock.emplace(*holder, std::chrono::milliseconds(1000));
+  const CliResult run = fleet({"run", "--jobs", "4", "--keep-going", "--lock-timeout", "1"});
+  lock.reset();
+  CHECK(run.exit_code == 1);  // gone: error
+  CHECK(summary_row(run.out, "gone").find("error: cannot connect to PostgreSQL at 127.0.0.1:1") != std::string::npos);
+  CHECK(summary_row(run.out, "t03").find("lock timeout") != std::string::npos);
+  CHECK(run.out.find("21 targets: 19 applied, 2 failed, 0 not started; exit 1") != std::string::npos);
+  for (const std::string& text : {run.out, run.err}) CHECK(text.find(kSecret) == std::string::npos);
+  for (int i = 0; i < 20; ++i) {
+    INFO(target_name(i));
+    CHECK(dbs[i]->count("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'p%_address'") == (i == 3 ? 0 : 4));
+  }
+
+  // The rest of the fleet: t03 now applies, everything else has nothing to do.
+  const CliResult again = fleet({"--format", "json", "apply", "--jobs", "4", "--keep-going"});
+  CHECK(again.exit_code == 1);
+  const auto doc = nlohmann::json::parse(again.out);
+  CHECK(doc["targets"].size() == 21);
+  CHECK(doc["targets"][5]["url"] == "postgresql://app:***@127.0.0.1:1/nowhere");
+  CHECK(doc["targets"][3]["applied"] == true);
+  CHECK(doc["targets"][0]["applied"] == false);
+  CHECK(doc["targets"][0]["report"]["applied"] == false);
+  CHECK(again.out.find(kSecret) == std::string::npos);
+  for (int i = 0; i < 20; ++i) CHECK(dbs[i]->count("SELECT count(*) FROM addrmig_history") == 1);
+
+  const auto junit = dir.path() / "audit.xml";
+  const CliResult audit = fleet({"audit", "--jobs", "4", "--keep-going", "--junit", junit.string()});
+  CHECK(audit.exit_code == 1);
+  const std::string xml = read_file(junit);
+  CHECK(count_of(xml, "<testsuite ") == 21);
+  CHECK(xml.find(kSecret) == std::string::npos);
+  CHECK(std::system(("xmllint --noout --schema " + (source_dir() / "tests/data/junit.xsd").string() + " " +
+                     junit.string() + " 2>/dev/null").c_str()) == 0);
+}
+
+TEST_CASE("--retries retries a lock timeout with backoff until the lock is free", "[postgres]") {
+  TestDatabase db(Dialect::Postgres);
+  TempDir dir;
+  const auto config = write_config(db, parents_config(2));
+  std::optional<Connection> holder(db.connect());
+  std::optional<MigrationTransaction> lock;
+  lock.emplace(*holder, std::chrono::milliseconds(1000));
+  CliResult without = cli(config, {"apply", "--lock-timeout", "1"});
+  CHECK(without.exit_code == 3);
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    lock.reset();
+  });
+  CliResult with = cli(config, {"--retries", "4", "apply", "--lock-timeout", "1"});
+  release.join();
+  CHECK(with.exit_code == 0);
+  CHECK(with.err.find("retry 1 of 4") != std::string::npos);
+  CHECK(db.count("SELECT count(*) FROM addrmig_history") == 1);
+}
+
+}  // namespace
+}  // namespace addrmig::test
