@@ -42,7 +42,13 @@ std::string seconds_text(double seconds) {
 
 std::string result_text(const TargetRun& run) {
   if (!run.exit) return "not started";
-  if (run.outcome.applied) return "applied (" + std::to_string(run.outcome.statements) + " statements)";
+  if (run.outcome.applied) {
+    // run: applied, then seed or verify (or a standby) said more.
+    const std::string applied = "applied (" + std::to_string(run.outcome.statements) + " statements)";
+    if (*run.exit == 0) return applied;
+    if (*run.exit == 2) return applied + ", then differences";
+    return applied + ", then " + (run.outcome.result.empty() ? "exit " + std::to_string(*run.exit) : run.outcome.result);
+  }
   if (run.signal) return "interrupted (killed by signal " + std::to_string(run.signal) + "), nothing applied";
   if (run.interrupted && *run.exit != 0) return "interrupted, nothing applied";
   if (!run.outcome.result.empty()) return run.outcome.result;
@@ -71,7 +77,10 @@ void print_summary(std::ostream& out, const std::vector<TargetRun>& runs, FleetS
   std::vector<std::string> results;
   std::size_t result_width = 6;
   for (const TargetRun& run : runs) {
-    results.push_back(result_text(run));
+    // The table stays readable; the whole error line is on stderr above.
+    std::string text = result_text(run);
+    if (text.size() > 60) text = text.substr(0, 57) + "...";
+    results.push_back(text);
     result_width = std::max(result_width, results.back().size());
   }
   auto pad = [](const std::string& text, std::size_t width) {

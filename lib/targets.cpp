@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
@@ -18,6 +19,8 @@ namespace {
 int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
 
 std::string shown(std::string_view text) { return "'" + escape_control(text) + "'"; }
+
+std::string percent_encoded(std::string_view text);
 
 class TargetsReader {
  public:
@@ -88,6 +91,9 @@ class TargetsReader {
 
   // ${VAR} -> the environment's value; an unset variable is an error (an
   // empty password would only fail later, as a confusing login error).
+  // Inside a URL the value is percent-encoded, so that a password holding
+  // '#', '@', '/' or ':' stays a password; a variable that is the whole URL
+  // is taken as it is.
   std::string expand_environment(const std::string& url, int line) const {
     static const std::regex reference(R"(\$\{([A-Za-z_][A-Za-z0-9_]*)\})");
     std::string out;
@@ -98,7 +104,7 @@ class TargetsReader {
       const std::string name = (*it)[1].str();
       const char* value = std::getenv(name.c_str());
       if (!value) fail(line, "${" + name + "} is not set in the environment");
-      out += value;
+      out += it->length() == static_cast<std::ptrdiff_t>(url.size()) ? std::string(value) : percent_encoded(value);
       last = it->position() + it->length();
     }
     out += url.substr(last);
@@ -109,6 +115,21 @@ class TargetsReader {
 
   std::string path_;
 };
+
+std::string percent_encoded(std::string_view text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
 
 // FNV-1a: stable across runs, machines and versions (std::hash is not).
 std::uint64_t stable_hash(std::string_view text) {

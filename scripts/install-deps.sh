@@ -8,6 +8,7 @@ packages=(
   libpq-dev libsqlite3-dev nettle-dev
   libtomlplusplus-dev libspdlog-dev libcli11-dev nlohmann-json3-dev catch2
   postgresql-15 sqlite3 python3                     # test cluster, CLI baselines, free-port lookup
+  pgbouncer                                         # the suite runs the PostgreSQL CLI tests through it
   libxml2-utils                                     # xmllint validates the JUnit output in tests
   help2man                                          # addrmig(1) from the CLI's own --help
 )

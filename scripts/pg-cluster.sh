@@ -3,7 +3,7 @@
 #   pg-cluster.sh start DIR   initdb into a temp dir, start on 127.0.0.1 at a
 #                             free port, trust auth; writes DIR/url
 #   pg-cluster.sh start DIR --defaults
-#                             the same with the server's default settings
+#                             the same with the server's default lock table
 #                             (max_connections 100, so 6,400 lock slots)
 #   pg-cluster.sh standby DIR PRIMARY_DIR
 #                             a streaming hot standby of the cluster started
@@ -40,8 +40,10 @@ host all postgres 127.0.0.1/32 trust
 host replication postgres 127.0.0.1/32 trust
 host all all 127.0.0.1/32 scram-sha-256
 HBA
-  settings="-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-  [ "${3:-}" = --defaults ] && settings=""
+  # Durability off: a throwaway cluster. --defaults keeps the server's lock
+  # table at its default size (64 x (100 + 0) slots).
+  settings="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${3:-}" = --defaults ] || settings="$settings -c max_connections=300"
   for attempt in 1 2 3 4 5; do
     port=$(free_port)
     if as_pg "$PGBIN/pg_ctl" -D "$data/data" -l "$data/server.log" -w -t 60 start \

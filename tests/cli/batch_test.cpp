@@ -36,7 +36,7 @@ void batches_commit_one_by_one(Dialect dialect) {
 }
 DIALECT_TEST("apply --batch-size commits each batch with its own history row", batches_commit_one_by_one)
 
-TEST_CASE("[apply] batch_size batches; an interrupted batched apply resumes where it stopped", "[sqlite]") {
+TEST_CASE("batch_size in [apply] batches too, and an interrupted batched apply resumes where it stopped", "[sqlite]") {
   TestDatabase db(Dialect::Sqlite);
   db.exec("CREATE TABLE unrelated (id integer PRIMARY KEY)");
   const auto config = write_config(db, "[apply]\nbatch_size = 20\n\n" + parents_config(200));

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fcntl.h>
+#include <soci/soci.h>
 
 #include <memory>
 #include <string>

@@ -14,7 +14,7 @@ namespace {
 
 constexpr const char* kSecret = "s3cret-Fleet-pw";
 
-TEST_CASE("fleet: 20 PostgreSQL targets and an unreachable one; run, audit --junit, no password shown",
+TEST_CASE("fleet: 20 PostgreSQL targets and an unreachable one - run, audit --junit, no password shown",
           "[postgres]") {
   std::vector<std::unique_ptr<TestDatabase>> dbs;
   std::vector<NamedUrl> list;

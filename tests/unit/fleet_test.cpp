@@ -23,18 +23,21 @@ std::vector<Target> numbered(int n) {
   return out;
 }
 
-TEST_CASE("targets: ${VAR} from the environment, redacted URL, file order") {
+TEST_CASE("targets: URL variables from the environment, redacted URL, file order") {
   setenv("ADDRMIG_UNIT_PW", "pw#1", 1);
   const TargetsFile file = parse_targets(
       "[[targets]]\nname = \"a\"\nurl = \"postgresql://app:${ADDRMIG_UNIT_PW}@db1/a\"\n\n"
       "[[targets]]\nname = \"b\"\nurl = \"sqlite:b.db\"\n",
       "fleet.toml");
   REQUIRE(file.targets.size() == 2);
-  CHECK(file.targets[0].url == "postgresql://app:pw#1@db1/a");
+  CHECK(file.targets[0].url == "postgresql://app:pw%231@db1/a");  // encoded: '#' would end the URL
   CHECK(file.targets[0].redacted.find("pw#1") == std::string::npos);
   CHECK(file.targets[0].redacted.find("***") != std::string::npos);
   CHECK(file.targets[1].name == "b");
   CHECK(file.targets[1].line == 5);
+  setenv("ADDRMIG_UNIT_URL", "sqlite:/tmp/a b.db", 1);
+  CHECK(parse_targets("[[targets]]\nname = \"w\"\nurl = \"${ADDRMIG_UNIT_URL}\"\n", "f.toml").targets[0].url ==
+        "sqlite:/tmp/a b.db");  // a whole URL is taken as it is
 }
 
 TEST_CASE("targets: every mistake is one located error") {
@@ -110,7 +113,7 @@ TEST_CASE("scheduler: at most --jobs at a time, every target once") {
   CHECK(fleet_exit_code(run) == 0);
 }
 
-TEST_CASE("scheduler: a failure stops new starts unless keep-going; canaries gate the rest") {
+TEST_CASE("scheduler: a failure stops new starts unless keep-going - canaries gate the rest") {
   auto codes = [](std::vector<int> exits) {
     return [exits](std::size_t i) { return exits[i]; };
   };
