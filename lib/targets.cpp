@@ -3,6 +3,8 @@
 #include <toml++/toml.h>
 
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
@@ -145,7 +147,7 @@ std::uint64_t stable_hash(std::string_view text) {
 
 TargetsFile load_targets(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path, "cannot read targets file " + shown(path));
+  if (!in) throw ConfigError(path, "cannot read targets file " + shown(path) + ": " + std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
   return parse_targets(text.str(), path);
