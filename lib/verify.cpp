@@ -14,6 +14,12 @@ std::string quoted(const TableRef& ref) { return quote_qualified(ref.schema, ref
 
 std::string as_text(const std::string& column) { return "CAST(" + quote_ident(column) + " AS TEXT)"; }
 
+// The table's alias in verify's reads. ORDER BY names the key through it: an
+// unqualified name would bind to the CAST(... AS TEXT) output column of the
+// same name on PostgreSQL and sort 1, 10, 11, 2.
+const std::string kRow = "\"r\"";
+std::string by_key(const std::string& column) { return kRow + "." + quote_ident(column); }
+
 std::string describe_row(const Row& row) {
   std::string out;
   for (const FieldValue& field : row)
@@ -37,7 +43,7 @@ std::string select_list(const std::vector<std::string>& columns) {
 
 RowView to_view(const std::string& table, const std::vector<std::string>& columns, const TextRow& row) {
   RowView view{table, {}};
-  for (std::size_t i = 0; i < columns.size(); ++i) view.cells.emplace_back(columns[i], row.at(i).value_or("NULL"));
+  for (std::size_t i = 0; i < columns.size(); ++i) view.cells.emplace_back(columns[i], row.at(i));
   return view;
 }
 
@@ -80,14 +86,20 @@ void check_parent_to_addresses(Connection& conn, const SeedTarget& target,
 
 void check_address_to_parent(Connection& conn, const SeedTarget& target, const std::string& key,
                              AddressView& view, VerifyEntry& entry) {
-  const std::string fk = view.address.cells.back().second;  // FK is the last shown column
+  const std::string who = view.address.display();
+  const std::optional<std::string> fk_value = view.address.cells.back().second;  // the FK is shown last
+  if (!fk_value) {
+    entry.mismatches.push_back(who + ": its " + target.foreign_key + " is NULL, it reaches no " +
+                               target.parent.display() + " row");
+    return;
+  }
+  const std::string& fk = *fk_value;
   const std::vector<std::string> shown = parent_columns(target);
   BoundQuery query(conn.session(), "SELECT " + select_list(shown) + " FROM " + quoted(target.parent) +
                                        " WHERE " + quote_ident(target.key) + " = ");
   query << query.placeholder(Value{fk});
   for (const TextRow& row : query.rows("verify: following " + target.address.display() + " to its parent"))
     view.parents.push_back(to_view(target.parent.name, shown, row));
-  const std::string who = view.address.display();
   if (view.parents.size() != 1) {
     entry.mismatches.push_back(who + ": its " + target.foreign_key + " reaches " +
                                std::to_string(view.parents.size()) + " " + target.parent.display() + " rows");
@@ -114,8 +126,9 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
   entry.parent = target.seed->parent;
   entry.line = target.seed->line;
   const std::vector<std::string> pcols = parent_columns(target);
-  BoundQuery parents(conn.session(), "SELECT " + select_list(pcols) + " FROM " + quoted(target.parent) + " WHERE ");
-  parents << match_clause(parents, target.seed->values) + " ORDER BY " + quote_ident(target.key);
+  BoundQuery parents(conn.session(), "SELECT " + select_list(pcols) + " FROM " + quoted(target.parent) +
+                                         " AS " + kRow + " WHERE ");
+  parents << match_clause(parents, target.seed->values) + " ORDER BY " + by_key(target.key);
   for (const TextRow& row : parents.rows("verify: reading " + target.parent.display()))
     entry.parent_rows.push_back(to_view(target.parent.name, pcols, row));
   if (entry.parent_rows.size() != 1) {
@@ -124,11 +137,11 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
                                std::to_string(entry.parent_rows.size()));
     return entry;
   }
-  const std::string key = entry.parent_rows.front().cells.front().second;
+  const std::string key = entry.parent_rows.front().cells.front().second.value_or("");
   const std::vector<std::string> acols = address_columns(config, target);
   BoundQuery addresses(conn.session(), "SELECT " + select_list(acols) + " FROM " + quoted(target.address) +
-                                           " WHERE " + quote_ident(target.foreign_key) + " = ");
-  addresses << addresses.placeholder(Value{key}) + " ORDER BY " + quote_ident(target.address_id);
+                                           " AS " + kRow + " WHERE " + quote_ident(target.foreign_key) + " = ");
+  addresses << addresses.placeholder(Value{key}) + " ORDER BY " + by_key(target.address_id);
   for (const TextRow& row : addresses.rows("verify: reading " + target.address.display()))
     entry.addresses.push_back(AddressView{to_view(target.address.name, acols, row), {}});
   check_parent_to_addresses(conn, target, key, entry);
@@ -141,7 +154,8 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
 std::string RowView::display() const {
   std::string out = table + "(";
   for (std::size_t i = 0; i < cells.size(); ++i)
-    out += (i ? ", " : "") + cells[i].first + "=" + (i == 0 ? cells[i].second : quote_literal(cells[i].second));
+    out += (i ? ", " : "") + cells[i].first + "=" +
+           (!cells[i].second ? std::string("NULL") : i == 0 ? *cells[i].second : quote_literal(*cells[i].second));
   return out + ")";
 }
 
@@ -154,7 +168,7 @@ std::size_t VerifyReport::mismatch_count() const {
 VerifyReport verify_database(Connection& conn, const Config& config) {
   ReadTransaction snapshot(conn);
   VerifyReport report;
-  for (const SeedTarget& target : resolve_seed_targets(conn, config))
+  for (const SeedTarget& target : resolve_seed_targets(conn, config, "verify"))
     report.entries.push_back(verify_seed(conn, config, target));
   return report;
 }
