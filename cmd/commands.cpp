@@ -73,6 +73,9 @@ Context load_context(const GlobalOptions& global) {
 }
 
 int cmd_plan(const Context& ctx, const PlanOptions& options) {
+  if (options.sql && ctx.global.format == Format::Markdown)
+    throw UsageError("plan --sql prints the SQL script as text (or, with --format json, in the "
+                     "document's \"script\" field); --format markdown shows the SQL per parent already");
   Connection conn = open(ctx, OpenMode::ReadOnly);
   const PlannedMigration planned = read_plan(conn, ctx);
   const auto renderer = make_renderer(conn.dialect());

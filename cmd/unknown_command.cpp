@@ -28,7 +28,7 @@ bool takes_separate_value(const CLI::App& app, const std::string& arg) {
   // "-cFILE": a short option with its value attached.
   if (arg.size() > 2 && arg[1] != '-') return false;
   const CLI::Option* option = app.get_option_no_throw(arg);
-  return option && option->get_type_size() != 0;
+  return option && option->get_items_expected_max() > 0;
 }
 
 }  // namespace

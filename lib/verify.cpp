@@ -12,13 +12,19 @@ namespace {
 
 std::string quoted(const TableRef& ref) { return quote_qualified(ref.schema, ref.name); }
 
-std::string as_text(const std::string& column) { return "CAST(" + quote_ident(column) + " AS TEXT)"; }
-
-// The table's alias in verify's reads. ORDER BY names the key through it: an
-// unqualified name would bind to the CAST(... AS TEXT) output column of the
-// same name on PostgreSQL and sort 1, 10, 11, 2.
-const std::string kRow = "\"r\"";
-std::string by_key(const std::string& column) { return kRow + "." + quote_ident(column); }
+// Verify's reads name each table by its own name (FROM "s"."t" AS "t") and
+// every column through it ("t"."c"): an unqualified ORDER BY "id" binds to
+// the CAST(... AS TEXT) output column of the same name on PostgreSQL and
+// sorts 1, 10, 11, 2; SQLite reads a double-quoted name that is no column as
+// a string literal (a column dropped by hand would show its own name as the
+// value); and an error names the column as "t.c".
+std::string from(const TableRef& table) { return quoted(table) + " AS " + quote_ident(table.name); }
+std::string column_of(const TableRef& table, const std::string& column) {
+  return quote_ident(table.name) + "." + quote_ident(column);
+}
+std::string as_text(const TableRef& table, const std::string& column) {
+  return "CAST(" + column_of(table, column) + " AS TEXT)";
+}
 
 std::string describe_row(const Row& row) {
   std::string out;
@@ -35,9 +41,9 @@ std::vector<std::string> shown_columns(const std::string& key, const std::vector
   return out;
 }
 
-std::string select_list(const std::vector<std::string>& columns) {
+std::string select_list(const TableRef& table, const std::vector<std::string>& columns) {
   std::string out;
-  for (const auto& c : columns) out += (out.empty() ? "" : ", ") + as_text(c);
+  for (const auto& c : columns) out += (out.empty() ? "" : ", ") + as_text(table, c);
   return out;
 }
 
@@ -61,9 +67,9 @@ std::vector<std::string> address_columns(const Config& config, const SeedTarget&
 }
 
 long long count_matching(Connection& conn, const SeedTarget& target, const std::string& key, const Row& address) {
-  BoundQuery query(conn.session(), "SELECT count(*) FROM " + quoted(target.address) + " WHERE ");
-  query << quote_ident(target.foreign_key) + " = " + query.placeholder(Value{key});
-  if (!address.empty()) query << " AND " + match_clause(query, address);
+  BoundQuery query(conn.session(), "SELECT count(*) FROM " + from(target.address) + " WHERE ");
+  query << column_of(target.address, target.foreign_key) + " = " + query.placeholder(Value{key});
+  if (!address.empty()) query << " AND " + match_clause(query, address, target.address.name);
   return std::stoll(query.rows("verify: counting " + target.address.display()).at(0).at(0).value_or("0"));
 }
 
@@ -95,8 +101,8 @@ void check_address_to_parent(Connection& conn, const SeedTarget& target, const s
   }
   const std::string& fk = *fk_value;
   const std::vector<std::string> shown = parent_columns(target);
-  BoundQuery query(conn.session(), "SELECT " + select_list(shown) + " FROM " + quoted(target.parent) +
-                                       " WHERE " + quote_ident(target.key) + " = ");
+  BoundQuery query(conn.session(), "SELECT " + select_list(target.parent, shown) + " FROM " + from(target.parent) +
+                                       " WHERE " + column_of(target.parent, target.key) + " = ");
   query << query.placeholder(Value{fk});
   for (const TextRow& row : query.rows("verify: following " + target.address.display() + " to its parent"))
     view.parents.push_back(to_view(target.parent.name, shown, row));
@@ -110,12 +116,12 @@ void check_address_to_parent(Connection& conn, const SeedTarget& target, const s
     entry.mismatches.push_back(who + ": reaches " + parent.display() + ", not the seeded parent");
     return;
   }
-  BoundQuery same(conn.session(), "SELECT count(*) FROM " + quoted(target.parent) + " WHERE " +
-                                      quote_ident(target.key) + " = ");
+  BoundQuery same(conn.session(), "SELECT count(*) FROM " + from(target.parent) + " WHERE " +
+                                      column_of(target.parent, target.key) + " = ");
   // Two statements: the operands of one `+` may be evaluated in either
   // order, and placeholders must be handed out in text order.
   same << same.placeholder(Value{fk});
-  same << " AND " + match_clause(same, target.seed->values);
+  same << " AND " + match_clause(same, target.seed->values, target.parent.name);
   if (same.rows("verify: comparing the parent of " + who).at(0).at(0).value_or("0") != "1")
     entry.mismatches.push_back(who + ": reaches " + parent.display() + " whose values differ from " +
                                describe_row(target.seed->values));
@@ -126,9 +132,10 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
   entry.parent = target.seed->parent;
   entry.line = target.seed->line;
   const std::vector<std::string> pcols = parent_columns(target);
-  BoundQuery parents(conn.session(), "SELECT " + select_list(pcols) + " FROM " + quoted(target.parent) +
-                                         " AS " + kRow + " WHERE ");
-  parents << match_clause(parents, target.seed->values) + " ORDER BY " + by_key(target.key);
+  BoundQuery parents(conn.session(), "SELECT " + select_list(target.parent, pcols) + " FROM " +
+                                         from(target.parent) + " WHERE ");
+  parents << match_clause(parents, target.seed->values, target.parent.name) + " ORDER BY " +
+                 column_of(target.parent, target.key);
   for (const TextRow& row : parents.rows("verify: reading " + target.parent.display()))
     entry.parent_rows.push_back(to_view(target.parent.name, pcols, row));
   if (entry.parent_rows.size() != 1) {
@@ -139,9 +146,10 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
   }
   const std::string key = entry.parent_rows.front().cells.front().second.value_or("");
   const std::vector<std::string> acols = address_columns(config, target);
-  BoundQuery addresses(conn.session(), "SELECT " + select_list(acols) + " FROM " + quoted(target.address) +
-                                           " AS " + kRow + " WHERE " + quote_ident(target.foreign_key) + " = ");
-  addresses << addresses.placeholder(Value{key}) + " ORDER BY " + by_key(target.address_id);
+  BoundQuery addresses(conn.session(), "SELECT " + select_list(target.address, acols) + " FROM " +
+                                           from(target.address) + " WHERE " +
+                                           column_of(target.address, target.foreign_key) + " = ");
+  addresses << addresses.placeholder(Value{key}) + " ORDER BY " + column_of(target.address, target.address_id);
   for (const TextRow& row : addresses.rows("verify: reading " + target.address.display()))
     entry.addresses.push_back(AddressView{to_view(target.address.name, acols, row), {}});
   check_parent_to_addresses(conn, target, key, entry);

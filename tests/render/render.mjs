@@ -4,27 +4,36 @@
 // size whose text shows every entity named in the source and every
 // relationship label.
 //
-//   node render.mjs NODE_MODULES_DIR FILE.md [--screenshot OUT.png]
+//   node render.mjs NODE_MODULES_DIR FILE.md... [--screenshot OUT.png]
 //
-// Prints "rendered: N diagram(s), M entities" and exits 0, or prints what
-// failed (Mermaid's parse error, a missing entity) and exits 1.
+// One Chromium run draws the diagrams of every file. Prints, per file,
+// "FILE: N diagram(s), M entities" and exits 0, or prints what failed
+// (Mermaid's parse error, an entity not drawn) and exits 1. --screenshot
+// takes a picture of the page (use it with one file).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
-const [modules, markdownFile, flag, screenshot] = process.argv.slice(2);
-if (!modules || !markdownFile || (flag && (flag !== "--screenshot" || !screenshot))) {
-  console.error("usage: node render.mjs NODE_MODULES_DIR FILE.md [--screenshot OUT.png]");
+const args = process.argv.slice(2);
+const shotAt = args.indexOf("--screenshot");
+const screenshot = shotAt >= 0 ? args[shotAt + 1] : undefined;
+if (shotAt >= 0) args.splice(shotAt, 2);
+const [modules, ...files] = args;
+if (!modules || files.length === 0 || (shotAt >= 0 && !screenshot)) {
+  console.error("usage: node render.mjs NODE_MODULES_DIR FILE.md... [--screenshot OUT.png]");
   process.exit(1);
 }
 
-const markdown = readFileSync(markdownFile, "utf8");
-const diagrams = [...markdown.matchAll(/^```mermaid\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
-if (diagrams.length === 0) {
-  console.error(`${markdownFile}: no mermaid block`);
-  process.exit(1);
+const diagrams = [];  // { file, source }
+for (const file of files) {
+  const found = [...readFileSync(file, "utf8").matchAll(/^```mermaid\n([\s\S]*?)^```$/gm)];
+  if (found.length === 0) {
+    console.error(`${file}: no mermaid block`);
+    process.exit(1);
+  }
+  for (const m of found) diagrams.push({ file: basename(file), source: m[1] });
 }
 
 const escape = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -34,14 +43,14 @@ const mermaidJs = pathToFileURL(resolve(modules, "mermaid/dist/mermaid.min.js"))
 const page = `<!doctype html><html><head><meta charset="utf-8"><title>PENDING</title>
 <script src="${mermaidJs}"></script>
 <style>body{margin:8px;background:#fff} pre{display:none}</style></head><body>
-${diagrams.map((d, i) => `<pre id="src${i}">${escape(d)}</pre><div id="out${i}"></div>`).join("\n")}
+${diagrams.map((d, i) => `<pre id="src${i}">${escape(d.source)}</pre><div id="out${i}"></div>`).join("\n")}
 <script>
 (async () => {
   try {
     // maxTextSize: the default (50000) is what GitHub also uses; the cap on
     // parents keeps our diagrams under it, so the default stays.
     mermaid.initialize({ startOnLoad: false, securityLevel: "strict" });
-    let entities = 0;
+    const counts = [];  // per diagram: entities drawn
     for (let i = 0; i < ${diagrams.length}; ++i) {
       const source = document.getElementById("src" + i).textContent;
       const { svg } = await mermaid.render("diagram" + i, source);
@@ -56,9 +65,9 @@ ${diagrams.map((d, i) => `<pre id="src${i}">${escape(d)}</pre><div id="out${i}">
         if (!shown.includes(name)) throw new Error("diagram " + i + ": entity " + name + " not drawn");
       for (const m of source.matchAll(/ : "([^"]*)"$/gm))
         if (!shown.includes(m[1])) throw new Error("diagram " + i + ": label " + m[1] + " not drawn");
-      entities += names.size;
+      counts.push(names.size);
     }
-    document.title = "RENDERED " + ${diagrams.length} + " " + entities;
+    document.title = "RENDERED " + counts.join(",");
   } catch (e) {
     document.title = "FAILED " + String(e && e.message ? e.message : e).replace(/\\s+/g, " ");
   }
@@ -78,16 +87,20 @@ try {
     encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 256 * 1024 * 1024,
   });
   const title = (dom.match(/<title>([\s\S]*?)<\/title>/) || [, "no title"])[1].replace(/\s+/g, " ");
-  const rendered = title.match(/^RENDERED (\d+) (\d+)$/);
+  const rendered = title.match(/^RENDERED ([\d,]+)$/);
   if (!rendered) {
-    console.error(`${markdownFile}: ${title}`);
+    console.error(`${files.join(" ")}: ${title}`);
     process.exit(1);
   }
+  const counts = rendered[1].split(",").map(Number);
   if (screenshot) {
     execFileSync("chromium", [...chromium, "--hide-scrollbars", "--window-size=900,560",
       `--screenshot=${resolve(screenshot)}`, pathToFileURL(html).href], { stdio: "ignore" });
   }
-  console.log(`rendered: ${rendered[1]} diagram(s), ${rendered[2]} entities`);
+  for (const file of files.map((f) => basename(f))) {
+    const mine = counts.filter((_, i) => diagrams[i].file === file);
+    console.log(`${file}: ${mine.length} diagram(s), ${mine.reduce((a, b) => a + b, 0)} entities`);
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
