@@ -282,8 +282,11 @@ void print_apply(std::ostream& out, const ApplyResult& result, const Renderer& r
 }
 
 void print_seed(std::ostream& out, const SeedResult& result) {
-  out << "seed: inserted " << result.parents_inserted << " parent rows and "
-      << result.addresses_inserted << " address rows\n";
+  const auto rows = [](int n, const char* what) {
+    return std::to_string(n) + " " + what + (n == 1 ? " row" : " rows");
+  };
+  out << "seed: inserted " << rows(result.parents_inserted, "parent") << " and "
+      << rows(result.addresses_inserted, "address") << "\n";
 }
 
 }  // namespace addrmig::cli
