@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "cmd/junit.h"
+#include "cmd/markdown_report.h"
 #include "cmd/outcome.h"
 #include "cmd/progress.h"
 #include "cmd/replicas.h"
@@ -49,6 +50,13 @@ PlannedMigration read_plan(Connection& conn, const Context& ctx, std::size_t bat
   return plan_migration(conn, ctx.config, progress.fn(), batch_size);
 }
 
+// Markdown is for reviewers of a change: plan, apply, audit, verify, run.
+void reject_markdown(const Context& ctx, const std::string& command) {
+  if (ctx.global.format == Format::Markdown)
+    throw UsageError("--format markdown is for plan, apply, audit, verify and run, not " + command +
+                     "; use text or json");
+}
+
 void log_blockers(const Plan& plan) {
   for (const Finding* blocker : plan.blockers()) spdlog::error("blocked: {}", blocker->message);
   command_outcome().result = "blocked";
@@ -77,6 +85,9 @@ Context load_context(const GlobalOptions& global) {
 }
 
 int cmd_plan(const Context& ctx, const PlanOptions& options) {
+  if (options.sql && ctx.global.format == Format::Markdown)
+    throw UsageError("plan --sql prints the SQL script as text (or, with --format json, in the "
+                     "document's \"script\" field); --format markdown shows the SQL per parent already");
   Connection conn = open(ctx, OpenMode::ReadOnly);
   const PlannedMigration planned = read_plan(conn, ctx, options.batch_size);
   const auto renderer = make_renderer(conn.dialect());
@@ -86,9 +97,17 @@ int cmd_plan(const Context& ctx, const PlanOptions& options) {
     file << write_saved_plan(planned, ctx.config, conn.dialect());
     if (!file) throw Error("cannot write plan to '" + options.out_file + "'");
   }
-  if (options.sql) std::cout << script;
-  else if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan, *renderer), "plan");
-  else print_plan(std::cout, planned.plan, *renderer, true, use_color(STDOUT_FILENO));
+  if (ctx.global.format == Format::Json) {
+    Json body = plan_json(planned.plan, *renderer);
+    if (options.sql) body["script"] = script;  // what `plan --sql` prints, in one field
+    print_json(body, "plan");
+  } else if (options.sql) {
+    std::cout << script;
+  } else if (ctx.global.format == Format::Markdown) {
+    print_plan_markdown(std::cout, planned.plan, *renderer, ctx.config);
+  } else {
+    print_plan(std::cout, planned.plan, *renderer, true, use_color(STDOUT_FILENO));
+  }
   if (planned.plan.blocked()) {
     log_blockers(planned.plan);
     return kError;
@@ -109,7 +128,8 @@ int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
   const auto renderer = make_renderer(conn.dialect());
   const bool json = ctx.global.format == Format::Json;
   Json doc = apply_json(result, *renderer);
-  if (!json) print_apply(std::cout, result, *renderer, use_color(STDOUT_FILENO));
+  if (ctx.global.format == Format::Markdown) print_apply_markdown(std::cout, result, *renderer, ctx.config);
+  else if (!json) print_apply(std::cout, result, *renderer, use_color(STDOUT_FILENO));
   if (result.planned.plan.blocked()) {
     if (json) print_json(doc, "apply");
     log_blockers(result.planned.plan);
@@ -136,11 +156,13 @@ int cmd_audit(const Context& ctx, const std::string& junit_file) {
   const PlannedMigration planned = read_plan(conn, ctx);
   if (!junit_file.empty()) write_junit(junit_file, audit_junit(planned.plan));
   if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan, *make_renderer(conn.dialect())), "audit");
+  else if (ctx.global.format == Format::Markdown) print_audit_markdown(std::cout, planned.plan, ctx.config);
   else print_audit(std::cout, planned.plan);
   return drift_count(planned.plan) == 0 ? kOk : kDifferences;
 }
 
 int cmd_seed(const Context& ctx, int lock_timeout_seconds) {
+  reject_markdown(ctx, "seed");
   Connection conn = open(ctx, OpenMode::ReadWrite);
   const SeedResult result = seed_database(conn, ctx.config, seconds(lock_timeout_seconds));
   if (ctx.global.format == Format::Json) print_json(seed_json(result), "seed");
@@ -153,6 +175,7 @@ int cmd_verify(const Context& ctx, const std::string& junit_file) {
   const VerifyReport report = verify_database(conn, ctx.config);
   if (!junit_file.empty()) write_junit(junit_file, verify_junit(report));
   if (ctx.global.format == Format::Json) print_json(verify_json(report), "verify");
+  else if (ctx.global.format == Format::Markdown) print_verify_markdown(std::cout, report);
   else print_verify(std::cout, report);
   return report.mismatch_count() == 0 ? kOk : kDifferences;
 }
@@ -167,6 +190,8 @@ int cmd_run(const Context& ctx, const ApplyCommandOptions& options) {
   note_applied(applied);
   if (applied.planned.plan.blocked()) {
     if (ctx.global.format == Format::Json) print_json(Json{{"apply", apply_json(applied, *renderer)}}, "run");
+    else if (ctx.global.format == Format::Markdown)
+      print_run_markdown(std::cout, applied, nullptr, nullptr, *renderer, ctx.config);
     else print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));
     log_blockers(applied.planned.plan);
     return kError;
@@ -175,7 +200,9 @@ int cmd_run(const Context& ctx, const ApplyCommandOptions& options) {
   const VerifyReport report = verify_database(conn, ctx.config);
   const bool json = ctx.global.format == Format::Json;
   Json doc{{"apply", apply_json(applied, *renderer)}, {"seed", seed_json(seeded)}, {"verify", verify_json(report)}};
-  if (!json) {
+  if (ctx.global.format == Format::Markdown) {
+    print_run_markdown(std::cout, applied, &seeded, &report, *renderer, ctx.config);
+  } else if (!json) {
     print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));
     print_seed(std::cout, seeded);
     print_verify(std::cout, report);
@@ -198,6 +225,7 @@ int cmd_run(const Context& ctx, const ApplyCommandOptions& options) {
 }
 
 int cmd_history(const Context& ctx) {
+  reject_markdown(ctx, "history");
   Connection conn = open(ctx, OpenMode::ReadOnly);
   std::vector<HistoryEntry> entries;
   {

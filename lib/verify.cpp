@@ -12,7 +12,19 @@ namespace {
 
 std::string quoted(const TableRef& ref) { return quote_qualified(ref.schema, ref.name); }
 
-std::string as_text(const std::string& column) { return "CAST(" + quote_ident(column) + " AS TEXT)"; }
+// Verify's reads name each table by its own name (FROM "s"."t" AS "t") and
+// every column through it ("t"."c"): an unqualified ORDER BY "id" binds to
+// the CAST(... AS TEXT) output column of the same name on PostgreSQL and
+// sorts 1, 10, 11, 2; SQLite reads a double-quoted name that is no column as
+// a string literal (a column dropped by hand would show its own name as the
+// value); and an error names the column as "t.c".
+std::string from(const TableRef& table) { return quoted(table) + " AS " + quote_ident(table.name); }
+std::string column_of(const TableRef& table, const std::string& column) {
+  return quote_ident(table.name) + "." + quote_ident(column);
+}
+std::string as_text(const TableRef& table, const std::string& column) {
+  return "CAST(" + column_of(table, column) + " AS TEXT)";
+}
 
 std::string describe_row(const Row& row) {
   std::string out;
@@ -29,15 +41,15 @@ std::vector<std::string> shown_columns(const std::string& key, const std::vector
   return out;
 }
 
-std::string select_list(const std::vector<std::string>& columns) {
+std::string select_list(const TableRef& table, const std::vector<std::string>& columns) {
   std::string out;
-  for (const auto& c : columns) out += (out.empty() ? "" : ", ") + as_text(c);
+  for (const auto& c : columns) out += (out.empty() ? "" : ", ") + as_text(table, c);
   return out;
 }
 
 RowView to_view(const std::string& table, const std::vector<std::string>& columns, const TextRow& row) {
   RowView view{table, {}};
-  for (std::size_t i = 0; i < columns.size(); ++i) view.cells.emplace_back(columns[i], row.at(i).value_or("NULL"));
+  for (std::size_t i = 0; i < columns.size(); ++i) view.cells.emplace_back(columns[i], row.at(i));
   return view;
 }
 
@@ -55,9 +67,9 @@ std::vector<std::string> address_columns(const Config& config, const SeedTarget&
 }
 
 long long count_matching(Connection& conn, const SeedTarget& target, const std::string& key, const Row& address) {
-  BoundQuery query(conn.session(), "SELECT count(*) FROM " + quoted(target.address) + " WHERE ");
-  query << quote_ident(target.foreign_key) + " = " + query.placeholder(Value{key});
-  if (!address.empty()) query << " AND " + match_clause(query, address);
+  BoundQuery query(conn.session(), "SELECT count(*) FROM " + from(target.address) + " WHERE ");
+  query << column_of(target.address, target.foreign_key) + " = " + query.placeholder(Value{key});
+  if (!address.empty()) query << " AND " + match_clause(query, address, target.address.name);
   return std::stoll(query.rows("verify: counting " + target.address.display()).at(0).at(0).value_or("0"));
 }
 
@@ -80,14 +92,20 @@ void check_parent_to_addresses(Connection& conn, const SeedTarget& target,
 
 void check_address_to_parent(Connection& conn, const SeedTarget& target, const std::string& key,
                              AddressView& view, VerifyEntry& entry) {
-  const std::string fk = view.address.cells.back().second;  // FK is the last shown column
+  const std::string who = view.address.display();
+  const std::optional<std::string> fk_value = view.address.cells.back().second;  // the FK is shown last
+  if (!fk_value) {
+    entry.mismatches.push_back(who + ": its " + target.foreign_key + " is NULL, it reaches no " +
+                               target.parent.display() + " row");
+    return;
+  }
+  const std::string& fk = *fk_value;
   const std::vector<std::string> shown = parent_columns(target);
-  BoundQuery query(conn.session(), "SELECT " + select_list(shown) + " FROM " + quoted(target.parent) +
-                                       " WHERE " + quote_ident(target.key) + " = ");
+  BoundQuery query(conn.session(), "SELECT " + select_list(target.parent, shown) + " FROM " + from(target.parent) +
+                                       " WHERE " + column_of(target.parent, target.key) + " = ");
   query << query.placeholder(Value{fk});
   for (const TextRow& row : query.rows("verify: following " + target.address.display() + " to its parent"))
     view.parents.push_back(to_view(target.parent.name, shown, row));
-  const std::string who = view.address.display();
   if (view.parents.size() != 1) {
     entry.mismatches.push_back(who + ": its " + target.foreign_key + " reaches " +
                                std::to_string(view.parents.size()) + " " + target.parent.display() + " rows");
@@ -98,12 +116,12 @@ void check_address_to_parent(Connection& conn, const SeedTarget& target, const s
     entry.mismatches.push_back(who + ": reaches " + parent.display() + ", not the seeded parent");
     return;
   }
-  BoundQuery same(conn.session(), "SELECT count(*) FROM " + quoted(target.parent) + " WHERE " +
-                                      quote_ident(target.key) + " = ");
+  BoundQuery same(conn.session(), "SELECT count(*) FROM " + from(target.parent) + " WHERE " +
+                                      column_of(target.parent, target.key) + " = ");
   // Two statements: the operands of one `+` may be evaluated in either
   // order, and placeholders must be handed out in text order.
   same << same.placeholder(Value{fk});
-  same << " AND " + match_clause(same, target.seed->values);
+  same << " AND " + match_clause(same, target.seed->values, target.parent.name);
   if (same.rows("verify: comparing the parent of " + who).at(0).at(0).value_or("0") != "1")
     entry.mismatches.push_back(who + ": reaches " + parent.display() + " whose values differ from " +
                                describe_row(target.seed->values));
@@ -114,8 +132,10 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
   entry.parent = target.seed->parent;
   entry.line = target.seed->line;
   const std::vector<std::string> pcols = parent_columns(target);
-  BoundQuery parents(conn.session(), "SELECT " + select_list(pcols) + " FROM " + quoted(target.parent) + " WHERE ");
-  parents << match_clause(parents, target.seed->values) + " ORDER BY " + quote_ident(target.key);
+  BoundQuery parents(conn.session(), "SELECT " + select_list(target.parent, pcols) + " FROM " +
+                                         from(target.parent) + " WHERE ");
+  parents << match_clause(parents, target.seed->values, target.parent.name) + " ORDER BY " +
+                 column_of(target.parent, target.key);
   for (const TextRow& row : parents.rows("verify: reading " + target.parent.display()))
     entry.parent_rows.push_back(to_view(target.parent.name, pcols, row));
   if (entry.parent_rows.size() != 1) {
@@ -124,11 +144,12 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
                                std::to_string(entry.parent_rows.size()));
     return entry;
   }
-  const std::string key = entry.parent_rows.front().cells.front().second;
+  const std::string key = entry.parent_rows.front().cells.front().second.value_or("");
   const std::vector<std::string> acols = address_columns(config, target);
-  BoundQuery addresses(conn.session(), "SELECT " + select_list(acols) + " FROM " + quoted(target.address) +
-                                           " WHERE " + quote_ident(target.foreign_key) + " = ");
-  addresses << addresses.placeholder(Value{key}) + " ORDER BY " + quote_ident(target.address_id);
+  BoundQuery addresses(conn.session(), "SELECT " + select_list(target.address, acols) + " FROM " +
+                                           from(target.address) + " WHERE " +
+                                           column_of(target.address, target.foreign_key) + " = ");
+  addresses << addresses.placeholder(Value{key}) + " ORDER BY " + column_of(target.address, target.address_id);
   for (const TextRow& row : addresses.rows("verify: reading " + target.address.display()))
     entry.addresses.push_back(AddressView{to_view(target.address.name, acols, row), {}});
   check_parent_to_addresses(conn, target, key, entry);
@@ -141,7 +162,8 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
 std::string RowView::display() const {
   std::string out = table + "(";
   for (std::size_t i = 0; i < cells.size(); ++i)
-    out += (i ? ", " : "") + cells[i].first + "=" + (i == 0 ? cells[i].second : quote_literal(cells[i].second));
+    out += (i ? ", " : "") + cells[i].first + "=" +
+           (!cells[i].second ? std::string("NULL") : i == 0 ? *cells[i].second : quote_literal(*cells[i].second));
   return out + ")";
 }
 
@@ -154,7 +176,7 @@ std::size_t VerifyReport::mismatch_count() const {
 VerifyReport verify_database(Connection& conn, const Config& config) {
   ReadTransaction snapshot(conn);
   VerifyReport report;
-  for (const SeedTarget& target : resolve_seed_targets(conn, config))
+  for (const SeedTarget& target : resolve_seed_targets(conn, config, "verify"))
     report.entries.push_back(verify_seed(conn, config, target));
   return report;
 }

@@ -11,7 +11,11 @@ packages=(
   pgbouncer                                         # the suite runs the PostgreSQL CLI tests through it
   libxml2-utils                                     # xmllint validates the JUnit output in tests
   help2man                                          # addrmig(1) from the CLI's own --help
+  chromium                                          # renders the markdown's Mermaid diagrams in tests
 )
+# npm installs Mermaid for those tests (tests/render/setup.sh, npm ci). Use the
+# machine's Node.js and npm when present, else Debian's.
+command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
