@@ -206,8 +206,10 @@ class Grower:
         self.probes_for_parent(ref)
         self.grow_address(parent, ref, key=(key_col, key_type), ref_cols=ref_cols, rows=rows,
                           alt_unique=("id" if kind in ("unique_ext", "deferrable_unique") else None))
-        self.grow_seed(parent, extra, key=None if kind in ("int_pk", "autoinc", "unique_ext", "deferrable_unique")
-                       else (key_col, key_type))
+        key = None if kind in ("int_pk", "autoinc") else (key_col, key_type)
+        if kind in ("unique_ext", "deferrable_unique") and parent.key is None:
+            key = None
+        self.grow_seed(parent, extra, key=key, composite=(kind == "composite"))
 
     def key_value(self, key_type: str, s: int):
         if key_type in ("integer", "bigint"):
@@ -322,6 +324,7 @@ class Grower:
         fk_present = rng.random() < 0.85
         fk_target = ref_cols
         fk_spelled = c.fk
+        null_ok = False
         if fk_present:
             if not self.pg and rng.random() < 0.2:
                 fk_spelled = c.fk.swapcase()
@@ -349,7 +352,7 @@ class Grower:
                 s = self.next_serial()
                 if rows and rng.random() < 0.85:
                     value = rows[rng.randrange(len(rows))][fk_target[0]]
-                elif rng.random() < 0.5:
+                elif null_ok and rng.random() < 0.5:
                     value = None
                     self.note("NULL FK value")
                 else:
@@ -385,7 +388,7 @@ class Grower:
 
     # -------------------------------------------------------------- seeds ----
 
-    def grow_seed(self, parent: Parent, extra, key):
+    def grow_seed(self, parent: Parent, extra, key, composite=False):
         rng = self.rng
         if rng.random() < 0.25:
             return
@@ -393,6 +396,9 @@ class Grower:
         values = {}
         if key:
             values[key[0]] = self.key_value(key[1], 7000 + s)
+        if composite:
+            values["b"] = 1
+            values["id"] = 7000 + s
         for col in extra:
             if col.nullable and rng.random() < 0.4:
                 continue
