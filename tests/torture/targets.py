@@ -179,7 +179,7 @@ class PostgresTarget:
         return self.app_url if case.low_privilege else self.super_url
 
     def fresh(self, case) -> str | None:
-        script = [RESET, "CREATE FOREIGN DATA WRAPPER torture_fdw;" if False else "",
+        script = ["SET client_min_messages = warning;", RESET,
                   "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_foreign_data_wrapper WHERE fdwname='torture_fdw') "
                   "THEN CREATE FOREIGN DATA WRAPPER torture_fdw; CREATE SERVER torture_srv FOREIGN DATA WRAPPER "
                   "torture_fdw; END IF; END$$;",
@@ -271,7 +271,7 @@ def parse_pg_dump(text: str) -> dict:
             if key:
                 objects[key] = "\n".join(body).strip()
             key, body = (m.group(2), m.group(3), m.group(1)), []
-        elif key and not line.startswith("--") and not line.startswith("SET ") and line.strip():
+        elif key and line.strip() and not line.startswith(("--", "SET ", "\\restrict", "\\unrestrict")):
             body.append(line)
     if key:
         objects[key] = "\n".join(body).strip()
