@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "cmd/junit.h"
 #include "cmd/progress.h"
@@ -129,36 +130,62 @@ int cmd_verify(const Context& ctx, const std::string& junit_file) {
   return report.mismatch_count() == 0 ? kOk : kDifferences;
 }
 
+namespace {
+
+// A stage of `run` failed after earlier ones completed (the apply may have
+// committed): print what completed, then fail with the original error. JSON:
+// one document with the completed stages and {"error": {stage, message}}.
+[[noreturn]] void fail_stage(const Context& ctx, Json done, const std::string& stage,
+                             const std::exception& error) {
+  if (ctx.global.format == Format::Json) {
+    done["error"] = Json{{"stage", stage}, {"message", error.what()}};
+    print_json(done, "run");
+  }
+  spdlog::error("run: {} failed after the earlier stages completed (printed above)", stage);
+  throw;
+}
+
+}  // namespace
+
 int cmd_run(const Context& ctx, int lock_timeout_seconds) {
   Connection conn = open(ctx, OpenMode::ReadWrite);
   const auto renderer = make_renderer(conn.dialect());
   TerminalProgress progress(ctx.global.quiet);
   const ApplyResult applied =
       apply_migration(conn, ctx.config, ApplyOptions{seconds(lock_timeout_seconds), progress.fn()});
+  const bool json = ctx.global.format == Format::Json;
+  Json done{{"apply", apply_json(applied, *renderer)}};
+  if (!json) print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));
   if (applied.planned.plan.blocked()) {
-    if (ctx.global.format == Format::Json) print_json(Json{{"apply", apply_json(applied, *renderer)}}, "run");
-    else print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));
+    if (json) print_json(done, "run");
     log_blockers(applied.planned.plan);
     return kError;
   }
-  const SeedResult seeded = seed_database(conn, ctx.config, seconds(lock_timeout_seconds));
-  const VerifyReport report = verify_database(conn, ctx.config);
-  if (ctx.global.format == Format::Json) {
-    print_json(Json{{"apply", apply_json(applied, *renderer)},
-                    {"seed", seed_json(seeded)},
-                    {"verify", verify_json(report)}},
-               "run");
-  } else {
-    print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));
-    print_seed(std::cout, seeded);
-    print_verify(std::cout, report);
+  std::cout.flush();  // the committed apply is reported even if seed fails
+  std::optional<SeedResult> seeded;
+  try {
+    seeded = seed_database(conn, ctx.config, seconds(lock_timeout_seconds));
+  } catch (const std::exception& error) {
+    fail_stage(ctx, done, "seed", error);
   }
-  return report.mismatch_count() == 0 ? kOk : kDifferences;
+  done["seed"] = seed_json(*seeded);
+  if (!json) print_seed(std::cout, *seeded);
+  std::cout.flush();
+  std::optional<VerifyReport> report;
+  try {
+    report = verify_database(conn, ctx.config);
+  } catch (const std::exception& error) {
+    fail_stage(ctx, done, "verify", error);
+  }
+  done["verify"] = verify_json(*report);
+  if (json) print_json(done, "run");
+  else print_verify(std::cout, *report);
+  return report->mismatch_count() == 0 ? kOk : kDifferences;
 }
 
 int cmd_history(const Context& ctx) {
   Connection conn = open(ctx, OpenMode::ReadOnly);
-  const std::vector<HistoryEntry> entries = read_history(conn);
+  const std::vector<HistoryEntry> entries = read_history(conn, history_schema_for(ctx.config));
   if (ctx.global.format == Format::Json) print_json(history_json(entries), "history");
   else print_history(std::cout, entries);
   return kOk;

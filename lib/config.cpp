@@ -10,6 +10,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <limits>
+#include <map>
 #include <memory>
 #include <unordered_map>
 
@@ -118,7 +119,9 @@ class ConfigReader {
     Config config;
     config.path = path_;
     config.checksum = sha256_hex(text);
-    check_keys(document, {"database", "related", "parents", "seed", "apply"}, "at the top level");
+    check_keys(document, {"database", "related", "parents", "seed", "apply", "history"},
+               "at the top level");
+    if (const toml::node* history = document.get("history")) read_history(*history, config);
     if (const toml::node* database = document.get("database")) read_database(*database, config);
     if (const toml::node* apply = document.get("apply")) read_apply(*apply, config);
     if (const toml::node* related = document.get("related")) read_related(*related, config.related);
@@ -255,6 +258,15 @@ class ConfigReader {
     if (const toml::node* timeout = apply.get("lock_timeout")) {
       config.lock_timeout_seconds = seconds_of(*timeout, "lock_timeout");
       config.lock_timeout_line = line_of(*timeout);
+    }
+  }
+
+  void read_history(const toml::node& node, Config& config) const {
+    const toml::table& history = as_table(node, "[history]");
+    check_keys(history, {"schema"}, "in [history]");
+    if (const toml::node* schema = history.get("schema")) {
+      config.history_schema = name_of(*schema, "schema");
+      config.history_schema_line = line_of(*schema);
     }
   }
 
@@ -616,12 +628,47 @@ Config parse_config(std::string_view text, const std::string& path) {
   return ConfigReader(path).read(text);
 }
 
+namespace {
+
+// SQLite matches column and table names ASCII case-insensitively: `street`
+// and `STREET` are one column there, and two parents `Customer`/`customer`
+// one table.
+void check_sqlite_name_clashes(const Config& config) {
+  const auto fold = [](std::string name) {
+    for (char& c : name)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return name;
+  };
+  std::map<std::string, std::string> columns{{fold(config.related.foreign_key), config.related.foreign_key}};
+  for (const ColumnSpec& column : config.related.columns) {
+    auto [it, fresh] = columns.emplace(fold(column.name), column.name);
+    if (!fresh)
+      throw ConfigError(config.path, column.line,
+                        "column " + shown(column.name) + " is the same SQLite column as " +
+                            shown(it->second) + " (SQLite names ignore case); rename one");
+  }
+  std::map<std::string, std::string> tables;
+  for (const ParentSpec& parent : config.parents) {
+    auto [it, fresh] = tables.emplace(fold(parent.table), parent.table);
+    if (!fresh)
+      throw ConfigError(config.path, parent.line,
+                        "parent " + shown(parent.table) + " is the same SQLite table as " +
+                            shown(it->second) + " (SQLite names ignore case)");
+  }
+}
+
+}  // namespace
+
 void check_identifier_limits(const Config& config, Dialect dialect) {
   if (dialect == Dialect::Sqlite) {
     for (const ParentSpec& parent : config.parents)
       if (!parent.schema.empty())
         throw ConfigError(config.path, parent.schema_line,
                           "'schema' is for PostgreSQL only, but the database is SQLite");
+    check_sqlite_name_clashes(config);
+    if (!config.history_schema.empty())
+      throw ConfigError(config.path, config.history_schema_line,
+                        "[history] schema is for PostgreSQL only, but the database is SQLite");
     return;
   }
   for (const NamedIdentifier& id : identifiers_of(config))

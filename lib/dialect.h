@@ -27,6 +27,7 @@ struct Capabilities {
   bool schemas = false;                // tables live in named schemas
   std::size_t max_identifier_bytes = 0;  // 0: no limit
   std::string default_schema;          // "public" on PostgreSQL, "" on SQLite
+  bool fold_case_names = false;        // names match ASCII case-insensitively (SQLite)
 };
 
 Capabilities sqlite_capabilities();
@@ -55,7 +56,8 @@ class Renderer {
   virtual ~Renderer() = default;
   virtual std::vector<Statement> render(const Step& step) const = 0;
   // The history table, created when absent.
-  virtual std::string create_history_table() const = 0;
+  // `schema`: where the history lives (PostgreSQL; ignored by SQLite).
+  virtual std::string create_history_table(const std::string& schema) const = 0;
   // A portable or native type in this dialect's spelling.
   virtual std::string render_type(const ColumnType& type) const = 0;
 };

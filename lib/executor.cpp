@@ -92,7 +92,7 @@ void execute_and_record(Connection& conn, const Config& config, MigrationTransac
   entry.duration_ms = result.duration_ms;
   entry.source = source;
   entry.dialect = std::string(dialect_name(conn.dialect()));
-  record_history(conn, *make_renderer(conn.dialect()), entry);
+  record_history(conn, *make_renderer(conn.dialect()), entry, history_schema_for(config));
   transaction.commit();
   result.applied = true;
 }
@@ -108,6 +108,26 @@ std::string describe_changes(const std::vector<TableFingerprint>& saved,
     out += (out.empty() ? "" : ", ") + saved[i].table.display() + " " + what;
   }
   return out;
+}
+
+// Why the re-plan no longer yields the saved SQL although every table kept
+// its fingerprint: a blocker the data now causes (orphans, NULLs), the config,
+// the addrmig version, or else the data facts behind the plan.
+std::string why_plan_differs(const SavedPlan& saved, const Config& config,
+                             const PlannedMigration& now) {
+  const std::vector<const Finding*> blockers = now.plan.blockers();
+  if (!blockers.empty()) {
+    std::string out = "the database changed since " + saved.path + " was saved: the plan is now blocked: ";
+    for (std::size_t i = 0; i < blockers.size(); ++i) out += (i ? "; " : "") + blockers[i]->message;
+    return out;
+  }
+  if (saved.config_checksum != config.checksum)
+    return "the config changed since " + saved.path + " was saved, so it no longer produces its SQL";
+  if (saved.version != ADDRMIG_VERSION)
+    return saved.path + " was saved by addrmig " + saved.version + "; this addrmig " ADDRMIG_VERSION
+           " no longer produces its SQL";
+  return "the data changed since " + saved.path + " was saved: the plan now has " +
+         std::to_string(now.statements.size()) + " statements and differs from the saved SQL";
 }
 
 }  // namespace
@@ -140,7 +160,7 @@ ApplyResult apply_saved_plan(Connection& conn, const Config& config, const Saved
     throw PlanChanged("the database changed since " + saved.path + " was saved (" + changed +
                       "); nothing was applied: review a new plan");
   if (sha256_hex(saved_plan_body(result.planned, conn.dialect())) != saved.body_checksum)
-    throw PlanChanged("the config or addrmig version no longer produces the SQL in " + saved.path +
+    throw PlanChanged(why_plan_differs(saved, config, result.planned) +
                       "; nothing was applied: review a new plan");
   if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;
   execute_and_record(conn, config, transaction, result, "file:" + saved.path, options.progress,

@@ -10,19 +10,19 @@
 namespace addrmig {
 namespace {
 
-std::string history_table(Dialect dialect) {
-  return dialect == Dialect::Postgres ? quote_ident("public") + "." + quote_ident(kHistoryTable)
+std::string history_table(Dialect dialect, const std::string& schema) {
+  return dialect == Dialect::Postgres ? quote_ident(schema) + "." + quote_ident(kHistoryTable)
                                       : quote_ident(kHistoryTable);
 }
 
-bool history_exists(Connection& conn) {
+bool history_exists(Connection& conn, const std::string& schema) {
   int found = 0;
   const std::string name = kHistoryTable;
   if (conn.dialect() == Dialect::Sqlite) {
     conn.session() << "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = :name",
         soci::use(name), soci::into(found);
   } else {
-    const std::string qualified = "public." + name;
+    const std::string qualified = quote_ident(schema) + "." + quote_ident(name);
     conn.session() << "SELECT CASE WHEN to_regclass(:name) IS NULL THEN 0 ELSE 1 END",
         soci::use(qualified), soci::into(found);
   }
@@ -40,14 +40,22 @@ std::string utc_now_iso8601() {
   return buffer;
 }
 
-void record_history(Connection& conn, const Renderer& renderer, const HistoryEntry& entry) {
-  conn.execute(renderer.create_history_table(), "creating " + std::string(kHistoryTable));
+std::string history_schema_for(const Config& config) {
+  if (!config.history_schema.empty()) return config.history_schema;
+  if (!config.parents.empty() && !config.parents.front().schema.empty())
+    return config.parents.front().schema;
+  return "public";
+}
+
+void record_history(Connection& conn, const Renderer& renderer, const HistoryEntry& entry,
+                    const std::string& schema) {
+  conn.execute(renderer.create_history_table(schema), "creating " + std::string(kHistoryTable));
   const std::string cast = conn.dialect() == Dialect::Postgres ? "CAST(:applied_at AS timestamptz)"
                                                                : ":applied_at";
   long long statements = entry.statement_count;
   long long duration = entry.duration_ms;
   try {
-    conn.session() << "INSERT INTO " + history_table(conn.dialect()) +
+    conn.session() << "INSERT INTO " + history_table(conn.dialect(), schema) +
                           " (applied_at, tool_version, config_checksum, sql_checksum,"
                           " statement_count, duration_ms, source, dialect) VALUES (" +
                           cast +
@@ -61,10 +69,10 @@ void record_history(Connection& conn, const Renderer& renderer, const HistoryEnt
   }
 }
 
-std::vector<HistoryEntry> read_history(Connection& conn) {
+std::vector<HistoryEntry> read_history(Connection& conn, const std::string& schema) {
   std::vector<HistoryEntry> out;
   try {
-    if (!history_exists(conn)) return out;
+    if (!history_exists(conn, schema)) return out;
   } catch (...) {
     rethrow_db_error("reading " + std::string(kHistoryTable));
   }
@@ -77,7 +85,7 @@ std::vector<HistoryEntry> read_history(Connection& conn) {
                    "SELECT CAST(id AS TEXT), " + applied_at +
                        ", tool_version, config_checksum, sql_checksum, CAST(statement_count AS TEXT),"
                        " CAST(duration_ms AS TEXT), source, dialect FROM " +
-                       history_table(conn.dialect()) + " ORDER BY id");
+                       history_table(conn.dialect(), schema) + " ORDER BY id");
   for (const TextRow& row : query.rows("reading " + std::string(kHistoryTable))) {
     auto text = [&](std::size_t i) { return row.at(i).value_or(""); };
     HistoryEntry entry;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/config.h"
 #include "lib/connection.h"
 #include "lib/dialect.h"
 
@@ -27,10 +28,16 @@ inline constexpr const char* kHistoryTable = "addrmig_history";
 
 // Creates the table when absent and inserts `entry` (bound values), inside
 // the caller's transaction.
-void record_history(Connection& conn, const Renderer& renderer, const HistoryEntry& entry);
+// Where PostgreSQL keeps the history: [history] schema, else the first
+// parent's schema (a role that may create address tables there may create
+// the history too; PostgreSQL 15 grants no CREATE on public), else public.
+std::string history_schema_for(const Config& config);
+
+void record_history(Connection& conn, const Renderer& renderer, const HistoryEntry& entry,
+                    const std::string& schema);
 
 // Every recorded entry, oldest first; empty when the table does not exist.
-std::vector<HistoryEntry> read_history(Connection& conn);
+std::vector<HistoryEntry> read_history(Connection& conn, const std::string& schema);
 
 // Now, as ISO 8601 UTC with seconds ("2026-11-25T23:10:10Z").
 std::string utc_now_iso8601();

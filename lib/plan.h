@@ -34,6 +34,7 @@ enum class FindingKind {
   ExtraIndex,           // informational
   ExtraTable,           // informational: a *_<related> table no parent names
   RebuildUnsafe,        // SQLite: a needed rebuild would lose schema the model lacks
+  NameTaken,            // a view/sequence/index/... holds a name a table needs
 };
 std::string_view finding_kind_name(FindingKind kind);  // "column_missing", ...
 
@@ -79,6 +80,7 @@ struct RebuildTable {
   Table to;
   std::vector<std::string> copy_columns;
   std::vector<SchemaObject> dependent_views;
+  std::vector<SchemaObject> dependent_view_triggers;  // on those views, recreated after them
 };
 
 using Change = std::variant<CreateTable, AddColumn, AddForeignKey, ValidateForeignKey,

@@ -126,6 +126,17 @@ Finding make_finding(FindingKind kind, Severity severity, TableRef table, std::s
   return finding;
 }
 
+// What holds `ref`'s name if it is not a table (a view, sequence, index...).
+const Catalog::NamedRelation* name_holder(const Catalog& catalog, const TableRef& ref,
+                                          const Capabilities& caps) {
+  for (const Catalog::NamedRelation& relation : catalog.other_relations)
+    if (relation.ref.schema == ref.schema &&
+        (caps.fold_case_names ? ascii_lower(relation.ref.name) == ascii_lower(ref.name)
+                              : relation.ref.name == ref.name))
+      return &relation;
+  return nullptr;
+}
+
 // --------------------------------------------------------------- facts ----
 
 FactRequest row_count_request(const TableRef& table) {
@@ -377,7 +388,7 @@ class AddressRepair {
         measured(request, blocker_kind, found.name, "the NULL count");
     if (!nulls) return;
     if (*nulls > 0) {
-      const bool is_fk = found.name == fk_column_name(ctx_);
+      const bool is_fk = existing_.same_name(found.name, fk_column_name(ctx_));
       const std::string them = *nulls == 1 ? "it" : "them";
       blocker(blocker_kind, found.name, "NOT NULL", count_of(*nulls, "NULL"),
               at(found.name) + " has " + count_of(*nulls, "NULL row") + "; " +
@@ -434,7 +445,7 @@ class AddressRepair {
     const bool same_table =
         ctx_.caps.schemas ? fk.ref_schema == ctx_.parent.schema && fk.ref_table == ctx_.parent.name
                           : ascii_lower(fk.ref_table) == ascii_lower(ctx_.parent.name);
-    const bool same_columns = fk.ref_columns == std::vector<std::string>{key_.column} ||
+    const bool same_columns = existing_.same_names(fk.ref_columns, {key_.column}) ||
                               (fk.ref_columns.empty() && key_.is_primary_key);
     return same_table && same_columns;
   }
@@ -456,10 +467,25 @@ class AddressRepair {
     if (!target_ok) {
       const std::string found_target =
           target_text(TableRef{found->ref_schema, found->ref_table}, found->ref_columns);
+      // Each value means a row of the old target: pointing the FK elsewhere
+      // hands existing rows to other parents, so only an empty table is safe.
+      const std::optional<std::int64_t> rows = measured(
+          row_count_request(ctx_.address), FindingKind::ForeignKeyWrongTarget, fk_column, "the row count");
+      if (!rows) return;
+      if (*rows > 0) {
+        blocker(FindingKind::ForeignKeyWrongTarget, fk_column, expected_target, found_target,
+                "foreign key " + name + " references " + found_target + " instead of " +
+                    expected_target + "; each of the " + count_of(*rows, "row") + " of " +
+                    ctx_.address.display() + " means a row of " + found_target +
+                    ", so replacing it would hand rows to other parents: set key in the "
+                    "[[parents]] entry to the column it references, or rewrite " + fk_column +
+                    " and replace the foreign key by hand");
+        return;
+      }
       add(FindingKind::ForeignKeyWrongTarget, Severity::Change, fk_column, expected_target,
           found_target,
           "foreign key " + name + " references " + found_target + " instead of " + expected_target +
-              "; it will be replaced");
+              "; the table is empty, so it will be replaced");
     }
     if (!on_delete_ok) {
       const std::string expected = "ON DELETE " + std::string(on_delete_sql(desired.on_delete));
@@ -472,6 +498,11 @@ class AddressRepair {
       if (no_orphans("added")) {
         repairs_.drop_fk = found->name;
         repairs_.add_fk = desired;
+        // What the config does not set stays as the user made it.
+        repairs_.add_fk->on_update = found->on_update;
+        repairs_.add_fk->deferrable = found->deferrable;
+        repairs_.add_fk->initially_deferred = found->initially_deferred;
+        repairs_.add_fk->match_full = found->match_full;
       }
       return;
     }
@@ -536,7 +567,8 @@ class AddressRepair {
   const Index* fk_index() const { return existing_.index_leading(fk_column_name(ctx_)); }
   bool fk_indexed() const {
     const std::string fk = fk_column_name(ctx_);
-    return fk_index() || (!existing_.primary_key.empty() && existing_.primary_key.front() == fk);
+    return fk_index() ||
+           (!existing_.primary_key.empty() && existing_.same_name(existing_.primary_key.front(), fk));
   }
 
   // CREATE INDEX fails when the planned name already belongs to another
@@ -544,7 +576,8 @@ class AddressRepair {
   std::string free_index_name(const std::string& planned) const {
     const auto taken = [&](const std::string& name) {
       return std::any_of(existing_.indexes.begin(), existing_.indexes.end(),
-                         [&](const Index& index) { return index.name == name; });
+                         [&](const Index& index) { return index.name == name; }) ||
+             name_holder(ctx_.catalog, TableRef{ctx_.address.schema, name}, ctx_.caps);
     };
     if (!taken(planned)) return planned;
     const std::string base = ctx_.address.name + "_" + fk_column_name(ctx_) + "_idx_";
@@ -567,10 +600,10 @@ class AddressRepair {
   // ---------------------------------------------------------------- extras --
 
   bool is_configured_column(const std::string& name) const {
-    if (name == "id" || name == fk_column_name(ctx_)) return true;
+    if (existing_.same_name(name, "id") || existing_.same_name(name, fk_column_name(ctx_))) return true;
     const auto& specs = ctx_.config.related.columns;
     return std::any_of(specs.begin(), specs.end(),
-                       [&](const ColumnSpec& spec) { return spec.name == name; });
+                       [&](const ColumnSpec& spec) { return existing_.same_name(spec.name, name); });
   }
 
   // Indexes addrmig neither wants nor minds: not the FK index, not the
@@ -578,7 +611,7 @@ class AddressRepair {
   // PRIMARY KEY or UNIQUE constraint).
   bool is_extra_index(const Index& index) const {
     if (&index == fk_index()) return false;
-    if (index.unique && index.columns == existing_.primary_key) return false;
+    if (index.unique && existing_.same_names(index.columns, existing_.primary_key)) return false;
     if (ctx_.caps.dialect == Dialect::Sqlite && index.sql.empty()) return false;
     return true;
   }
@@ -689,19 +722,19 @@ class AddressRepair {
     for (const Column& column : existing_.columns) rebuild.copy_columns.push_back(column.name);
     for (const Column& column : repairs_.add_columns) to.columns.push_back(column);
     for (Column& column : to.columns)
-      if (std::find(repairs_.set_not_null.begin(), repairs_.set_not_null.end(), column.name) !=
-          repairs_.set_not_null.end())
-        column.nullable = false;
+      for (const std::string& name : repairs_.set_not_null)
+        if (to.same_name(column.name, name)) column.nullable = false;
     if (repairs_.add_fk) replace_fk(to, *repairs_.add_fk);
     // The new FK index is a CreateIndex step after the rebuild; `to.indexes`
     // are only the existing ones, which the rebuild recreates.
     rebuild.dependent_views = dependent_views();
+    rebuild.dependent_view_triggers = triggers_on(rebuild.dependent_views);
     return rebuild;
   }
 
   void replace_fk(Table& table, const ForeignKey& fk) const {
     for (ForeignKey& existing : table.foreign_keys)
-      if (existing.columns == fk.columns) {
+      if (table.same_names(existing.columns, fk.columns)) {
         existing = fk;
         return;
       }
@@ -715,6 +748,17 @@ class AddressRepair {
     const std::string name = ascii_lower(ctx_.address.name);
     for (const SchemaObject& view : ctx_.catalog.views)
       if (ascii_lower(view.sql).find(name) != std::string::npos) out.push_back(view);
+    return out;
+  }
+
+  // DROP VIEW drops the view's triggers (INSTEAD OF ...): they come back too.
+  std::vector<SchemaObject> triggers_on(const std::vector<SchemaObject>& views) const {
+    std::vector<SchemaObject> out;
+    for (const SchemaObject& trigger : ctx_.catalog.view_triggers)
+      if (std::any_of(views.begin(), views.end(), [&](const SchemaObject& view) {
+            return ascii_lower(view.name) == ascii_lower(trigger.table);
+          }))
+        out.push_back(trigger);
     return out;
   }
 
@@ -765,8 +809,23 @@ class ParentPlanner {
                                          std::move(message)));
   }
 
+  // A view, materialized view, foreign table, sequence or index holds the
+  // name: CREATE TABLE would fail, and addrmig cannot attach an FK to it.
+  bool name_taken(const TableRef& ref, const std::string& role) {
+    const Catalog::NamedRelation* holder = name_holder(ctx_.catalog, ref, ctx_.caps);
+    if (!holder) return false;
+    add(FindingKind::NameTaken, Severity::Blocker, "", "a table or no object", holder->kind,
+        role + " " + ref.display() + " is a " + holder->kind + ", not a table; addrmig needs a " +
+            "table of that name to " + (role == "parent" ? "reference" : "hold the addresses") +
+            ": point the config at a table (" + (role == "parent" ? "[[parents]] table" : "[related] name") +
+            "), or rename the " + holder->kind);
+    out_.findings.back().table = ref;
+    return true;
+  }
+
   std::optional<ParentKey> create_parent() {
     const std::string name = ctx_.parent.display();
+    if (name_taken(ctx_.parent, "parent")) return std::nullopt;
     if (ctx_.spec.columns.empty()) {
       add(FindingKind::ParentMissing, Severity::Blocker, "", "table", "missing",
           "parent table " + name +
@@ -794,9 +853,18 @@ class ParentPlanner {
 
   static bool has_unique_index_on(const Table& table, const std::string& column) {
     return std::any_of(table.indexes.begin(), table.indexes.end(), [&](const Index& index) {
-      return index.unique && index.valid && !index.partial &&
-             index.columns == std::vector<std::string>{column};
+      return index.unique && index.valid && !index.partial && index.unusable_as_key.empty() &&
+             table.same_names(index.columns, {column});
     });
+  }
+
+  // A unique index on exactly `column` that the dialect refuses as an FK target.
+  static const Index* refused_unique_index_on(const Table& table, const std::string& column) {
+    for (const Index& index : table.indexes)
+      if (index.unique && index.valid && !index.partial && !index.unusable_as_key.empty() &&
+          table.same_names(index.columns, {column}))
+        return &index;
+    return nullptr;
   }
 
   std::optional<ParentKey> existing_parent_key(const Table& parent) {
@@ -824,7 +892,16 @@ class ParentPlanner {
               name);
       return std::nullopt;
     }
-    const bool is_primary_key = parent.primary_key == std::vector<std::string>{key};
+    const bool is_primary_key = parent.same_names(parent.primary_key, {key});
+    const Index* refused = is_primary_key ? nullptr : refused_unique_index_on(parent, key);
+    if (!is_primary_key && !has_unique_index_on(parent, key) && refused) {
+      add(FindingKind::ParentKeyUnusable, Severity::Blocker, key, "a unique key a foreign key can use",
+          "index " + refused->name,
+          "parent key " + column_text(ctx_.parent, key) + " is unique only through index " +
+              refused->name + ", but " + refused->unusable_as_key +
+              ": add a plain unique index or constraint on " + key + ", or choose another key");
+      return std::nullopt;
+    }
     if (!is_primary_key && !has_unique_index_on(parent, key)) {
       add(FindingKind::ParentKeyUnusable, Severity::Blocker, key, "unique", "not unique",
           "parent key " + column_text(ctx_.parent, key) +
@@ -832,11 +909,13 @@ class ParentPlanner {
               "key needs a unique target: add a unique index or choose another key");
       return std::nullopt;
     }
-    return ParentKey{key, column->type, is_primary_key, false};
+    // The catalog's spelling: SQLite matched `code` to a column `CODE`.
+    return ParentKey{column->name, column->type, is_primary_key, false};
   }
 
   void plan_address(const ParentKey& key) {
     const Table* existing = ctx_.catalog.find(ctx_.address);
+    if (!existing && name_taken(ctx_.address, "address table")) return;
     if (!existing) {
       out_.findings.push_back(
           make_finding(FindingKind::TableMissing, Severity::Change, ctx_.address, "", "table",

@@ -163,7 +163,7 @@ Catalog PostgresInspector::inspect(const std::vector<TableRef>& tables) {
   read_columns(request, slots);
   read_constraints(request, slots);
   read_indexes(request, slots);
-  catalog.all_tables = read_all_tables(request);
+  read_all_relations(request, catalog);
   for (std::optional<Table>& slot : slots)
     if (slot) catalog.tables.push_back(std::move(*slot));
   return catalog;
@@ -210,6 +210,10 @@ void PostgresInspector::read_constraints(const std::string& request, TableSlots&
     fk.ref_columns = json_strings(row.get<std::string>(6));
     fk.on_delete = on_delete_from_confdeltype(row.get<std::string>(7));
     fk.validated = row.get<int>(8) != 0;
+    fk.on_update = on_delete_from_confdeltype(row.get<std::string>(9));
+    fk.deferrable = row.get<int>(10) != 0;
+    fk.initially_deferred = row.get<int>(11) != 0;
+    fk.match_full = row.get<std::string>(12) == "f";
     slot->foreign_keys.push_back(std::move(fk));
   });
 }
@@ -225,16 +229,30 @@ void PostgresInspector::read_indexes(const std::string& request, TableSlots& slo
     index.partial = row.get<int>(4) != 0;
     index.sql = row.get<std::string>(5);
     index.valid = row.get<int>(6) != 0;
+    if (index.unique && row.get<int>(7) == 0)
+      index.unusable_as_key =
+          "it is DEFERRABLE, and PostgreSQL refuses a foreign key to a deferrable unique constraint";
     slot->indexes.push_back(std::move(index));
   });
 }
 
-std::vector<TableRef> PostgresInspector::read_all_tables(const std::string& request) {
-  std::vector<TableRef> out;
+static std::string relation_kind(const std::string& relkind) {
+  if (relkind == "v") return "view";
+  if (relkind == "m") return "materialized view";
+  if (relkind == "f") return "foreign table";
+  if (relkind == "S") return "sequence";
+  if (relkind == "i" || relkind == "I") return "index";
+  if (relkind == "c") return "composite type";
+  return "relation";
+}
+
+void PostgresInspector::read_all_relations(const std::string& request, Catalog& catalog) {
   run_query(kAllTablesQuery, request, "listing tables", [&](const soci::row& row) {
-    out.push_back(TableRef{row.get<std::string>(0), row.get<std::string>(1)});
+    TableRef ref{row.get<std::string>(0), row.get<std::string>(1)};
+    const std::string relkind = row.get<std::string>(2);
+    if (relkind == "r" || relkind == "p") catalog.all_tables.push_back(std::move(ref));
+    else catalog.other_relations.push_back({std::move(ref), relation_kind(relkind)});
   });
-  return out;
 }
 
 Facts PostgresInspector::measure(const std::vector<FactRequest>& requests) {
@@ -304,7 +322,8 @@ const std::string kConstraintsQuery = std::string(kFoundTables) +
     "  (SELECT coalesce(json_agg(a.attname ORDER BY k.i), '[]')::text\n"
     "   FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, i)\n"
     "   JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum) AS ref_columns,\n"
-    "  con.confdeltype::text, con.convalidated::int\n"
+    "  con.confdeltype::text, con.convalidated::int, coalesce(con.confupdtype::text, 'a'),\n"
+    "  con.condeferrable::int, con.condeferred::int, coalesce(con.confmatchtype::text, 's')\n"
     "FROM found f\n"
     "JOIN pg_constraint con ON con.conrelid = f.oid AND con.contype IN ('p', 'f')\n"
     "LEFT JOIN pg_class rc ON rc.oid = con.confrelid\n"
@@ -321,7 +340,7 @@ const std::string kIndexesQuery = std::string(kFoundTables) +
     "   LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum\n"
     "   WHERE k.i <= i.indnkeyatts) AS columns,\n"
     "  i.indisunique::int, (i.indpred IS NOT NULL)::int, pg_get_indexdef(i.indexrelid),\n"
-    "  i.indisvalid::int\n"
+    "  i.indisvalid::int, i.indimmediate::int\n"
     "FROM found f\n"
     "JOIN pg_index i ON i.indrelid = f.oid AND NOT i.indisprimary\n"
     "JOIN pg_class ic ON ic.oid = i.indexrelid\n"
@@ -330,10 +349,10 @@ const std::string kIndexesQuery = std::string(kFoundTables) +
 // Partitions are left out: they are storage of their partitioned table, not
 // tables anyone configures.
 const std::string kAllTablesQuery = std::string(kFoundTables) +
-    "SELECT n.nspname::text, c.relname::text\n"
+    "SELECT n.nspname::text, c.relname::text, c.relkind::text\n"
     "FROM pg_class c\n"
     "JOIN pg_namespace n ON n.oid = c.relnamespace\n"
-    "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition\n"
+    "WHERE NOT (c.relkind IN ('r', 'p') AND c.relispartition) AND c.relkind <> 't'\n"
     "  AND n.nspname IN (SELECT schema FROM requested)\n"
     "ORDER BY n.nspname, c.relname";
 

@@ -66,6 +66,11 @@ struct ForeignKey {
   std::vector<std::string> ref_columns;  // SQLite may leave it empty: the parent's PK
   OnDelete on_delete = OnDelete::NoAction;
   bool validated = true;  // PostgreSQL NOT VALID constraints are false
+  // Attributes the config does not set; a replaced FK keeps them (PostgreSQL).
+  OnDelete on_update = OnDelete::NoAction;
+  bool deferrable = false;
+  bool initially_deferred = false;
+  bool match_full = false;
 };
 
 struct Index {
@@ -80,6 +85,9 @@ struct Index {
   // Writes still maintain it, but no query uses it and it enforces nothing.
   // Last, so that brace-initialised Indexes elsewhere keep their meaning.
   bool valid = true;
+  // Why the dialect refuses a foreign key to this unique index, if it does:
+  // SQLite needs the column's own collation, PostgreSQL a non-deferrable one.
+  std::string unusable_as_key;
 };
 
 // A trigger or view, kept for SQLite table rebuilds (they must be dropped
@@ -114,7 +122,12 @@ struct Table {
   // Empty: a rebuild from the model is faithful. The planner blocks a rebuild
   // that would be needed when this is set.
   std::string rebuild_unsafe;
+  // Names of columns (and of this table) match ASCII case-insensitively, as
+  // SQLite matches them: `Street` is the column `street`.
+  bool fold_case = false;
 
+  bool same_name(std::string_view a, std::string_view b) const;
+  bool same_names(const std::vector<std::string>& a, const std::vector<std::string>& b) const;
   const Column* column(std::string_view name) const;
   // The index whose leading column is `column`, if any.
   const Index* index_leading(std::string_view column) const;
@@ -157,9 +170,20 @@ class PositionCache {
 struct Catalog {
   std::vector<Table> tables;
   std::vector<SchemaObject> views;
+  // SQLite: triggers on views (INSTEAD OF), `table` naming their view. A
+  // rebuild that drops a view must recreate them with it.
+  std::vector<SchemaObject> view_triggers;
   // Every base table in the inspected schemas (name only), to report extra
   // `*_address` tables nobody configured. Read in the same fixed query budget.
   std::vector<TableRef> all_tables;
+  // Everything else that holds a name a table or index would need, in the
+  // inspected schemas: views, materialized views, foreign tables, sequences,
+  // indexes. CREATE TABLE/INDEX fails on any of them. Same query budget.
+  struct NamedRelation {
+    TableRef ref;
+    std::string kind;  // "view", "materialized view", "foreign table", "sequence", "index", ...
+  };
+  std::vector<NamedRelation> other_relations;
   bool database_exists = true;  // false: SQLite file missing, inspected as empty
 
   const Table* find(const TableRef& ref) const;

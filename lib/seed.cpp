@@ -73,6 +73,7 @@ long long count_addresses(Connection& conn, const SeedTarget& target, const std:
   BoundQuery query(conn.session(), "SELECT count(*) FROM " + quoted(target.address) + " WHERE ");
   query << quote_ident(target.foreign_key) + " = " + query.placeholder(Value{key});
   if (!address.empty()) query << " AND " + match_clause(query, address);
+  query << absent_is_null(target, address);
   auto rows = query.rows("seed: counting rows of " + target.address.display());
   return std::stoll(rows.at(0).at(0).value_or("0"));
 }
@@ -102,6 +103,15 @@ std::string match_clause(BoundQuery& query, const Row& values, const std::string
   return clause.empty() ? "1 = 1" : clause;
 }
 
+std::string absent_is_null(const SeedTarget& target, const Row& address) {
+  std::string out;
+  for (const std::string& column : target.null_when_absent)
+    if (std::none_of(address.begin(), address.end(),
+                     [&](const FieldValue& field) { return field.column == column; }))
+      out += " AND " + quote_ident(column) + " IS NULL";
+  return out;
+}
+
 std::vector<SeedTarget> resolve_seed_targets(Connection& conn, const Config& config) {
   const Capabilities caps = capabilities_for(conn.dialect());
   const Catalog catalog =
@@ -123,6 +133,9 @@ std::vector<SeedTarget> resolve_seed_targets(Connection& conn, const Config& con
     target.foreign_key = config.related.foreign_key;
     target.address_id = address->primary_key.size() == 1 ? address->primary_key.front()
                                                          : config.related.foreign_key;
+    for (const ColumnSpec& column : config.related.columns)
+      if (const Column* found = address->column(column.name); found && found->default_sql.empty())
+        target.null_when_absent.push_back(column.name);
     out.push_back(std::move(target));
   }
   return out;

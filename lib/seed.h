@@ -20,6 +20,10 @@ struct SeedTarget {
   std::string key;          // parent key column
   std::string foreign_key;  // address FK column
   std::string address_id;   // address PK column, for ordering and display
+  // Configured address columns without a default: an address that leaves
+  // one out was inserted with NULL there, and is found only by that NULL
+  // ({zip = ""} is not the row {zip = "", street = "x"}).
+  std::vector<std::string> null_when_absent;
 };
 
 // Throws Error when a table is missing ("run apply first") or the parent has
@@ -38,5 +42,7 @@ SeedResult seed_database(Connection& conn, const Config& config,
 // with `alias.` prefixes when alias is non-empty.
 class BoundQuery;
 std::string match_clause(BoundQuery& query, const Row& values, const std::string& alias = {});
+// ` AND "c" IS NULL` for each of target.null_when_absent that `address` leaves out.
+std::string absent_is_null(const SeedTarget& target, const Row& address);
 
 }  // namespace addrmig

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "lib/connection.h"
@@ -181,6 +182,7 @@ class CatalogBuilder {
       Table table;
       table.ref = ref;
       table.sql = sql->second;
+      table.fold_case = true;  // SQLite names are ASCII case-insensitive
       catalog_.tables.push_back(std::move(table));
       pk_positions_.emplace_back();
       generated_columns_.push_back(false);
@@ -324,13 +326,21 @@ Catalog SqliteInspector::inspect(const std::vector<TableRef>& tables) {
       table_sql.emplace(fold_name(row.name), row.sql);
     } else if (row.type == "view") {
       catalog.views.push_back(SchemaObject{"view", row.name, "", row.sql});
+      catalog.other_relations.push_back({TableRef{"", row.name}, "view"});
+    } else if (row.type == "index") {
+      catalog.other_relations.push_back({TableRef{"", row.name}, "index"});
     }
   }
   builder.add_requested(tables, table_sql);
-  for (const SchemaRow& row : objects)
-    if (row.type == "trigger")
-      if (Table* table = builder.table(row.table))
-        table->triggers.push_back(SchemaObject{"trigger", row.name, table->ref.name, row.sql});
+  std::unordered_set<std::string> view_names;
+  for (const SchemaObject& view : catalog.views) view_names.insert(fold_name(view.name));
+  for (const SchemaRow& row : objects) {
+    if (row.type != "trigger") continue;
+    if (Table* table = builder.table(row.table))
+      table->triggers.push_back(SchemaObject{"trigger", row.name, table->ref.name, row.sql});
+    else if (view_names.count(fold_name(row.table)))
+      catalog.view_triggers.push_back(SchemaObject{"trigger", row.name, row.table, row.sql});
+  }
 
   // 2. Columns, in cid order.
   run_query(queries_, "reading columns", [&] {
@@ -399,6 +409,13 @@ Catalog SqliteInspector::inspect(const std::vector<TableRef>& tables) {
         index.unique = unique != 0;
         index.partial = partial != 0;
         index.sql = sql;
+        // A parent key needs a unique index with the column's own collation
+        // (else every FK check fails with "foreign key mismatch"). An index
+        // naming a COLLATE of its own may differ; one without uses the column's.
+        if (index.unique && has_word(sql_tokens(sql), "COLLATE"))
+          index.unusable_as_key =
+              "it names a COLLATE of its own, and SQLite refuses a foreign key to a unique index "
+              "whose collation differs from the column's (foreign key mismatch)";
         table->indexes.push_back(std::move(index));
       }
       table->indexes.back().columns.push_back(column);
@@ -442,7 +459,7 @@ namespace {
 const char kObjectsQuery[] = R"(
 SELECT type, name, tbl_name, coalesce(sql, '')
 FROM sqlite_schema
-WHERE type IN ('table', 'view', 'trigger')
+WHERE type IN ('table', 'view', 'trigger', 'index')
 ORDER BY rowid)";
 
 // The next three read the requested tables only: `?` is the JSON array of

@@ -255,10 +255,13 @@ std::vector<Statement> SqliteRenderer::render_rebuild(const RebuildTable& rebuil
     out.push_back(statement(trigger->sql, who + "recreate trigger " + trigger->name));
   for (const SchemaObject& view : rebuild.dependent_views)
     out.push_back(statement(view.sql, who + "recreate view " + view.name));
+  for (const SchemaObject& trigger : rebuild.dependent_view_triggers)
+    out.push_back(statement(trigger.sql, who + "recreate trigger " + trigger.name + " on view " +
+                                             trigger.table));
   return out;
 }
 
-std::string SqliteRenderer::create_history_table() const {
+std::string SqliteRenderer::create_history_table(const std::string&) const {
   // Shared with the executor and `history`: keep these columns exactly.
   return "CREATE TABLE IF NOT EXISTS \"addrmig_history\" (\n"
          "  \"id\" INTEGER PRIMARY KEY,\n"

@@ -54,10 +54,13 @@ std::vector<std::string> address_columns(const Config& config, const SeedTarget&
   return shown_columns(target.address_id, names);
 }
 
-long long count_matching(Connection& conn, const SeedTarget& target, const std::string& key, const Row& address) {
+// `address` null: every address row of the parent.
+long long count_matching(Connection& conn, const SeedTarget& target, const std::string& key,
+                         const Row* address) {
   BoundQuery query(conn.session(), "SELECT count(*) FROM " + quoted(target.address) + " WHERE ");
   query << quote_ident(target.foreign_key) + " = " + query.placeholder(Value{key});
-  if (!address.empty()) query << " AND " + match_clause(query, address);
+  if (address && !address->empty()) query << " AND " + match_clause(query, *address);
+  if (address) query << absent_is_null(target, *address);
   return std::stoll(query.rows("verify: counting " + target.address.display()).at(0).at(0).value_or("0"));
 }
 
@@ -66,13 +69,13 @@ void check_parent_to_addresses(Connection& conn, const SeedTarget& target,
   const std::string who = target.seed->parent + " " + describe_row(target.seed->values);
   for (const Row& wanted : target.seed->addresses) {
     const long long copies = std::count(target.seed->addresses.begin(), target.seed->addresses.end(), wanted);
-    const long long found = count_matching(conn, target, key, wanted);
+    const long long found = count_matching(conn, target, key, &wanted);
     const std::string line = who + ": expected " + std::to_string(copies) + " address(es) " +
                              describe_row(wanted) + ", found " + std::to_string(found);
     if (found != copies && std::find(entry.mismatches.begin(), entry.mismatches.end(), line) == entry.mismatches.end())
       entry.mismatches.push_back(line);
   }
-  const long long total = count_matching(conn, target, key, {});
+  const long long total = count_matching(conn, target, key, nullptr);
   if (total != static_cast<long long>(target.seed->addresses.size()))
     entry.mismatches.push_back(who + ": has " + std::to_string(total) + " address rows, expected " +
                                std::to_string(target.seed->addresses.size()));

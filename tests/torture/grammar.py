@@ -318,6 +318,8 @@ class Grower:
                     spelled = col.name.swapcase()
                     self.note("column in another case")
                 nullable = col.nullable if rng.random() < 0.8 else not col.nullable
+                if col.nullable and not nullable:
+                    self.note("NOT NULL column the config calls nullable")
                 cols.append("%s %s%s" % (q(spelled), self.ddl_type(col.type), "" if nullable else " NOT NULL"))
                 present.append(spelled)
         if rng.random() < 0.2:

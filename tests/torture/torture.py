@@ -132,27 +132,32 @@ def main():
     ap.add_argument("--seed", type=int, default=int(time.time()) % 1000000)
     ap.add_argument("--seeds", default="", help="comma-separated fixed seeds")
     ap.add_argument("--count", type=int, default=0, help="stop after this many seeds")
-    ap.add_argument("--replay", nargs="*", default=[])
+    ap.add_argument("--seeds-file", default="", help="a file of fixed seeds (whitespace or commas)")
+    ap.add_argument("--replay", nargs="*", default=[], help="saved fixtures (those of --dialect run)")
+    ap.add_argument("--pg-url-file", default="")
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--pg-url", default=os.environ.get("TORTURE_PG_URL", ""))
     ap.add_argument("--fixtures", default="")
     ap.add_argument("--shrink-seconds", type=float, default=60)
     ap.add_argument("--shrink-per-kind", type=int, default=1)
     args = ap.parse_args()
+    if args.pg_url_file and not args.pg_url and args.dialect == "postgres":
+        args.pg_url = open(args.pg_url_file).read().strip()
     if args.dialect == "postgres" and not args.pg_url:
-        ap.error("--pg-url (or TORTURE_PG_URL) is needed for postgres")
+        ap.error("--pg-url, --pg-url-file or TORTURE_PG_URL is needed for postgres")
     started = time.time()
-    if args.replay:
-        work = [[f for f in args.replay if ("/%s-" % args.dialect) in f or os.path.basename(f).startswith(args.dialect)]]
-    elif args.seeds:
-        work = [[int(s) for s in args.seeds.split(",")]]
+    jobs = max(1, args.jobs)
+    fixed = [int(s) for s in args.seeds.split(",") if s.strip()]
+    if args.seeds_file:
+        fixed += [int(s) for s in open(args.seeds_file).read().replace(",", " ").split()]
+    fixed += [f for f in args.replay if os.path.basename(f).startswith(args.dialect + "-")]
+    if fixed or args.replay:
+        work = [fixed[i::jobs] for i in range(jobs)]
+    elif args.count:
+        work = [list(range(args.seed + i, args.seed + args.count, jobs)) for i in range(jobs)]
     else:
-        jobs = max(1, args.jobs)
+        args.seconds = args.seconds or 10
         work = [seed_stream(args.seed, i, jobs) for i in range(jobs)]
-        if args.count:
-            work = [[s for s in range(args.seed + i, args.seed + args.count, jobs)] for i in range(jobs)]
-        elif not args.seconds:
-            args.seconds = 10
     print("torture: dialect %s, first seed %d, %d worker(s)" % (args.dialect, args.seed, len(work)), flush=True)
     queue = multiprocessing.Queue()
     procs = [multiprocessing.Process(target=worker, args=(args, i, w, queue)) for i, w in enumerate(work)]
