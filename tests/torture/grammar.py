@@ -199,6 +199,14 @@ class Grower:
             self.sql("INSERT INTO %s (%s) VALUES (%s)" % (
                 ref, ", ".join(q(k) for k in row), ", ".join(lit(v) for v in row.values())))
             rows.append(row)
+        if self.pg and rows:
+            # rows were given explicit ids: move serial sequences past them
+            for col in ("id", "ID", "Id"):
+                if any(col in r for r in rows) and ("serial" in cols_ddl[0] or col == "id"):
+                    self.sql("SELECT setval(pg_get_serial_sequence('%s', '%s'), 100000) WHERE "
+                             "pg_get_serial_sequence('%s', '%s') IS NOT NULL" % (
+                                 ref.replace("'", "''"), col,
+                                 ref.replace("'", "''"), col))
         if self.rng.random() < 0.3:
             self.note("trigger on parent")
             self.sql(self.parent_trigger(ref, name, schema))
@@ -223,6 +231,7 @@ class Grower:
     def key_shape(self, kind):
         """(key column, its portable type, its DDL, table tail, config key, FK ref columns)."""
         integer = self.ddl_type("integer")
+        pk_int = "serial" if self.pg else integer   # a generated surrogate id
         if kind == "int_pk":
             col = self.rng.choice(["id", "ID", "Id"])
             return col, "integer", "%s %s PRIMARY KEY" % (q(col), "INTEGER" if not self.pg else "serial"), "", None, [col]
@@ -238,19 +247,19 @@ class Grower:
             return ("a", "integer", '"a" %s NOT NULL, "b" %s NOT NULL, "id" %s UNIQUE' % (integer, integer, integer),
                     'PRIMARY KEY ("a", "b")', "id", ["id"])
         if kind == "unique_ext":
-            return "ext", "integer", '"id" %s PRIMARY KEY, "ext" %s UNIQUE' % (integer, integer), "", \
+            return "ext", "integer", '"id" %s PRIMARY KEY, "ext" %s UNIQUE' % (pk_int, integer), "", \
                 self.rng.choice([None, "ext"]), ["ext"]
         if kind == "deferrable_unique":
-            return "ext", "integer", '"id" %s PRIMARY KEY, "ext" %s' % (integer, integer), \
+            return "ext", "integer", '"id" %s PRIMARY KEY, "ext" %s' % (pk_int, integer), \
                 'CONSTRAINT "ext_uq" UNIQUE ("ext") DEFERRABLE', "ext", ["ext"]
         if kind == "collated":
-            return "code", "text", '"id" %s PRIMARY KEY, "code" TEXT NOT NULL' % integer, "", "code", ["code"]
+            return "code", "text", '"id" %s PRIMARY KEY, "code" TEXT NOT NULL' % pk_int, "", "code", ["code"]
         if kind == "partial":
-            return "ext", "integer", '"id" %s PRIMARY KEY, "ext" %s' % (integer, integer), "", "ext", ["ext"]
+            return "ext", "integer", '"id" %s PRIMARY KEY, "ext" %s' % (pk_int, integer), "", "ext", ["ext"]
         if kind == "expression":
-            return "code", "text", '"id" %s PRIMARY KEY, "code" TEXT' % integer, "", "code", ["code"]
+            return "code", "text", '"id" %s PRIMARY KEY, "code" TEXT' % pk_int, "", "code", ["code"]
         if kind == "case_key":
-            return "CODE", "text", '"id" %s PRIMARY KEY, "CODE" TEXT UNIQUE' % integer, "", \
+            return "CODE", "text", '"id" %s PRIMARY KEY, "CODE" TEXT UNIQUE' % pk_int, "", \
                 ("code" if not self.pg else "CODE"), ["CODE"]
         raise ValueError(kind)
 

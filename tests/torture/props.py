@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from collections import Counter
 
@@ -103,23 +104,28 @@ def check_unchanged(target, before, after, touched: set, changed_fk_tables: set)
     check_same_parents(target, before, after)
 
 
+QUALIFIED = re.compile(r'(?:ALTER TABLE (?:ONLY )?| ON (?:ONLY )?)((?:"(?:[^"]|"")+"|[^\s."(]+)\.(?:"(?:[^"]|"")+"|[^\s."(]+))')
+
+
+def unquote(part: str) -> str:
+    return part[1:-1].replace('""', '"') if part.startswith('"') else part
+
+
+def split_qualified(text: str):
+    parts = re.findall(r'"(?:[^"]|"")+"|[^.]+', text)
+    return unquote(parts[0]), unquote(parts[-1])
+
+
 def object_table(kind, schema, name, text, snap):
     """The table an object belongs to, as a display name."""
     if kind in ("table", "TABLE"):
         return display((schema, name))
-    if kind.startswith("(auto") or text.startswith("(auto:"):
+    if text.startswith("(auto:"):
         return text[6:-1]
     if kind in ("CONSTRAINT", "FK CONSTRAINT", "DEFAULT", "INDEX", "TRIGGER"):
-        table = name.split(" ", 1)[0] if kind != "INDEX" else None
-        if table:
-            return display((schema, table))
-        for line in text.splitlines():
-            if " ON " in line:
-                ref = line.split(" ON ", 1)[1].split(" USING")[0].replace("ONLY ", "").strip()
-                parts = ref.split(".")
-                return display((parts[0].strip('"'), parts[-1].strip('"')))
-    if kind == "index" or kind == "trigger":
-        return None
+        m = QUALIFIED.search(text)
+        if m:
+            return display(split_qualified(m.group(1)))
     if kind in ("SEQUENCE", "SEQUENCE OWNED BY"):
         return display((schema, name.rsplit("_id_seq", 1)[0]))
     return None
