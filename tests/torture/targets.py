@@ -216,26 +216,19 @@ class PostgresTarget:
         return Snapshot(objects, rows, fks, columns)
 
     def probe(self, case, statements) -> list[str | None]:
-        out = []
-        role = "SET ROLE %s;\n" % self.role if case.low_privilege else ""
-        script = role + "SET search_path = app, public;\n" if case.low_privilege else ""
-        for statement in statements:
-            # one psql for all: each probe in its own transaction, errors echoed
-            script += "BEGIN;\n%s;\n\\echo '#ok'\nROLLBACK;\n" % statement
+        """Each statement in a DO block that always rolls it back and reports
+        how it ended as a NOTICE: one psql for all probes."""
+        script = "SET ROLE %s;\nSET search_path = app, public;\n" % self.role if case.low_privilege else ""
+        for n, statement in enumerate(statements):
+            script += ("DO $probe$ BEGIN %s; RAISE EXCEPTION 'probe-ok'; EXCEPTION WHEN OTHERS THEN "
+                       "RAISE NOTICE 'probe %d: %%', SQLERRM; END $probe$;\n" % (statement, n))
         p = subprocess.run(["psql", "-X", "-q", "-At", "-d", self.super_url], input=script,
                            capture_output=True, text=True, env=self.env)
-        # Without ON_ERROR_STOP every statement runs; match errors to probes in order.
-        oks = p.stdout.count("#ok")
-        errors = [e for e in p.stderr.splitlines() if e.startswith("psql:") and "ERROR:" in e]
-        # Rerun one by one only when some failed (rare), to attribute errors exactly.
-        if oks == len(statements):
-            return [None] * len(statements)
-        for statement in statements:
-            one = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", self.super_url],
-                                 input=role + "BEGIN;\n%s;\nROLLBACK;\n" % statement,
-                                 capture_output=True, text=True, env=self.env)
-            out.append(None if one.returncode == 0 else one.stderr.strip())
-        del errors
+        out = [None] * len(statements)
+        for line in p.stderr.splitlines():
+            m = re.match(r"(?:psql:.*?)?NOTICE:  probe (\d+): (.*)$", line)
+            if m and m.group(2) != "probe-ok":
+                out[int(m.group(1))] = m.group(2)
         return out
 
     def history_count(self, case) -> int:
