@@ -32,10 +32,10 @@ TEST_CASE("#11.1 a SQLite rebuild recreates the INSTEAD OF triggers of dependent
     CREATE TABLE customer_address (id integer PRIMARY KEY, street text NOT NULL, parent_id integer NOT NULL);
     INSERT INTO customer_address VALUES (1, 'a', 1);
     CREATE VIEW v AS SELECT * FROM customer_address;
-    CREATE TRIGGER v_ins INSTEAD OF INSERT ON v BEGIN
-      INSERT INTO customer_address (street, parent_id) VALUES (NEW.street, NEW.parent_id);
-    END;
   )");
+  db.connect().execute(R"(CREATE TRIGGER v_ins INSTEAD OF INSERT ON v BEGIN
+      INSERT INTO customer_address (street, parent_id) VALUES (NEW.street, NEW.parent_id);
+    END)");
   const auto config = write_config(db, parents("customer"));
   const CliResult plan = cli(config, {"plan", "--sql"});
   CHECK_THAT(plan.out, Catch::Contains("recreate trigger v_ins on view v"));
@@ -84,7 +84,8 @@ TEST_CASE("#11.3 replacing a PostgreSQL FK keeps ON UPDATE, DEFERRABLE and MATCH
 
 void exact_decimals(Dialect dialect) {
   TestDatabase db(dialect);
-  db.exec("CREATE TABLE account (id integer PRIMARY KEY, balance numeric(10,2) NOT NULL)");
+  const std::string id = dialect == Dialect::Postgres ? "id serial" : "id integer";
+  db.exec("CREATE TABLE account (" + id + " PRIMARY KEY, balance numeric(10,2) NOT NULL)");
   const auto config = write_config(db, parents("account") + R"(
 [[seed]]
 parent = "account"
@@ -124,7 +125,7 @@ table = "customer"
 )", "clash.toml");
   const CliResult bad = cli(clash, {"plan"});
   CHECK(bad.exit_code == 1);
-  CHECK_THAT(bad.err, Catch::Contains("clash.toml:3:") && Catch::Contains("SQLite names ignore case"));
+  CHECK_THAT(bad.err, Catch::Contains("clash.toml:5:") && Catch::Contains("SQLite names ignore case"));
 }
 
 TEST_CASE("#11.6 re-targeting an FK with rows is blocked, never re-parenting them", "[sqlite]") {
@@ -154,8 +155,8 @@ TEST_CASE("#11.6 re-targeting an FK with rows is blocked, never re-parenting the
 
 void name_held_by_view(Dialect dialect) {
   TestDatabase db(dialect);
-  db.exec("CREATE TABLE people (id integer PRIMARY KEY, name text); "
-          "CREATE VIEW customer AS SELECT id, name FROM people");
+  db.exec("CREATE TABLE people (id integer PRIMARY KEY, name text)");
+  db.exec("CREATE VIEW customer AS SELECT id, name FROM people");
   const auto config = write_config(db, parents("customer", "columns = [{ name = \"name\", type = \"text\" }]\n"));
   const std::string before = db.dump();
   const CliResult plan = cli(config, {"--format", "json", "plan"});
@@ -224,7 +225,8 @@ TEST_CASE("#11.8 a role owning only its schema applies, with the history in that
 
 void run_reports_completed_stages(Dialect dialect) {
   TestDatabase db(dialect);
-  db.exec("CREATE TABLE customer (id integer PRIMARY KEY, name text NOT NULL, tier text NOT NULL)");
+  const std::string id = dialect == Dialect::Postgres ? "id serial" : "id integer";
+  db.exec("CREATE TABLE customer (" + id + " PRIMARY KEY, name text NOT NULL, tier text NOT NULL)");
   const auto config = write_config(db, parents("customer") + R"(
 [[seed]]
 parent = "customer"
