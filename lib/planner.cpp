@@ -694,6 +694,12 @@ class AddressRepair {
                   "; make the change by hand");
       return {};
     }
+    // The rebuild ends with PRAGMA foreign_key_check, which also re-checks
+    // an FK that stays as it is: SQLite let orphans in while foreign_keys
+    // was off, and they would fail the apply at the very end.
+    if (!repairs_.add_fk && existing_.foreign_key_on(fk_column_name(ctx_)) &&
+        !no_orphans("re-checked by the table rebuild"))
+      return {};
     const std::string temp_name = rebuild_table_name(ctx_.address.name);
     if (table_exists(temp_name)) {
       blocker(FindingKind::RebuildUnsafe, "", "no table " + temp_name, temp_name,

@@ -191,6 +191,8 @@ class Grower:
             if kind in ("composite", "unique_ext", "deferrable_unique", "collated", "partial",
                         "expression", "case_key"):
                 row["id"] = s
+            if kind in ("unique_ext", "deferrable_unique"):
+                row[key_col] = s ^ 1   # ext values that are other rows' ids
             if kind == "composite":
                 row["b"] = 1
             for c in extra[1:]:
