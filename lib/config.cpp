@@ -226,7 +226,15 @@ class ConfigReader {
   }
 
   Value value_of(const toml::node& node, std::string_view what) const {
-    if (const auto* v = node.as_string()) return v->get();
+    if (const auto* v = node.as_string()) {
+      // libpq passes text as C strings (PostgreSQL cuts it at the NUL) and
+      // text cannot hold one anyway: refuse rather than store another value.
+      if (v->get().find('\0') != std::string::npos)
+        fail(line_of(node), std::string(what) +
+                                " contains a NUL character (\\u0000), which PostgreSQL text cannot "
+                                "hold and addrmig would not store faithfully; remove it");
+      return v->get();
+    }
     if (const auto* v = node.as_integer()) return v->get();
     if (const auto* v = node.as_floating_point()) {
       // nan never equals itself, so verify could not find the row again.

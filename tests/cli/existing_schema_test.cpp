@@ -268,3 +268,18 @@ TEST_CASE("#11.10 apply FILE names the orphans the re-plan found", "[sqlite]") {
   CHECK_THAT(apply.err, Catch::Contains("the plan is now blocked") && Catch::Contains("1 orphan row (id 7)"));
   CHECK(db.dump() == before);
 }
+
+void nul_in_seed_value(Dialect dialect) {
+  TestDatabase db(dialect);
+  const auto config = write_config(db, parents("customer", "columns = [{ name = \"name\", type = \"text\" }]\n") + R"(
+[[seed]]
+parent = "customer"
+values = { name = "a\u0000b" }
+addresses = []
+)");
+  const CliResult run = cli(config, {"run"});
+  CHECK(run.exit_code == 1);
+  CHECK_THAT(run.err, Catch::Contains("addrmig.toml:16:") && Catch::Contains("NUL character"));
+  CHECK(db.dump() == TestDatabase(dialect).dump());  // nothing created
+}
+DIALECT_TEST("a seed value with a NUL character is a config error, never a cut value", nul_in_seed_value)

@@ -424,6 +424,10 @@ class Grower:
                 self.note("seed missing a NOT NULL column")
                 continue
             values[col.name] = ("seed %d" % s) if col.name == "name" else seed_value(rng, col.type, s)
+        if rng.random() < 0.02 and any(isinstance(v, str) and not v.startswith("dec:") for v in values.values()):
+            column = next(k for k, v in values.items() if isinstance(v, str) and not v.startswith("dec:"))
+            values[column] = values[column] + "\x00nul"
+            self.note("NUL character in a seed value")
         addresses = []
         for i in range(rng.randint(0, 2)):
             row = {}

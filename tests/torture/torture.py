@@ -42,6 +42,8 @@ def outcome(target, case, workdir):
         return check_case(target, case, workdir)
     except Failure as f:
         return f
+    except Exception:  # the tester itself, or the binary vanished: report, keep going
+        return Failure("tester-error", traceback.format_exc(limit=3))
 
 
 def shrink(target, case: Case, failure: Failure, workdir: str, budget: float) -> Case:
@@ -99,10 +101,7 @@ def worker(args, index, seeds, queue):
         if deadline and time.time() > deadline:
             break
         case = Case.from_json(open(seed).read()) if isinstance(seed, str) else grow(args.dialect, seed)
-        try:
-            result = outcome(target, case, workdir)
-        except Exception:  # the tester itself; report, keep going
-            result = Failure("tester-error", traceback.format_exc(limit=3))
+        result = outcome(target, case, workdir)
         if result == "invalid":
             invalid += 1
             continue
