@@ -39,7 +39,8 @@ def seeds_valid(case, error: str = "") -> bool:
     database requires, provided the error then says so."""
     if "seed missing a NOT NULL column" in case.notes:
         return False
-    if "NOT NULL column the config calls nullable" in case.notes and "NOT NULL" in error:
+    if "NOT NULL column the config calls nullable" in case.notes and (
+            "NOT NULL" in error or "not-null" in error):
         return False
     return True
 
