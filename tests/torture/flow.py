@@ -103,8 +103,12 @@ def check_case(target, case, workdir: str):
     check_unchanged(target, before, after, touched_tables(plan), set())
     probes_after = target.probe(case, case.probes)
     for probe, was, now in zip(case.probes, probes_before, probes_after):
-        if now and ("mismatch" in now or (was is None and not target.allowed_probe_error(now))):
-            raise Failure("probe", "%s: worked before apply, now: %s" % (probe, now.splitlines()[0]))
+        broke = was is None and not target.allowed_probe_error(now or "constraint failed")
+        mismatch = now and "mismatch" in now and not (was and "mismatch" in was)
+        if broke or mismatch:
+            raise Failure("probe", "%s: before apply %s, after: %s" % (
+                probe, "it worked" if was is None else "it failed with " + was.splitlines()[0],
+                now.splitlines()[0]))
     rc, audit, err = r.run("audit")
     if rc != 0:
         drift = [f["message"] for p in (audit or {}).get("parents", []) for f in p["findings"]
