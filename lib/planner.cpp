@@ -1000,12 +1000,20 @@ std::vector<TableRef> tables_to_inspect(const Config& config, const Capabilities
   return out;
 }
 
+// A question can follow from the answer to another (no rows in the table ->
+// the FK may be replaced -> count its orphans), so the questions are asked
+// again, assuming every count so far is 0, until no new one comes up.
 std::vector<FactRequest> fact_requests(const Config& config, const Catalog& catalog,
                                        const Capabilities& caps) {
-  const Facts none;
-  FactLookup lookup(none);
-  plan_with(config, catalog, lookup, caps);
-  return lookup.take_asked();
+  Facts assumed;
+  for (;;) {
+    FactLookup lookup(assumed);
+    plan_with(config, catalog, lookup, caps);
+    std::vector<FactRequest> asked = lookup.take_asked();
+    if (asked.size() <= assumed.facts.size()) return asked;
+    assumed.facts.clear();
+    for (const FactRequest& request : asked) assumed.facts.push_back(Fact{request, 0, {}});
+  }
 }
 
 Plan make_plan(const Config& config, const Catalog& catalog, const Facts& facts,
