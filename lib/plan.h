@@ -34,6 +34,7 @@ enum class FindingKind {
   ExtraIndex,           // informational
   ExtraTable,           // informational: a *_<related> table no parent names
   RebuildUnsafe,        // SQLite: a needed rebuild would lose schema the model lacks
+  RowSecurity,          // PostgreSQL: RLS would hide rows from a data check
 };
 std::string_view finding_kind_name(FindingKind kind);  // "column_missing", ...
 

@@ -147,11 +147,23 @@ FactRequest null_count_request(const TableRef& table, const std::string& column)
 // question asked, which is what fact_requests() returns.
 class FactLookup {
  public:
-  explicit FactLookup(const Facts& facts) : facts_(facts) {}
+  FactLookup(const Facts& facts, const Catalog& catalog) : facts_(facts), catalog_(catalog) {}
 
+  // nullptr when not measured, and never asked when row-level security would
+  // filter the rows counted (the count would be wrong, and with row_security
+  // off the query fails): the caller blocks, naming RLS.
   const Fact* find(const FactRequest& request) {
+    if (row_security_hides(request)) return nullptr;
     if (seen_.insert(identity(request)).second) asked_.push_back(request);
     return facts_.find(request);
+  }
+  // The table of `request` that row-level security filters, if any.
+  const Table* row_security_hides(const FactRequest& request) const {
+    for (const TableRef* ref : {&request.table, &request.parent}) {
+      const Table* table = ref->name.empty() ? nullptr : catalog_.find(*ref);
+      if (table && table->row_security_applies) return table;
+    }
+    return nullptr;
   }
   std::vector<FactRequest> take_asked() { return std::move(asked_); }
 
@@ -167,6 +179,7 @@ class FactLookup {
   }
 
   const Facts& facts_;
+  const Catalog& catalog_;
   std::vector<FactRequest> asked_;
   std::unordered_set<std::string> seen_;
 };
@@ -297,10 +310,19 @@ class AddressRepair {
   std::optional<std::int64_t> measured(const FactRequest& request, FindingKind kind,
                                        const std::string& column, std::string_view what) {
     if (const Fact* fact = facts_.find(request)) return fact->count;
-    not_measured(kind, column, what);
+    not_measured(kind, column, what, request);
     return std::nullopt;
   }
-  void not_measured(FindingKind kind, const std::string& column, std::string_view what) {
+  void not_measured(FindingKind kind, const std::string& column, std::string_view what,
+                    const FactRequest& request) {
+    if (const Table* hidden = facts_.row_security_hides(request)) {
+      blocker(FindingKind::RowSecurity, column, "every row visible", "row-level security",
+              at(column) + ": " + std::string(what) + " cannot be trusted: row-level security on " +
+                  hidden->ref.display() +
+                  " hides rows from this role; run addrmig as the table owner (without FORCE ROW "
+                  "LEVEL SECURITY) or as a role with BYPASSRLS");
+      return;
+    }
     blocker(kind, column, "measured", "not measured",
             at(column) + ": " + std::string(what) +
                 " was not measured, so the change cannot be checked; this is a bug, please "
@@ -498,7 +520,7 @@ class AddressRepair {
     request.parent_key = key_.column;
     const Fact* fact = facts_.find(request);
     if (!fact) {
-      not_measured(FindingKind::Orphans, fk, "the orphan count");
+      not_measured(FindingKind::Orphans, fk, "the orphan count", request);
       return false;
     }
     if (fact->count == 0) return true;
@@ -918,14 +940,14 @@ std::vector<TableRef> tables_to_inspect(const Config& config, const Capabilities
 std::vector<FactRequest> fact_requests(const Config& config, const Catalog& catalog,
                                        const Capabilities& caps) {
   const Facts none;
-  FactLookup lookup(none);
+  FactLookup lookup(none, catalog);
   plan_with(config, catalog, lookup, caps);
   return lookup.take_asked();
 }
 
 Plan make_plan(const Config& config, const Catalog& catalog, const Facts& facts,
                const Capabilities& caps) {
-  FactLookup lookup(facts);
+  FactLookup lookup(facts, catalog);
   return plan_with(config, catalog, lookup, caps);
 }
 

@@ -175,6 +175,7 @@ void PostgresInspector::read_columns(const std::string& request, TableSlots& slo
     if (!slot) {
       slot.emplace();
       slot->ref = TableRef{row.get<std::string>(1), row.get<std::string>(2)};
+      slot->row_security_applies = row.get<int>(10) != 0;
     }
     if (row.get<int>(3) == 0) return;  // a table without columns
     Column column;
@@ -270,7 +271,11 @@ constexpr std::string_view kFoundTables =
     "  SELECT r.schema, r.name, r.ord\n"
     "  FROM json_to_recordset(:request::json) AS r(schema text, name text, ord int)\n"
     "), found AS (\n"
-    "  SELECT q.ord, c.oid, n.nspname::text AS schema_name, c.relname::text AS table_name\n"
+    "  SELECT q.ord, c.oid, n.nspname::text AS schema_name, c.relname::text AS table_name,\n"
+    // The rule of the server's check_enable_rls(): would a policy filter us?
+    "    (c.relrowsecurity\n"
+    "     AND NOT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)\n"
+    "     AND (c.relforcerowsecurity OR NOT pg_has_role(c.relowner, 'USAGE')))::int AS rls\n"
     "  FROM requested q\n"
     "  JOIN pg_namespace n ON n.nspname = q.schema\n"
     "  JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = q.name\n"
@@ -286,7 +291,8 @@ const std::string kColumnsQuery = std::string(kFoundTables) +
     "  coalesce(a.attnotnull::int, 0) AS not_null,\n"
     "  coalesce(pg_get_expr(d.adbin, d.adrelid), '') AS default_sql,\n"
     "  coalesce(a.attidentity::text, '') AS identity,\n"
-    "  coalesce(a.attgenerated::text, '') AS generated\n"
+    "  coalesce(a.attgenerated::text, '') AS generated,\n"
+    "  f.rls\n"
     "FROM found f\n"
     "LEFT JOIN pg_attribute a ON a.attrelid = f.oid AND a.attnum > 0 AND NOT a.attisdropped\n"
     "LEFT JOIN pg_attrdef d ON d.adrelid = f.oid AND d.adnum = a.attnum\n"

@@ -114,6 +114,11 @@ struct Table {
   // Empty: a rebuild from the model is faithful. The planner blocks a rebuild
   // that would be needed when this is set.
   std::string rebuild_unsafe;
+  // PostgreSQL: a row-level security policy filters this role's reads of the
+  // table (RLS enabled, the role neither superuser nor BYPASSRLS, and not the
+  // owner or FORCE ROW LEVEL SECURITY set). Checks that decide about data
+  // cannot trust a count then; the planner blocks instead of asking.
+  bool row_security_applies = false;
 
   const Column* column(std::string_view name) const;
   // The index whose leading column is `column`, if any.
