@@ -11,12 +11,14 @@
 #include <initializer_list>
 #include <limits>
 #include <memory>
+#include <sstream>
 #include <unordered_map>
 
 #include "lib/checksum.h"
 #include "lib/database_url.h"
 #include "lib/errors.h"
 #include "lib/identifier.h"
+#include "lib/portable_value.h"
 
 namespace addrmig {
 namespace {
@@ -82,7 +84,6 @@ std::size_t utf8_length(std::string_view text) {
 std::optional<std::string> misfit(const std::string& type, const Value& value) {
   const bool is_string = std::holds_alternative<std::string>(value);
   const bool is_integer = std::holds_alternative<std::int64_t>(value);
-  const bool is_float = std::holds_alternative<double>(value);
   if (type == "boolean")
     return std::holds_alternative<bool>(value) ? std::nullopt
                                                : std::optional<std::string>("a boolean");
@@ -96,8 +97,9 @@ std::optional<std::string> misfit(const std::string& type, const Value& value) {
     return std::nullopt;
   }
   if (type == "bigint") return is_integer ? std::nullopt : std::optional<std::string>("an integer");
-  if (type == "real" || type == "double" || type.starts_with("numeric("))
-    return is_integer || is_float ? std::nullopt : std::optional<std::string>("a number");
+  if (type == "real" || type == "double" || type.starts_with("numeric(") || type == "date" ||
+      type == "timestamp" || type == "uuid")
+    return portable_value_misfit(type, value);
   if (!is_string) return "a string";
   if (type.starts_with("varchar(")) {
     const std::size_t limit = std::stoul(type.substr(8));
@@ -232,7 +234,15 @@ class ConfigReader {
       return v->get();
     }
     if (const auto* v = node.as_boolean()) return v->get();
-    fail(line_of(node), std::string(what) + " must be a string, integer, float or boolean, not " +
+    // TOML's own dates and times, as the ISO 8601 text they stand for; the
+    // column type then decides whether they fit (an offset does not fit a
+    // timestamp column, which stores none).
+    if (node.is_date() || node.is_time() || node.is_date_time()) {
+      std::ostringstream text;
+      text << node;
+      return text.str();
+    }
+    fail(line_of(node), std::string(what) + " must be a string, integer, float, boolean, date or time, not " +
                             std::string(kind_of(node)));
   }
 

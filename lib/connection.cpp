@@ -51,12 +51,14 @@ std::string postgres_sqlstate(const std::exception_ptr& error) {
 //  - row_security off: the checks that decide about data (orphans, NULLs,
 //    seed lookups, verify) must see every row; a query that a row-level
 //    security policy would filter fails (42501) instead of seeing fewer rows.
-//  - DateStyle ISO: dates and timestamps read back as text in one spelling.
+//  - DateStyle ISO, extra_float_digits 1: dates, timestamps and floats read
+//    back as text in one exact spelling, whatever the server's defaults.
 //  - client_min_messages: libpq prints NOTICEs on stderr by itself ("relation
 //    ... already exists, skipping"); they are not ours to show.
 constexpr const char* kPostgresSessionSettings =
     "SELECT set_config('client_encoding', 'UTF8', false), set_config('row_security', 'off', false),"
-    " set_config('DateStyle', 'ISO, YMD', false), set_config('client_min_messages', 'warning', false)";
+    " set_config('DateStyle', 'ISO, YMD', false), set_config('extra_float_digits', '1', false),"
+    " set_config('client_min_messages', 'warning', false)";
 
 // "host:port (database d)" as libpq resolved them; a socket directory or the
 // default one for a local connection.

@@ -1,7 +1,10 @@
 #include "lib/verify.h"
 
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
+#include "lib/address_rows.h"
 #include "lib/bound_query.h"
 #include "lib/identifier.h"
 #include "lib/seed.h"
@@ -54,59 +57,26 @@ std::vector<std::string> address_columns(const Config& config, const SeedTarget&
   return shown_columns(target.address_id, names);
 }
 
-long long count_matching(Connection& conn, const SeedTarget& target, const std::string& key, const Row& address) {
-  BoundQuery query(conn.session(), "SELECT count(*) FROM " + quoted(target.address) + " WHERE ");
-  query << quote_ident(target.foreign_key) + " = " + query.placeholder(Value{key});
-  if (!address.empty()) query << " AND " + match_clause(query, address);
-  return std::stoll(query.rows("verify: counting " + target.address.display()).at(0).at(0).value_or("0"));
-}
-
-void check_parent_to_addresses(Connection& conn, const SeedTarget& target,
-                               const std::string& key, VerifyEntry& entry) {
+// parent -> addresses: each configured row as often as configured, and no
+// other rows; counted in memory over the rows read once.
+void check_parent_to_addresses(const Config& config, const SeedTarget& target,
+                               const std::vector<StoredAddress>& stored, VerifyEntry& entry) {
   const std::string who = target.seed->parent + " " + describe_row(target.seed->values);
+  AddressMatcher matcher(config.related, stored);
+  std::unordered_map<std::string, long long> copies;
+  for (const Row& wanted : target.seed->addresses) ++copies[configured_row_key(config.related, wanted)];
+  std::unordered_set<std::string> reported;
   for (const Row& wanted : target.seed->addresses) {
-    const long long copies = std::count(target.seed->addresses.begin(), target.seed->addresses.end(), wanted);
-    const long long found = count_matching(conn, target, key, wanted);
-    const std::string line = who + ": expected " + std::to_string(copies) + " address(es) " +
-                             describe_row(wanted) + ", found " + std::to_string(found);
-    if (found != copies && std::find(entry.mismatches.begin(), entry.mismatches.end(), line) == entry.mismatches.end())
-      entry.mismatches.push_back(line);
+    const std::string key = configured_row_key(config.related, wanted);
+    if (!reported.insert(key).second) continue;
+    const long long found = matcher.count(wanted);
+    if (found != copies[key])
+      entry.mismatches.push_back(who + ": expected " + std::to_string(copies[key]) + " address(es) " +
+                                 describe_row(wanted) + ", found " + std::to_string(found));
   }
-  const long long total = count_matching(conn, target, key, {});
-  if (total != static_cast<long long>(target.seed->addresses.size()))
-    entry.mismatches.push_back(who + ": has " + std::to_string(total) + " address rows, expected " +
+  if (stored.size() != target.seed->addresses.size())
+    entry.mismatches.push_back(who + ": has " + std::to_string(stored.size()) + " address rows, expected " +
                                std::to_string(target.seed->addresses.size()));
-}
-
-void check_address_to_parent(Connection& conn, const SeedTarget& target, const std::string& key,
-                             AddressView& view, VerifyEntry& entry) {
-  const std::string fk = view.address.cells.back().second;  // FK is the last shown column
-  const std::vector<std::string> shown = parent_columns(target);
-  BoundQuery query(conn.session(), "SELECT " + select_list(shown) + " FROM " + quoted(target.parent) +
-                                       " WHERE " + quote_ident(target.key) + " = ");
-  query << query.placeholder(Value{fk});
-  for (const TextRow& row : query.rows("verify: following " + target.address.display() + " to its parent"))
-    view.parents.push_back(to_view(target.parent.name, shown, row));
-  const std::string who = view.address.display();
-  if (view.parents.size() != 1) {
-    entry.mismatches.push_back(who + ": its " + target.foreign_key + " reaches " +
-                               std::to_string(view.parents.size()) + " " + target.parent.display() + " rows");
-    return;
-  }
-  const RowView& parent = view.parents.front();
-  if (parent.cells.front().second != key) {
-    entry.mismatches.push_back(who + ": reaches " + parent.display() + ", not the seeded parent");
-    return;
-  }
-  BoundQuery same(conn.session(), "SELECT count(*) FROM " + quoted(target.parent) + " WHERE " +
-                                      quote_ident(target.key) + " = ");
-  // Two statements: the operands of one `+` may be evaluated in either
-  // order, and placeholders must be handed out in text order.
-  same << same.placeholder(Value{fk});
-  same << " AND " + match_clause(same, target.seed->values);
-  if (same.rows("verify: comparing the parent of " + who).at(0).at(0).value_or("0") != "1")
-    entry.mismatches.push_back(who + ": reaches " + parent.display() + " whose values differ from " +
-                               describe_row(target.seed->values));
 }
 
 VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget& target) {
@@ -126,13 +96,14 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
   }
   const std::string key = entry.parent_rows.front().cells.front().second;
   const std::vector<std::string> acols = address_columns(config, target);
-  BoundQuery addresses(conn.session(), "SELECT " + select_list(acols) + " FROM " + quoted(target.address) +
-                                           " WHERE " + quote_ident(target.foreign_key) + " = ");
-  addresses << addresses.placeholder(Value{key}) + " ORDER BY " + quote_ident(target.address_id);
-  for (const TextRow& row : addresses.rows("verify: reading " + target.address.display()))
-    entry.addresses.push_back(AddressView{to_view(target.address.name, acols, row), {}});
-  check_parent_to_addresses(conn, target, key, entry);
-  for (AddressView& view : entry.addresses) check_address_to_parent(conn, target, key, view, entry);
+  // Every address row is read by its FK = the parent's key, so following its
+  // FK reaches that parent row, whose values matched above.
+  const std::vector<StoredAddress> stored =
+      read_addresses(conn, *make_renderer(conn.dialect()), config, target, key, acols,
+                     "verify: reading " + target.address.display());
+  for (const StoredAddress& address : stored)
+    entry.addresses.push_back(AddressView{to_view(target.address.name, acols, address.shown), {entry.parent_rows.front()}});
+  check_parent_to_addresses(config, target, stored, entry);
   return entry;
 }
 
