@@ -11,7 +11,6 @@
 #include <initializer_list>
 #include <limits>
 #include <memory>
-#include <sstream>
 #include <unordered_map>
 
 #include "lib/checksum.h"
@@ -77,6 +76,38 @@ std::size_t utf8_length(std::string_view text) {
   return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
   }));
+}
+
+// TOML dates and times as ISO 8601 text: fractional seconds without trailing
+// zeros, a zero offset as Z.
+std::string iso_date(const toml::date& date) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%04u-%02u-%02u", unsigned{date.year}, unsigned{date.month},
+                unsigned{date.day});
+  return buffer;
+}
+
+std::string iso_time(const toml::time& time) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%02u:%02u:%02u", unsigned{time.hour}, unsigned{time.minute},
+                unsigned{time.second});
+  std::string out = buffer;
+  if (time.nanosecond == 0) return out;
+  std::snprintf(buffer, sizeof buffer, ".%09u", unsigned{time.nanosecond});
+  std::string fraction = buffer;
+  while (fraction.back() == '0') fraction.pop_back();
+  return out + fraction;
+}
+
+std::string iso_date_time(const toml::date_time& value) {
+  std::string out = iso_date(value.date) + "T" + iso_time(value.time);
+  if (!value.offset) return out;
+  const int minutes = value.offset->minutes;
+  if (minutes == 0) return out + "Z";
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%c%02d:%02d", minutes < 0 ? '-' : '+', std::abs(minutes) / 60,
+                std::abs(minutes) % 60);
+  return out + buffer;
 }
 
 // What a value must be for a column of a portable type: nullopt when it fits,
@@ -237,11 +268,9 @@ class ConfigReader {
     // TOML's own dates and times, as the ISO 8601 text they stand for; the
     // column type then decides whether they fit (an offset does not fit a
     // timestamp column, which stores none).
-    if (node.is_date() || node.is_time() || node.is_date_time()) {
-      std::ostringstream text;
-      text << node;
-      return text.str();
-    }
+    if (const auto* v = node.as_date()) return iso_date(v->get());
+    if (const auto* v = node.as_time()) return iso_time(v->get());
+    if (const auto* v = node.as_date_time()) return iso_date_time(v->get());
     fail(line_of(node), std::string(what) + " must be a string, integer, float, boolean, date or time, not " +
                             std::string(kind_of(node)));
   }

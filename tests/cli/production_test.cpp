@@ -2,6 +2,7 @@
 // security with a non-superuser owner, secrets in libpq parameters, and the
 // environment deciding where libpq connects (issue #14).
 
+#include <soci/soci.h>
 #include <unistd.h>
 
 #include "tests/cli/cli_helpers.h"
