@@ -91,30 +91,32 @@ std::int64_t ms_since(std::chrono::steady_clock::time_point started) {
 }
 
 // The after_commit statements (PostgreSQL VALIDATE CONSTRAINT), once the
-// migration has committed: each parent's constraint is already in place NOT
-// VALID and checks new rows, so a failure here loses nothing; the next apply
-// plans just the validation. They run in one transaction under the migration
-// lock and the same lock timeout, recorded in history as source "<source>
-// (validate)".
+// migration has committed, each in a transaction of its own under the
+// migration lock and the same lock timeout, recorded in history as source
+// "<source> (validate)". Each constraint is already in place NOT VALID and
+// checks new rows, so a failure loses nothing: the next apply plans just the
+// validations still missing.
 void validate_after_commit(Connection& conn, const Config& config, const std::vector<Statement>& statements,
                            const std::string& source, const ApplyOptions& options) {
-  const auto started = std::chrono::steady_clock::now();
-  const std::string committed =
-      "the migration was committed; then validating its foreign keys failed: ";
+  const std::string committed = "the migration was committed; then ";
   const std::string after =
-      "; the constraints stay NOT VALID (they already check new rows): run apply again to validate them";
-  try {
-    MigrationTransaction transaction(conn, options.lock_timeout);
-    run_statements(conn, statements, options.progress);
-    report_finished(options.progress);
-    record_history(conn, *make_renderer(conn.dialect()),
-                   history_entry(config, conn, statements, sha256_hex(render_statements(statements)),
-                                 source + " (validate)", ms_since(started)));
-    transaction.commit();
-  } catch (const LockTimeout& e) {
-    throw LockTimeout(committed + e.what() + after);
-  } catch (const DbError& e) {
-    throw DbError(committed + e.what() + after, e.sqlstate());
+      "; the constraint stays NOT VALID (it already checks new rows): run apply again to validate it";
+  for (const Statement& statement : statements) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::vector<Statement> one{statement};
+    try {
+      MigrationTransaction transaction(conn, options.lock_timeout);
+      run_statements(conn, one, options.progress);
+      report_finished(options.progress);
+      record_history(conn, *make_renderer(conn.dialect()),
+                     history_entry(config, conn, one, sha256_hex(render_statements(one)),
+                                   source + " (validate)", ms_since(started)));
+      transaction.commit();
+    } catch (const LockTimeout& e) {
+      throw LockTimeout(committed + e.what() + after);
+    } catch (const DbError& e) {
+      throw DbError(committed + e.what() + after, e.sqlstate());
+    }
   }
 }
 

@@ -139,7 +139,7 @@ TEST_CASE("a failed validation keeps the NOT VALID constraint, and the next appl
   CHECK(failed.exit_code == 3);
   CHECK(count_lines(failed.err) == 1);
   CHECK(failed.err.find("the migration was committed") != std::string::npos);
-  CHECK(failed.err.find("stay NOT VALID") != std::string::npos);
+  CHECK(failed.err.find("stays NOT VALID") != std::string::npos);
   staged.blocker.execute("COMMIT");
   CHECK(staged.db.query("SELECT convalidated::int FROM pg_constraint WHERE conrelid = 'p1_address'::regclass"
                         " AND contype = 'f'") == std::vector<std::string>{"0"});
