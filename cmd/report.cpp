@@ -47,8 +47,11 @@ Json statements_json(const ParentPlan& parent, const Renderer& renderer) {
   Json out = Json::array();
   if (parent.blocked()) return out;
   for (const Step& step : parent.steps)
-    for (const Statement& statement : renderer.render(step))
-      out.push_back(Json{{"comment", statement.comment}, {"sql", statement.sql + ";"}});
+    for (const Statement& statement : renderer.render(step)) {
+      Json j{{"comment", statement.comment}, {"sql", statement.sql + ";"}};
+      if (statement.after_commit) j["after_commit"] = true;
+      out.push_back(std::move(j));
+    }
   return out;
 }
 
@@ -186,7 +189,8 @@ void print_plan(std::ostream& out, const Plan& plan, const Renderer& renderer, b
     if (!with_sql || parent.blocked()) continue;
     for (const Step& step : parent.steps)
       for (const Statement& statement : renderer.render(step))
-        out << "      -- " << statement.comment << "\n" << indent_sql(statement.sql) << ";\n";
+        out << "      -- " << (statement.after_commit ? "after COMMIT: " : "") << statement.comment << "\n"
+            << indent_sql(statement.sql) << ";\n";
   }
   for (const Finding& finding : plan.findings) print_finding(out, finding);
   std::size_t ok = 0, create = 0, change = 0, blocked = 0;
