@@ -57,10 +57,12 @@ std::vector<StoredAddress> read_addresses(Connection& conn, const Renderer& rend
   for (const ColumnSpec& column : config.related.columns)
     select += (select.empty() ? "" : ", ") + renderer.exact_text(quote_ident(column.name));
   if (select.empty()) select = "1";
+  // ORDER BY through the alias: an unqualified name would bind to the
+  // CAST(... AS TEXT) output column of that name on PostgreSQL (1, 10, 2).
   BoundQuery query(conn.session(), "SELECT " + select + " FROM " +
                                        quote_qualified(target.address.schema, target.address.name) +
-                                       " WHERE " + quote_ident(target.foreign_key) + " = ");
-  query << query.placeholder(Value{parent_key}) + " ORDER BY " + quote_ident(target.address_id);
+                                       " AS \"r\" WHERE \"r\"." + quote_ident(target.foreign_key) + " = ");
+  query << query.placeholder(Value{parent_key}) + " ORDER BY \"r\"." + quote_ident(target.address_id);
   std::vector<StoredAddress> out;
   for (TextRow& row : query.rows(context)) {
     StoredAddress address;
