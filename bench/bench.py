@@ -430,6 +430,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="N=10 and 10,000 rows only")
     parser.add_argument("--runs", type=int, help="measured runs per case (default 5, quick 3)")
     parser.add_argument("--out", type=Path, help="also write the table (markdown) and JSON here")
+    parser.add_argument("--cases", default="version,parents,retrofit,seeds",
+                        help="comma-separated subset of: version, parents, retrofit, seeds")
     args = parser.parse_args()
 
     args.work.mkdir(parents=True, exist_ok=True)
@@ -442,12 +444,17 @@ def main() -> int:
         dialects.append(Postgres(bench.work, args.pg_url))
 
     started = time.monotonic()
-    bench.version()
+    cases = set(args.cases.split(","))
+    if "version" in cases:
+        bench.version()
     for dialect in dialects:
-        for n in bench.sizes:
-            bench.parents(dialect, n)
-        bench.retrofit(dialect)
-        bench.seeds(dialect, bench.seed_count)
+        if "parents" in cases:
+            for n in bench.sizes:
+                bench.parents(dialect, n)
+        if "retrofit" in cases:
+            bench.retrofit(dialect)
+        if "seeds" in cases:
+            bench.seeds(dialect, bench.seed_count)
 
     table = markdown(bench.results, bench.runs)
     print(table)
