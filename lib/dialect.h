@@ -64,7 +64,8 @@ class Renderer {
   // A portable or native type in this dialect's spelling.
   virtual std::string render_type(const ColumnType& type) const = 0;
   // SQL reading the value of `column_sql` as text without losing precision
-  // (seed and verify compare stored values with the config in memory).
+  // (reals: at least 15 significant digits); seed and verify compare stored
+  // values with the config in memory.
   virtual std::string exact_text(const std::string& column_sql) const = 0;
 };
 

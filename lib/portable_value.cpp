@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdint>
 #include <limits>
 #include <regex>
@@ -21,6 +22,15 @@ std::string shortest(float value) {
   char buffer[64];
   const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
   return std::string(buffer, result.ptr);
+}
+
+// Floats compare at 15 significant digits: what SQLite prints exactly for
+// every double (its CAST to TEXT; its 17-digit printf is off at the extremes),
+// and far beyond what a 4-byte real holds.
+std::string compared(double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.15g", value);
+  return buffer;
 }
 
 std::string fixed(double value) {
@@ -189,7 +199,7 @@ std::optional<std::string> portable_value_misfit(const std::string& type, const 
 std::string canonical_config_value(const std::string& type, const Value& value) {
   if (const auto* b = std::get_if<bool>(&value)) return *b ? "1" : "0";
   if (type == "real" || type == "double") {
-    if (const std::optional<double> d = as_double(value)) return shortest(*d);
+    if (const std::optional<double> d = as_double(value)) return compared(*d);
   }
   if (type.starts_with("numeric(")) {
     if (const std::optional<std::string> text = decimal_text(value)) return *text;
@@ -208,7 +218,8 @@ std::string canonical_stored_value(const std::string& type, const std::string& t
     return text;
   }
   if (type == "real" || type == "double") {
-    if (const std::optional<double> d = parse_double(text)) return shortest(*d);
+    // Out of range once rounded to 15 digits (-1.79769313486232e+308): as printed.
+    if (const std::optional<double> d = parse_double(text)) return compared(*d);
     return text;
   }
   if (type.starts_with("numeric(")) {

@@ -21,7 +21,8 @@ std::string canonical_config_value(const std::string& type, const Value& value);
 
 // The canonical text of a value read back from a column of portable `type`,
 // as text (Renderer::exact_text): "t"/"true" and "1" are one boolean, "1.50"
-// and "1.5" one numeric, 'T' and ' ' one timestamp, any letter case one uuid.
+// and "1.5" one numeric, floats equal to 15 significant digits, 'T' and ' '
+// one timestamp, any letter case one uuid.
 std::string canonical_stored_value(const std::string& type, const std::string& text);
 
 // What to bind when inserting a configured value: the value itself, except

@@ -86,6 +86,8 @@ TEST_CASE("canonical values: one spelling per stored value on both dialects", "[
   CHECK(canonical_config_value("numeric(5,2)", Value{std::int64_t{2}}) == canonical_stored_value("numeric(5,2)", "2.0"));
   CHECK(canonical_config_value("numeric(5,2)", Value{std::string("-0.00")}) == canonical_stored_value("numeric(5,2)", "0"));
   CHECK(canonical_config_value("double", Value{0.1}) == canonical_stored_value("double", "0.10000000000000001"));
+  CHECK(canonical_config_value("double", Value{-1.7976931348623157e308}) ==
+        canonical_stored_value("double", "-1.79769313486232e+308"));  // SQLite's CAST to TEXT
   CHECK(canonical_config_value("real", Value{0.1}) == canonical_stored_value("real", "0.1"));
   CHECK(canonical_config_value("timestamp", Value{std::string("2024-01-01T10:00:00.500")}) ==
         canonical_stored_value("timestamp", "2024-01-01 10:00:00.5"));
