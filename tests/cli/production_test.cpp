@@ -66,7 +66,7 @@ columns = [ { name = "name", type = "text" } ]
 [[seed]]
 parent = "kunde"
 values = { name = "Jürgen" }
-addresses = [ { straße = "Königstraße 1" } ]
+addresses = [ { "straße" = "Königstraße 1" } ]
 )");
   CliResult run = run_addrmig({"-c", config, "run"});
   INFO(run.err);
@@ -90,7 +90,7 @@ table = "kunde"
 [[seed]]
 parent = "kunde"
 values = { name = "Tokio" }
-addresses = [ { straße = "東京" } ]
+addresses = [ { "straße" = "東京" } ]
 )");
   CliResult refused = run_addrmig({"-c", tokyo, "seed"});
   CHECK(refused.exit_code == 1);
