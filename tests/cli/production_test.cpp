@@ -137,7 +137,7 @@ addresses = [ { street = "x" }, { street = "new" } ]
   CliResult owner = cli(config, {"--database", as_owner, "plan"});
   INFO(owner.out << owner.err);
   CHECK(owner.exit_code == 1);
-  CHECK(owner.out.find("row-level security on customer_address hides rows") != std::string::npos);
+  CHECK(owner.out.find("row-level security on public.customer_address hides rows") != std::string::npos);
   CliResult owner_json = cli(config, {"--database", as_owner, "--format", "json", "plan"});
   CHECK(owner_json.out.find("\"row_security\"") != std::string::npos);
 
@@ -149,7 +149,7 @@ addresses = [ { street = "x" }, { street = "new" } ]
           "INSERT INTO customer_address (street, parent_id, tenant) VALUES ('z', 2, 'b');");
   CliResult parent_hidden = cli(config, {"--database", as_owner, "plan"});
   CHECK(parent_hidden.exit_code == 1);
-  CHECK(parent_hidden.out.find("row-level security on customer hides rows") != std::string::npos);
+  CHECK(parent_hidden.out.find("row-level security on public.customer hides rows") != std::string::npos);
   CHECK(parent_hidden.out.find("fix or delete") == std::string::npos);
 
   // Seed under a SELECT policy would not find its own rows and insert them
