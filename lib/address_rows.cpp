@@ -51,18 +51,21 @@ std::vector<StoredAddress> read_addresses(Connection& conn, const Renderer& rend
                                           const SeedTarget& target, const std::string& parent_key,
                                           const std::vector<std::string>& shown_columns,
                                           const std::string& context) {
+  // Columns through the table's name: SQLite reads a quoted name that is no
+  // column (one dropped since) as a string, and an unqualified ORDER BY name
+  // would bind to the CAST(... AS TEXT) output column on PostgreSQL (1, 10, 2).
+  const std::string alias = quote_ident(target.address.name);
+  const auto column = [&](const std::string& name) { return alias + "." + quote_ident(name); };
   std::string select;
-  for (const std::string& column : shown_columns)
-    select += (select.empty() ? "" : ", ") + std::string("CAST(") + quote_ident(column) + " AS TEXT)";
-  for (const ColumnSpec& column : config.related.columns)
-    select += (select.empty() ? "" : ", ") + renderer.exact_text(quote_ident(column.name));
+  for (const std::string& name : shown_columns)
+    select += (select.empty() ? "" : ", ") + std::string("CAST(") + column(name) + " AS TEXT)";
+  for (const ColumnSpec& spec : config.related.columns)
+    select += (select.empty() ? "" : ", ") + renderer.exact_text(column(spec.name));
   if (select.empty()) select = "1";
-  // ORDER BY through the alias: an unqualified name would bind to the
-  // CAST(... AS TEXT) output column of that name on PostgreSQL (1, 10, 2).
   BoundQuery query(conn.session(), "SELECT " + select + " FROM " +
-                                       quote_qualified(target.address.schema, target.address.name) +
-                                       " AS \"r\" WHERE \"r\"." + quote_ident(target.foreign_key) + " = ");
-  query << query.placeholder(Value{parent_key}) + " ORDER BY \"r\"." + quote_ident(target.address_id);
+                                       quote_qualified(target.address.schema, target.address.name) + " AS " +
+                                       alias + " WHERE " + column(target.foreign_key) + " = ");
+  query << query.placeholder(Value{parent_key}) + " ORDER BY " + column(target.address_id);
   std::vector<StoredAddress> out;
   for (TextRow& row : query.rows(context)) {
     StoredAddress address;

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <regex>
+#include <sstream>
 
 #include "lib/errors.h"
 #include "lib/identifier.h"
@@ -16,14 +17,31 @@ namespace {
 constexpr int kSqliteBusy = 5;    // SQLITE_BUSY
 constexpr int kSqliteLocked = 6;  // SQLITE_LOCKED
 
-// A driver message as one line: SOCI prefixes its own words ("Cannot
-// establish connection to the database.", "sqlite3_statement_backend::
-// loadOne: ") to libpq's or SQLite's multi-line text; keep the driver's words.
+// A driver message as one line: the server's own words. SOCI prefixes its
+// own ("Cannot execute query. Fatal error.", "Cannot establish connection to
+// the database.", "sqlite3_statement_backend::loadOne: "); libpq adds the
+// severity tag ("ERROR:  ") and, on several lines, an excerpt of the
+// statement with a caret under the failing spot ("LINE 1: ...", "^") and
+// CONTEXT/QUERY/STATEMENT echoes. Kept: the message, DETAIL and HINT.
 std::string one_line(const std::string& text) {
   static const std::regex soci_prefix(R"(^(Cannot establish connection to the database\.\s*|[a-z0-9_]+::[A-Za-z_]+: ))");
+  static const std::regex severity_tag(R"((^|\s)(ERROR|FATAL|PANIC):  )");
+  static const std::regex echo_line(R"(^(LINE \d+:|QUERY:|CONTEXT:|STATEMENT:|\s*\^\s*$))");
   static const std::regex blanks(R"(\s+)");
-  std::string line = std::regex_replace(text, soci_prefix, "");
+  std::string message = std::regex_replace(text, soci_prefix, "");
+  std::smatch tag;
+  if (std::regex_search(message, tag, severity_tag)) message = tag.suffix().str();
+  std::string line;
+  std::istringstream lines(message);
+  bool in_echo = false;
+  for (std::string part; std::getline(lines, part);) {
+    // An echo goes on over tab-indented continuation lines.
+    if (std::regex_search(part, echo_line)) in_echo = true;
+    else if (part.empty() || (part[0] != '\t' && part[0] != ' ')) in_echo = false;
+    if (!in_echo) line += " " + part;
+  }
   line = std::regex_replace(line, blanks, " ");
+  while (!line.empty() && line.front() == ' ') line.erase(0, 1);
   while (!line.empty() && line.back() == ' ') line.pop_back();
   return line;
 }

@@ -79,6 +79,23 @@ std::string column_of(const std::string& alias, const std::string& column) {
   return quote_ident(alias) + "." + quote_ident(column);
 }
 
+// (count, samples) of the rows `rows` selects ("FROM ... WHERE ..."): up to
+// kOrphanSamples ids of them when the request names an id column.
+std::string count_with_samples(const FactRequest& request, const std::string& rows) {
+  std::string samples = "NULL::text";
+  if (!request.id_column.empty()) {
+    const std::string id = column_of("a", request.id_column);
+    // Sorted by the id's own type (numeric ids ascend numerically), then
+    // sent as text so any key type fits the Fact. Only run when such rows
+    // exist (an uncorrelated subquery under CASE is evaluated lazily), so
+    // the common clean table is scanned once, not twice.
+    samples = "CASE WHEN c.n > 0 THEN (SELECT json_agg(o.id ORDER BY o.sort_key)::text FROM (SELECT " +
+              id + "::text AS id, " + id + " AS sort_key" + rows + " ORDER BY " + id + " LIMIT " +
+              std::to_string(kOrphanSamples) + ") AS o) END";
+  }
+  return "c.n, " + samples + " AS samples FROM (SELECT count(*) AS n" + rows + ") AS c";
+}
+
 // One term of the measuring UNION ALL: (ord, count, samples as JSON text).
 std::string measure_term(const FactRequest& request, std::size_t ord) {
   const std::string table = qualified_name(request.table) + " AS " + quote_ident("a");
@@ -87,28 +104,15 @@ std::string measure_term(const FactRequest& request, std::size_t ord) {
     case FactKind::RowCount:
       return prefix + "(SELECT count(*) FROM " + table + ") AS n, NULL::text AS samples";
     case FactKind::NullCount:
-      return prefix + "(SELECT count(*) FROM " + table + " WHERE " +
-             column_of("a", request.column) + " IS NULL) AS n, NULL::text AS samples";
-    case FactKind::Orphans: {
-      const std::string orphan_rows =
-          " FROM " + table + " WHERE " + column_of("a", request.column) +
-          " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + qualified_name(request.parent) +
-          " AS " + quote_ident("p") + " WHERE " + column_of("p", request.parent_key) + " = " +
-          column_of("a", request.column) + ")";
-      std::string samples = "NULL::text";
-      if (!request.id_column.empty()) {
-        const std::string id = column_of("a", request.id_column);
-        // Sorted by the id's own type (numeric ids ascend numerically), then
-        // sent as text so any key type fits the Fact. Only run when orphans
-        // exist (an uncorrelated subquery under CASE is evaluated lazily), so
-        // the common clean table is scanned once, not twice.
-        samples = "CASE WHEN c.n > 0 THEN (SELECT json_agg(o.id ORDER BY o.sort_key)::text FROM (SELECT " +
-                  id + "::text AS id, " + id + " AS sort_key" + orphan_rows + " ORDER BY " + id +
-                  " LIMIT " + std::to_string(kOrphanSamples) + ") AS o) END";
-      }
-      return prefix + "c.n, " + samples + " AS samples FROM (SELECT count(*) AS n" + orphan_rows +
-             ") AS c";
-    }
+      return prefix + count_with_samples(request, " FROM " + table + " WHERE " +
+                                                      column_of("a", request.column) + " IS NULL");
+    case FactKind::Orphans:
+      return prefix +
+             count_with_samples(request, " FROM " + table + " WHERE " + column_of("a", request.column) +
+                                             " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " +
+                                             qualified_name(request.parent) + " AS " + quote_ident("p") +
+                                             " WHERE " + column_of("p", request.parent_key) + " = " +
+                                             column_of("a", request.column) + ")");
   }
   throw Error("postgres inspector: unknown fact kind");
 }

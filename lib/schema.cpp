@@ -97,7 +97,9 @@ bool ColumnType::operator==(const ColumnType& other) const {
   return lower_single_spaced(native) == lower_single_spaced(other.native);
 }
 
-std::string TableRef::display() const { return schema.empty() ? name : schema + "." + name; }
+std::string TableRef::display() const {
+  return schema.empty() || schema_implied ? name : schema + "." + name;
+}
 
 const Column* Table::column(std::string_view name) const {
   for (const Column& c : columns)

@@ -94,7 +94,13 @@ struct SchemaObject {
 struct TableRef {
   std::string schema;  // empty on SQLite; PostgreSQL defaults to "public"
   std::string name;
-  bool operator==(const TableRef&) const = default;
+  // The schema is the dialect's default and the config did not name it:
+  // display() shows the table as the user wrote it, without the schema.
+  // Not part of the table's identity (operator== ignores it).
+  bool schema_implied = false;
+  bool operator==(const TableRef& other) const {
+    return schema == other.schema && name == other.name;
+  }
   // "name" or "schema.name", for messages (not SQL).
   std::string display() const;
 };

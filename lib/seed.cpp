@@ -17,10 +17,11 @@
 namespace addrmig {
 namespace {
 
-std::string parent_key_column(const Table& parent, const ParentSpec& spec) {
+std::string parent_key_column(const Table& parent, const ParentSpec& spec, const TableRef& ref,
+                              const std::string& command) {
   if (spec.key) return *spec.key;
   if (parent.primary_key.size() != 1)
-    throw Error("seed: table " + parent.ref.display() +
+    throw Error(command + ": table " + ref.display() +
                 " has no single-column primary key; set key in [[parents]]");
   return parent.primary_key.front();
 }
@@ -129,14 +130,15 @@ std::string match_clause(BoundQuery& query, const Row& values, const std::string
   return clause.empty() ? "1 = 1" : clause;
 }
 
-std::vector<SeedTarget> resolve_seed_targets(Connection& conn, const Config& config) {
+std::vector<SeedTarget> resolve_seed_targets(Connection& conn, const Config& config,
+                                             const std::string& command) {
   const Capabilities caps = capabilities_for(conn.dialect());
   const Catalog catalog =
       make_inspector(conn.dialect(), conn.session())->inspect(tables_to_inspect(config, caps));
   std::vector<SeedTarget> out;
   for (const SeedSpec& seed : config.seeds) {
     const ParentSpec* spec = config.find_parent(seed.parent);
-    if (!spec) throw Error("seed: unknown parent '" + seed.parent + "'");
+    if (!spec) throw Error(command + ": unknown parent '" + seed.parent + "'");
     SeedTarget target;
     target.seed = &seed;
     target.parent = parent_ref(*spec, caps);
@@ -145,8 +147,9 @@ std::vector<SeedTarget> resolve_seed_targets(Connection& conn, const Config& con
     const Table* address = catalog.find(target.address);
     for (const TableRef* missing : {parent ? nullptr : &target.parent, address ? nullptr : &target.address})
       if (missing)
-        throw Error("seed: table " + missing->display() + " does not exist; run `addrmig apply` first");
-    target.key = parent_key_column(*parent, *spec);
+        throw Error(command + ": table " + missing->display() +
+                    " does not exist; run `addrmig apply` first");
+    target.key = parent_key_column(*parent, *spec, target.parent, command);
     target.foreign_key = config.related.foreign_key;
     target.address_id = address->primary_key.size() == 1 ? address->primary_key.front()
                                                          : config.related.foreign_key;
@@ -159,7 +162,7 @@ SeedResult seed_database(Connection& conn, const Config& config,
                          std::chrono::milliseconds lock_timeout) {
   MigrationTransaction transaction(conn, lock_timeout, /*foreign_keys_off=*/false);
   SeedResult result;
-  for (const SeedTarget& target : resolve_seed_targets(conn, config)) {
+  for (const SeedTarget& target : resolve_seed_targets(conn, config, "seed")) {
     std::vector<std::string> keys = find_parent_keys(conn, target);
     if (keys.size() > 1)
       throw Error("seed: " + std::to_string(keys.size()) + " rows of " + target.parent.display() +

@@ -23,8 +23,9 @@ struct SeedTarget {
 };
 
 // Throws Error when a table is missing ("run apply first") or the parent has
-// no usable key.
-std::vector<SeedTarget> resolve_seed_targets(Connection& conn, const Config& config);
+// no usable key; the message begins with `command` ("seed", "verify").
+std::vector<SeedTarget> resolve_seed_targets(Connection& conn, const Config& config,
+                                             const std::string& command);
 
 struct SeedResult {
   int parents_inserted = 0;

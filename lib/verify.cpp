@@ -15,7 +15,19 @@ namespace {
 
 std::string quoted(const TableRef& ref) { return quote_qualified(ref.schema, ref.name); }
 
-std::string as_text(const std::string& column) { return "CAST(" + quote_ident(column) + " AS TEXT)"; }
+// Verify's reads name each table by its own name (FROM "s"."t" AS "t") and
+// every column through it ("t"."c"): an unqualified ORDER BY "id" binds to
+// the CAST(... AS TEXT) output column of the same name on PostgreSQL and
+// sorts 1, 10, 11, 2; SQLite reads a double-quoted name that is no column as
+// a string literal (a column dropped by hand would show its own name as the
+// value); and an error names the column as "t.c".
+std::string from(const TableRef& table) { return quoted(table) + " AS " + quote_ident(table.name); }
+std::string column_of(const TableRef& table, const std::string& column) {
+  return quote_ident(table.name) + "." + quote_ident(column);
+}
+std::string as_text(const TableRef& table, const std::string& column) {
+  return "CAST(" + column_of(table, column) + " AS TEXT)";
+}
 
 std::string describe_row(const Row& row) {
   std::string out;
@@ -32,15 +44,15 @@ std::vector<std::string> shown_columns(const std::string& key, const std::vector
   return out;
 }
 
-std::string select_list(const std::vector<std::string>& columns) {
+std::string select_list(const TableRef& table, const std::vector<std::string>& columns) {
   std::string out;
-  for (const auto& c : columns) out += (out.empty() ? "" : ", ") + as_text(c);
+  for (const auto& c : columns) out += (out.empty() ? "" : ", ") + as_text(table, c);
   return out;
 }
 
 RowView to_view(const std::string& table, const std::vector<std::string>& columns, const TextRow& row) {
   RowView view{table, {}};
-  for (std::size_t i = 0; i < columns.size(); ++i) view.cells.emplace_back(columns[i], row.at(i).value_or("NULL"));
+  for (std::size_t i = 0; i < columns.size(); ++i) view.cells.emplace_back(columns[i], row.at(i));
   return view;
 }
 
@@ -84,8 +96,10 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
   entry.parent = target.seed->parent;
   entry.line = target.seed->line;
   const std::vector<std::string> pcols = parent_columns(target);
-  BoundQuery parents(conn.session(), "SELECT " + select_list(pcols) + " FROM " + quoted(target.parent) + " WHERE ");
-  parents << match_clause(parents, target.seed->values) + " ORDER BY " + quote_ident(target.key);
+  BoundQuery parents(conn.session(), "SELECT " + select_list(target.parent, pcols) + " FROM " +
+                                         from(target.parent) + " WHERE ");
+  parents << match_clause(parents, target.seed->values, target.parent.name) + " ORDER BY " +
+                 column_of(target.parent, target.key);
   for (const TextRow& row : parents.rows("verify: reading " + target.parent.display()))
     entry.parent_rows.push_back(to_view(target.parent.name, pcols, row));
   if (entry.parent_rows.size() != 1) {
@@ -94,7 +108,7 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
                                std::to_string(entry.parent_rows.size()));
     return entry;
   }
-  const std::string key = entry.parent_rows.front().cells.front().second;
+  const std::string key = entry.parent_rows.front().cells.front().second.value_or("");
   const std::vector<std::string> acols = address_columns(config, target);
   // Every address row is read by its FK = the parent's key, so following its
   // FK reaches that parent row, whose values matched above.
@@ -102,7 +116,8 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
       read_addresses(conn, *make_renderer(conn.dialect()), config, target, key, acols,
                      "verify: reading " + target.address.display());
   for (const StoredAddress& address : stored)
-    entry.addresses.push_back(AddressView{to_view(target.address.name, acols, address.shown), {entry.parent_rows.front()}});
+    entry.addresses.push_back(
+        AddressView{to_view(target.address.name, acols, address.shown), {entry.parent_rows.front()}});
   check_parent_to_addresses(config, target, stored, entry);
   return entry;
 }
@@ -112,7 +127,8 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
 std::string RowView::display() const {
   std::string out = table + "(";
   for (std::size_t i = 0; i < cells.size(); ++i)
-    out += (i ? ", " : "") + cells[i].first + "=" + (i == 0 ? cells[i].second : quote_literal(cells[i].second));
+    out += (i ? ", " : "") + cells[i].first + "=" +
+           (!cells[i].second ? std::string("NULL") : i == 0 ? *cells[i].second : quote_literal(*cells[i].second));
   return out + ")";
 }
 
@@ -125,7 +141,7 @@ std::size_t VerifyReport::mismatch_count() const {
 VerifyReport verify_database(Connection& conn, const Config& config) {
   ReadTransaction snapshot(conn);
   VerifyReport report;
-  for (const SeedTarget& target : resolve_seed_targets(conn, config))
+  for (const SeedTarget& target : resolve_seed_targets(conn, config, "verify"))
     report.entries.push_back(verify_seed(conn, config, target));
   return report;
 }
