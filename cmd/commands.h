@@ -12,7 +12,7 @@ namespace addrmig::cli {
 
 enum ExitCode { kOk = 0, kError = 1, kDifferences = 2, kLocked = 3 };
 
-enum class Format { Text, Json };
+enum class Format { Text, Json, Markdown };
 
 struct GlobalOptions {
   std::string config_path = "addrmig.toml";

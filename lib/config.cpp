@@ -18,6 +18,7 @@
 #include "lib/database_url.h"
 #include "lib/errors.h"
 #include "lib/identifier.h"
+#include "lib/portable_value.h"
 
 namespace addrmig {
 namespace {
@@ -78,12 +79,43 @@ std::size_t utf8_length(std::string_view text) {
   }));
 }
 
+// TOML dates and times as ISO 8601 text: fractional seconds without trailing
+// zeros, a zero offset as Z.
+std::string iso_date(const toml::date& date) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%04u-%02u-%02u", unsigned{date.year}, unsigned{date.month},
+                unsigned{date.day});
+  return buffer;
+}
+
+std::string iso_time(const toml::time& time) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%02u:%02u:%02u", unsigned{time.hour}, unsigned{time.minute},
+                unsigned{time.second});
+  std::string out = buffer;
+  if (time.nanosecond == 0) return out;
+  std::snprintf(buffer, sizeof buffer, ".%09u", unsigned{time.nanosecond});
+  std::string fraction = buffer;
+  while (fraction.back() == '0') fraction.pop_back();
+  return out + fraction;
+}
+
+std::string iso_date_time(const toml::date_time& value) {
+  std::string out = iso_date(value.date) + "T" + iso_time(value.time);
+  if (!value.offset) return out;
+  const int minutes = value.offset->minutes;
+  if (minutes == 0) return out + "Z";
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%c%02d:%02d", minutes < 0 ? '-' : '+', std::abs(minutes) / 60,
+                std::abs(minutes) % 60);
+  return out + buffer;
+}
+
 // What a value must be for a column of a portable type: nullopt when it fits,
 // else why not ("an integer", "at most 20 characters").
 std::optional<std::string> misfit(const std::string& type, const Value& value) {
   const bool is_string = std::holds_alternative<std::string>(value);
   const bool is_integer = std::holds_alternative<std::int64_t>(value);
-  const bool is_float = std::holds_alternative<double>(value);
   if (type == "boolean")
     return std::holds_alternative<bool>(value) ? std::nullopt
                                                : std::optional<std::string>("a boolean");
@@ -97,8 +129,9 @@ std::optional<std::string> misfit(const std::string& type, const Value& value) {
     return std::nullopt;
   }
   if (type == "bigint") return is_integer ? std::nullopt : std::optional<std::string>("an integer");
-  if (type == "real" || type == "double" || type.starts_with("numeric("))
-    return is_integer || is_float ? std::nullopt : std::optional<std::string>("a number");
+  if (type == "real" || type == "double" || type.starts_with("numeric(") || type == "date" ||
+      type == "timestamp" || type == "uuid")
+    return portable_value_misfit(type, value);
   if (!is_string) return "a string";
   if (type.starts_with("varchar(")) {
     const std::size_t limit = std::stoul(type.substr(8));
@@ -243,7 +276,13 @@ class ConfigReader {
       return v->get();
     }
     if (const auto* v = node.as_boolean()) return v->get();
-    fail(line_of(node), std::string(what) + " must be a string, integer, float or boolean, not " +
+    // TOML's own dates and times, as the ISO 8601 text they stand for; the
+    // column type then decides whether they fit (an offset does not fit a
+    // timestamp column, which stores none).
+    if (const auto* v = node.as_date()) return iso_date(v->get());
+    if (const auto* v = node.as_time()) return iso_time(v->get());
+    if (const auto* v = node.as_date_time()) return iso_date_time(v->get());
+    fail(line_of(node), std::string(what) + " must be a string, integer, float, boolean, date or time, not " +
                             std::string(kind_of(node)));
   }
 

@@ -49,6 +49,11 @@ class Inspector {
 struct Statement {
   std::string sql;      // no trailing ';'
   std::string comment;  // one line, printed as "-- comment" before it; may be empty
+  // Runs after the migration transaction commits, in a transaction of its own
+  // (PostgreSQL VALIDATE CONSTRAINT, so that the write-blocking lock of ADD
+  // CONSTRAINT is not held through the long scan). A failure leaves the
+  // committed part in place.
+  bool after_commit = false;
 };
 
 class Renderer {
@@ -60,6 +65,10 @@ class Renderer {
   virtual std::string create_history_table(const std::string& schema) const = 0;
   // A portable or native type in this dialect's spelling.
   virtual std::string render_type(const ColumnType& type) const = 0;
+  // SQL reading the value of `column_sql` as text without losing precision
+  // (reals: at least 15 significant digits); seed and verify compare stored
+  // values with the config in memory.
+  virtual std::string exact_text(const std::string& column_sql) const = 0;
 };
 
 std::unique_ptr<Inspector> make_inspector(Dialect dialect, soci::session& session);

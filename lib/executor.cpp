@@ -71,30 +71,77 @@ void run_statements(Connection& conn, const std::vector<Statement>& statements,
   }
 }
 
-// Runs the planned statements inside `transaction`, checks, records history
-// and commits.
-void execute_and_record(Connection& conn, const Config& config, MigrationTransaction& transaction,
-                        ApplyResult& result, const std::string& source, const ProgressFn& progress,
-                        std::chrono::steady_clock::time_point started) {
-  run_statements(conn, result.planned.statements, progress);
-  report_finished(progress);
-  if (conn.dialect() == Dialect::Sqlite) check_foreign_keys(conn, rebuilt_tables(result.planned.plan));
-  result.sql_checksum = sha256_hex(saved_plan_body(result.planned, conn.dialect()));
-  result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now() - started)
-                           .count();
+HistoryEntry history_entry(const Config& config, Connection& conn, const std::vector<Statement>& statements,
+                           std::string sql_checksum, std::string source, std::int64_t duration_ms) {
   HistoryEntry entry;
   entry.applied_at = utc_now_iso8601();
   entry.tool_version = ADDRMIG_VERSION;
   entry.config_checksum = config.checksum;
-  entry.sql_checksum = result.sql_checksum;
-  entry.statement_count = static_cast<std::int64_t>(result.planned.statements.size());
-  entry.duration_ms = result.duration_ms;
-  entry.source = source;
+  entry.sql_checksum = std::move(sql_checksum);
+  entry.statement_count = static_cast<std::int64_t>(statements.size());
+  entry.duration_ms = duration_ms;
+  entry.source = std::move(source);
   entry.dialect = std::string(dialect_name(conn.dialect()));
-  record_history(conn, *make_renderer(conn.dialect()), entry, history_schema_for(config));
+  return entry;
+}
+
+std::int64_t ms_since(std::chrono::steady_clock::time_point started) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+      .count();
+}
+
+// The after_commit statements (PostgreSQL VALIDATE CONSTRAINT), once the
+// migration has committed, each in a transaction of its own under the
+// migration lock and the same lock timeout, recorded in history as source
+// "<source> (validate)". Each constraint is already in place NOT VALID and
+// checks new rows, so a failure loses nothing: the next apply plans just the
+// validations still missing.
+void validate_after_commit(Connection& conn, const Config& config, const std::vector<Statement>& statements,
+                           const std::string& source, const ApplyOptions& options) {
+  const std::string committed = "the migration was committed; then ";
+  const std::string after =
+      "; the constraint stays NOT VALID (it already checks new rows): run apply again to validate it";
+  for (const Statement& statement : statements) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::vector<Statement> one{statement};
+    try {
+      MigrationTransaction transaction(conn, options.lock_timeout);
+      run_statements(conn, one, options.progress);
+      report_finished(options.progress);
+      record_history(conn, *make_renderer(conn.dialect()),
+                     history_entry(config, conn, one, sha256_hex(render_statements(one)),
+                                   source + " (validate)", ms_since(started)),
+                     history_schema_for(config));
+      transaction.commit();
+    } catch (const LockTimeout& e) {
+      throw LockTimeout(committed + e.what() + after);
+    } catch (const DbError& e) {
+      throw DbError(committed + e.what() + after, e.sqlstate());
+    }
+  }
+}
+
+// Runs the planned statements inside `transaction`, checks, records history
+// and commits; then the statements that run after the commit.
+void execute_and_record(Connection& conn, const Config& config, MigrationTransaction& transaction,
+                        ApplyResult& result, const std::string& source, const ApplyOptions& options,
+                        std::chrono::steady_clock::time_point started) {
+  const auto [in_transaction, after_commit] = split_after_commit(result.planned.statements);
+  result.sql_checksum = sha256_hex(saved_plan_body(result.planned, conn.dialect()));
+  if (!in_transaction.empty()) {
+    run_statements(conn, in_transaction, options.progress);
+    report_finished(options.progress);
+    if (conn.dialect() == Dialect::Sqlite) check_foreign_keys(conn, rebuilt_tables(result.planned.plan));
+    result.duration_ms = ms_since(started);
+    record_history(conn, *make_renderer(conn.dialect()),
+                   history_entry(config, conn, in_transaction, result.sql_checksum, source,
+                                 result.duration_ms),
+                   history_schema_for(config));
+  }
   transaction.commit();
   result.applied = true;
+  if (!after_commit.empty()) validate_after_commit(conn, config, after_commit, source, options);
+  result.duration_ms = ms_since(started);
 }
 
 std::string describe_changes(const std::vector<TableFingerprint>& saved,
@@ -139,7 +186,7 @@ ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyO
   result.planned = plan_migration(conn, config, options.progress);
   report_finished(options.progress);
   if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;  // rolls back
-  execute_and_record(conn, config, transaction, result, "config", options.progress, started);
+  execute_and_record(conn, config, transaction, result, "config", options, started);
   return result;
 }
 
@@ -163,8 +210,7 @@ ApplyResult apply_saved_plan(Connection& conn, const Config& config, const Saved
     throw PlanChanged(why_plan_differs(saved, config, result.planned) +
                       "; nothing was applied: review a new plan");
   if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;
-  execute_and_record(conn, config, transaction, result, "file:" + saved.path, options.progress,
-                     started);
+  execute_and_record(conn, config, transaction, result, "file:" + saved.path, options, started);
   return result;
 }
 

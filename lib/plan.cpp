@@ -27,6 +27,7 @@ std::string_view finding_kind_name(FindingKind kind) {
     case FindingKind::ExtraTable: return "extra_table";
     case FindingKind::RebuildUnsafe: return "rebuild_unsafe";
     case FindingKind::NameTaken: return "name_taken";
+    case FindingKind::RowSecurity: return "row_security";
   }
   return "unknown";
 }

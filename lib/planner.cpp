@@ -139,6 +139,12 @@ const Catalog::NamedRelation* name_holder(const Catalog& catalog, const TableRef
 
 // --------------------------------------------------------------- facts ----
 
+// " (ids 3, 7)" naming sampled rows in a message; "" without samples.
+std::string sample_ids(const std::string& id_column, const std::vector<std::string>& samples) {
+  if (samples.empty()) return "";
+  return " (" + id_column + (samples.size() == 1 ? " " : "s ") + join(samples, ", ") + ")";
+}
+
 FactRequest row_count_request(const TableRef& table) {
   FactRequest request;
   request.kind = FactKind::RowCount;
@@ -146,11 +152,15 @@ FactRequest row_count_request(const TableRef& table) {
   return request;
 }
 
-FactRequest null_count_request(const TableRef& table, const std::string& column) {
+// `id_column`: the rows' key, to sample up to 5 of the NULL rows by; empty
+// when the table has no single-column key.
+FactRequest null_count_request(const TableRef& table, const std::string& column,
+                               const std::string& id_column) {
   FactRequest request;
   request.kind = FactKind::NullCount;
   request.table = table;
   request.column = column;
+  request.id_column = id_column;
   return request;
 }
 
@@ -158,11 +168,23 @@ FactRequest null_count_request(const TableRef& table, const std::string& column)
 // question asked, which is what fact_requests() returns.
 class FactLookup {
  public:
-  explicit FactLookup(const Facts& facts) : facts_(facts) {}
+  FactLookup(const Facts& facts, const Catalog& catalog) : facts_(facts), catalog_(catalog) {}
 
+  // nullptr when not measured, and never asked when row-level security would
+  // filter the rows counted (the count would be wrong, and with row_security
+  // off the query fails): the caller blocks, naming RLS.
   const Fact* find(const FactRequest& request) {
+    if (row_security_hides(request)) return nullptr;
     if (seen_.insert(identity(request)).second) asked_.push_back(request);
     return facts_.find(request);
+  }
+  // The table of `request` that row-level security filters, if any.
+  const Table* row_security_hides(const FactRequest& request) const {
+    for (const TableRef* ref : {&request.table, &request.parent}) {
+      const Table* table = ref->name.empty() ? nullptr : catalog_.find(*ref);
+      if (table && table->row_security_applies) return table;
+    }
+    return nullptr;
   }
   std::vector<FactRequest> take_asked() { return std::move(asked_); }
 
@@ -178,6 +200,7 @@ class FactLookup {
   }
 
   const Facts& facts_;
+  const Catalog& catalog_;
   std::vector<FactRequest> asked_;
   std::unordered_set<std::string> seen_;
 };
@@ -308,10 +331,19 @@ class AddressRepair {
   std::optional<std::int64_t> measured(const FactRequest& request, FindingKind kind,
                                        const std::string& column, std::string_view what) {
     if (const Fact* fact = facts_.find(request)) return fact->count;
-    not_measured(kind, column, what);
+    not_measured(kind, column, what, request);
     return std::nullopt;
   }
-  void not_measured(FindingKind kind, const std::string& column, std::string_view what) {
+  void not_measured(FindingKind kind, const std::string& column, std::string_view what,
+                    const FactRequest& request) {
+    if (const Table* hidden = facts_.row_security_hides(request)) {
+      blocker(FindingKind::RowSecurity, column, "every row visible", "row-level security",
+              at(column) + ": " + std::string(what) + " cannot be trusted: row-level security on " +
+                  hidden->ref.display() +
+                  " hides rows from this role; run addrmig as the table owner (without FORCE ROW "
+                  "LEVEL SECURITY) or as a role with BYPASSRLS");
+      return;
+    }
     blocker(kind, column, "measured", "not measured",
             at(column) + ": " + std::string(what) +
                 " was not measured, so the change cannot be checked; this is a bug, please "
@@ -383,7 +415,10 @@ class AddressRepair {
           at(found.name) + " is NOT NULL but the config allows NULL; left as is");
       return;
     }
-    const FactRequest request = null_count_request(ctx_.address, found.name);
+    const std::string id_column =
+        existing_.primary_key.size() == 1 ? existing_.primary_key.front() : std::string();
+    const FactRequest request = null_count_request(ctx_.address, found.name, id_column);
+    const Fact* fact = facts_.find(request);
     const std::optional<std::int64_t> nulls =
         measured(request, blocker_kind, found.name, "the NULL count");
     if (!nulls) return;
@@ -391,12 +426,14 @@ class AddressRepair {
       const bool is_fk = existing_.same_name(found.name, fk_column_name(ctx_));
       const std::string them = *nulls == 1 ? "it" : "them";
       blocker(blocker_kind, found.name, "NOT NULL", count_of(*nulls, "NULL"),
-              at(found.name) + " has " + count_of(*nulls, "NULL row") + "; " +
+              at(found.name) + " has " + count_of(*nulls, "NULL row") +
+                  sample_ids(id_column, fact->samples) + "; " +
                   (is_fk ? "give " + them + " a " + ctx_.parent.display() +
                                " row or delete " + them
                          : "fill " + them + " or make the column nullable in the config") +
                   " before it can be set NOT NULL");
       findings_.back().count = *nulls;
+      findings_.back().samples = fact->samples;
       return;
     }
     add(FindingKind::ColumnNullability, Severity::Change, found.name, "NOT NULL", "NULL",
@@ -466,7 +503,9 @@ class AddressRepair {
     const bool on_delete_ok = found->on_delete == desired.on_delete;
     if (!target_ok) {
       const std::string found_target =
-          target_text(TableRef{found->ref_schema, found->ref_table}, found->ref_columns);
+          target_text(TableRef{found->ref_schema, found->ref_table,
+                               ctx_.caps.schemas && found->ref_schema == ctx_.caps.default_schema},
+                      found->ref_columns);
       // Each value means a row of the old target: pointing the FK elsewhere
       // hands existing rows to other parents, so only an empty table is safe.
       const std::optional<std::int64_t> rows = measured(
@@ -529,14 +568,11 @@ class AddressRepair {
     request.parent_key = key_.column;
     const Fact* fact = facts_.find(request);
     if (!fact) {
-      not_measured(FindingKind::Orphans, fk, "the orphan count");
+      not_measured(FindingKind::Orphans, fk, "the orphan count", request);
       return false;
     }
     if (fact->count == 0) return true;
-    const std::string ids = fact->samples.empty()
-                                ? ""
-                                : " (" + id_column + (fact->samples.size() == 1 ? " " : "s ") +
-                                      join(fact->samples, ", ") + ")";
+    const std::string ids = sample_ids(id_column, fact->samples);
     blocker(FindingKind::Orphans, fk, "0 orphans", count_of(fact->count, "orphan"),
             at(fk) + ": " + count_of(fact->count, "orphan row") + ids +
                 (fact->count == 1 ? " references" : " reference") + " no " + ctx_.parent.display() +
@@ -801,7 +837,13 @@ class ParentPlanner {
   ParentPlan plan() {
     const Table* parent = ctx_.catalog.find(ctx_.parent);
     const std::optional<ParentKey> key = parent ? existing_parent_key(*parent) : create_parent();
-    if (key) plan_address(*key);
+    out_.relationship.fk_column = fk_column_name(ctx_);
+    out_.relationship.on_delete = ctx_.config.related.on_delete;
+    if (key) {
+      out_.relationship.key_column = key->column;
+      out_.relationship.key_type = key->type.display();
+      plan_address(*key);
+    }
     // A blocked parent changes nothing; its findings still list every blocker.
     if (out_.blocked()) out_.steps.clear();
     return std::move(out_);
@@ -955,9 +997,10 @@ std::vector<Finding> extra_address_tables(const Config& config, const Catalog& c
     owned.insert(table.schema + '\0' + table.name);
   const std::string suffix = "_" + config.related.name;
   std::vector<Finding> out;
-  for (const TableRef& table : catalog.all_tables) {
+  for (TableRef table : catalog.all_tables) {
     if (table.name.size() <= suffix.size() || !ends_with(table.name, suffix)) continue;
     if (owned.count(table.schema + '\0' + table.name)) continue;
+    table.schema_implied = caps.schemas && table.schema == caps.default_schema;
     out.push_back(make_finding(FindingKind::ExtraTable, Severity::Info, table, "", "", "table",
                                table.display() +
                                    " looks like an address table but no [[parents]] entry "
@@ -984,11 +1027,13 @@ Plan plan_with(const Config& config, const Catalog& catalog, FactLookup& facts,
 TableRef parent_ref(const ParentSpec& parent, const Capabilities& caps) {
   std::string schema;
   if (caps.schemas) schema = parent.schema.empty() ? caps.default_schema : parent.schema;
-  return TableRef{std::move(schema), parent.table};
+  return TableRef{std::move(schema), parent.table, caps.schemas && parent.schema.empty()};
 }
 
 TableRef address_ref(const Config& config, const ParentSpec& parent, const Capabilities& caps) {
-  return TableRef{parent_ref(parent, caps).schema, address_table_name(config, parent)};
+  TableRef ref = parent_ref(parent, caps);
+  ref.name = address_table_name(config, parent);
+  return ref;
 }
 
 std::vector<TableRef> tables_to_inspect(const Config& config, const Capabilities& caps) {
@@ -1007,7 +1052,7 @@ std::vector<FactRequest> fact_requests(const Config& config, const Catalog& cata
                                        const Capabilities& caps) {
   Facts assumed;
   for (;;) {
-    FactLookup lookup(assumed);
+    FactLookup lookup(assumed, catalog);
     plan_with(config, catalog, lookup, caps);
     std::vector<FactRequest> asked = lookup.take_asked();
     if (asked.size() <= assumed.facts.size()) return asked;
@@ -1018,7 +1063,7 @@ std::vector<FactRequest> fact_requests(const Config& config, const Catalog& cata
 
 Plan make_plan(const Config& config, const Catalog& catalog, const Facts& facts,
                const Capabilities& caps) {
-  FactLookup lookup(facts);
+  FactLookup lookup(facts, catalog);
   return plan_with(config, catalog, lookup, caps);
 }
 

@@ -79,6 +79,23 @@ std::string column_of(const std::string& alias, const std::string& column) {
   return quote_ident(alias) + "." + quote_ident(column);
 }
 
+// (count, samples) of the rows `rows` selects ("FROM ... WHERE ..."): up to
+// kOrphanSamples ids of them when the request names an id column.
+std::string count_with_samples(const FactRequest& request, const std::string& rows) {
+  std::string samples = "NULL::text";
+  if (!request.id_column.empty()) {
+    const std::string id = column_of("a", request.id_column);
+    // Sorted by the id's own type (numeric ids ascend numerically), then
+    // sent as text so any key type fits the Fact. Only run when such rows
+    // exist (an uncorrelated subquery under CASE is evaluated lazily), so
+    // the common clean table is scanned once, not twice.
+    samples = "CASE WHEN c.n > 0 THEN (SELECT json_agg(o.id ORDER BY o.sort_key)::text FROM (SELECT " +
+              id + "::text AS id, " + id + " AS sort_key" + rows + " ORDER BY " + id + " LIMIT " +
+              std::to_string(kOrphanSamples) + ") AS o) END";
+  }
+  return "c.n, " + samples + " AS samples FROM (SELECT count(*) AS n" + rows + ") AS c";
+}
+
 // One term of the measuring UNION ALL: (ord, count, samples as JSON text).
 std::string measure_term(const FactRequest& request, std::size_t ord) {
   const std::string table = qualified_name(request.table) + " AS " + quote_ident("a");
@@ -87,28 +104,15 @@ std::string measure_term(const FactRequest& request, std::size_t ord) {
     case FactKind::RowCount:
       return prefix + "(SELECT count(*) FROM " + table + ") AS n, NULL::text AS samples";
     case FactKind::NullCount:
-      return prefix + "(SELECT count(*) FROM " + table + " WHERE " +
-             column_of("a", request.column) + " IS NULL) AS n, NULL::text AS samples";
-    case FactKind::Orphans: {
-      const std::string orphan_rows =
-          " FROM " + table + " WHERE " + column_of("a", request.column) +
-          " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + qualified_name(request.parent) +
-          " AS " + quote_ident("p") + " WHERE " + column_of("p", request.parent_key) + " = " +
-          column_of("a", request.column) + ")";
-      std::string samples = "NULL::text";
-      if (!request.id_column.empty()) {
-        const std::string id = column_of("a", request.id_column);
-        // Sorted by the id's own type (numeric ids ascend numerically), then
-        // sent as text so any key type fits the Fact. Only run when orphans
-        // exist (an uncorrelated subquery under CASE is evaluated lazily), so
-        // the common clean table is scanned once, not twice.
-        samples = "CASE WHEN c.n > 0 THEN (SELECT json_agg(o.id ORDER BY o.sort_key)::text FROM (SELECT " +
-                  id + "::text AS id, " + id + " AS sort_key" + orphan_rows + " ORDER BY " + id +
-                  " LIMIT " + std::to_string(kOrphanSamples) + ") AS o) END";
-      }
-      return prefix + "c.n, " + samples + " AS samples FROM (SELECT count(*) AS n" + orphan_rows +
-             ") AS c";
-    }
+      return prefix + count_with_samples(request, " FROM " + table + " WHERE " +
+                                                      column_of("a", request.column) + " IS NULL");
+    case FactKind::Orphans:
+      return prefix +
+             count_with_samples(request, " FROM " + table + " WHERE " + column_of("a", request.column) +
+                                             " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " +
+                                             qualified_name(request.parent) + " AS " + quote_ident("p") +
+                                             " WHERE " + column_of("p", request.parent_key) + " = " +
+                                             column_of("a", request.column) + ")");
   }
   throw Error("postgres inspector: unknown fact kind");
 }
@@ -175,6 +179,7 @@ void PostgresInspector::read_columns(const std::string& request, TableSlots& slo
     if (!slot) {
       slot.emplace();
       slot->ref = TableRef{row.get<std::string>(1), row.get<std::string>(2)};
+      slot->row_security_applies = row.get<int>(10) != 0;
     }
     if (row.get<int>(3) == 0) return;  // a table without columns
     Column column;
@@ -288,7 +293,11 @@ constexpr std::string_view kFoundTables =
     "  SELECT r.schema, r.name, r.ord\n"
     "  FROM json_to_recordset(:request::json) AS r(schema text, name text, ord int)\n"
     "), found AS (\n"
-    "  SELECT q.ord, c.oid, n.nspname::text AS schema_name, c.relname::text AS table_name\n"
+    "  SELECT q.ord, c.oid, n.nspname::text AS schema_name, c.relname::text AS table_name,\n"
+    // The rule of the server's check_enable_rls(): would a policy filter us?
+    "    (c.relrowsecurity\n"
+    "     AND NOT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)\n"
+    "     AND (c.relforcerowsecurity OR NOT pg_has_role(c.relowner, 'USAGE')))::int AS rls\n"
     "  FROM requested q\n"
     "  JOIN pg_namespace n ON n.nspname = q.schema\n"
     "  JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = q.name\n"
@@ -304,7 +313,8 @@ const std::string kColumnsQuery = std::string(kFoundTables) +
     "  coalesce(a.attnotnull::int, 0) AS not_null,\n"
     "  coalesce(pg_get_expr(d.adbin, d.adrelid), '') AS default_sql,\n"
     "  coalesce(a.attidentity::text, '') AS identity,\n"
-    "  coalesce(a.attgenerated::text, '') AS generated\n"
+    "  coalesce(a.attgenerated::text, '') AS generated,\n"
+    "  f.rls\n"
     "FROM found f\n"
     "LEFT JOIN pg_attribute a ON a.attrelid = f.oid AND a.attnum > 0 AND NOT a.attisdropped\n"
     "LEFT JOIN pg_attrdef d ON d.adrelid = f.oid AND d.adnum = a.attnum\n"

@@ -114,10 +114,14 @@ class StepRenderer {
   }
 
   std::vector<Statement> operator()(const ValidateForeignKey& change) const {
+    // After the migration commits, in its own transaction: ADD CONSTRAINT's
+    // SHARE ROW EXCLUSIVE lock (which blocks writes) is released by then, and
+    // the scan holds only SHARE UPDATE EXCLUSIVE, which writers do not wait for.
     return {{"ALTER TABLE " + table_name(change.table) + " VALIDATE CONSTRAINT " +
                  quote_ident(change.name),
              one_line(shown(change.table) + ": validate foreign key " + change.name +
-                      " (checks existing rows; writes stay allowed)")}};
+                      " (checks existing rows; writes stay allowed)"),
+             /*after_commit=*/true}};
   }
 
   std::vector<Statement> operator()(const DropForeignKey& change) const {
@@ -207,6 +211,12 @@ std::string PostgresRenderer::render_type(const ColumnType& type) const {
   static const std::regex sized(R"((varchar\(\d+\)|numeric\(\d+,\d+\)))");
   if (std::regex_match(type.portable, sized)) return type.portable;
   throw Error("postgres renderer: unknown column type '" + type.portable + "'");
+}
+
+std::string PostgresRenderer::exact_text(const std::string& column_sql) const {
+  // Floats print their shortest exact form (extra_float_digits = 1, set per
+  // session), numerics and dates their own exact text.
+  return "CAST(" + column_sql + " AS TEXT)";
 }
 
 }  // namespace addrmig

@@ -97,7 +97,9 @@ bool ColumnType::operator==(const ColumnType& other) const {
   return lower_single_spaced(native) == lower_single_spaced(other.native);
 }
 
-std::string TableRef::display() const { return schema.empty() ? name : schema + "." + name; }
+std::string TableRef::display() const {
+  return schema.empty() || schema_implied ? name : schema + "." + name;
+}
 
 bool Table::same_name(std::string_view a, std::string_view b) const {
   if (!fold_case) return a == b;

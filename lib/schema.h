@@ -102,7 +102,13 @@ struct SchemaObject {
 struct TableRef {
   std::string schema;  // empty on SQLite; PostgreSQL defaults to "public"
   std::string name;
-  bool operator==(const TableRef&) const = default;
+  // The schema is the dialect's default and the config did not name it:
+  // display() shows the table as the user wrote it, without the schema.
+  // Not part of the table's identity (operator== ignores it).
+  bool schema_implied = false;
+  bool operator==(const TableRef& other) const {
+    return schema == other.schema && name == other.name;
+  }
   // "name" or "schema.name", for messages (not SQL).
   std::string display() const;
 };
@@ -125,6 +131,11 @@ struct Table {
   // Names of columns (and of this table) match ASCII case-insensitively, as
   // SQLite matches them: `Street` is the column `street`.
   bool fold_case = false;
+  // PostgreSQL: a row-level security policy filters this role's reads of the
+  // table (RLS enabled, the role neither superuser nor BYPASSRLS, and not the
+  // owner or FORCE ROW LEVEL SECURITY set). Checks that decide about data
+  // cannot trust a count then; the planner blocks instead of asking.
+  bool row_security_applies = false;
 
   bool same_name(std::string_view a, std::string_view b) const;
   bool same_names(const std::vector<std::string>& a, const std::vector<std::string>& b) const;

@@ -27,8 +27,9 @@ struct SeedTarget {
 };
 
 // Throws Error when a table is missing ("run apply first") or the parent has
-// no usable key.
-std::vector<SeedTarget> resolve_seed_targets(Connection& conn, const Config& config);
+// no usable key; the message begins with `command` ("seed", "verify").
+std::vector<SeedTarget> resolve_seed_targets(Connection& conn, const Config& config,
+                                             const std::string& command);
 
 struct SeedResult {
   int parents_inserted = 0;
@@ -42,7 +43,5 @@ SeedResult seed_database(Connection& conn, const Config& config,
 // with `alias.` prefixes when alias is non-empty.
 class BoundQuery;
 std::string match_clause(BoundQuery& query, const Row& values, const std::string& alias = {});
-// ` AND "c" IS NULL` for each of target.null_when_absent that `address` leaves out.
-std::string absent_is_null(const SeedTarget& target, const Row& address);
 
 }  // namespace addrmig

@@ -254,29 +254,33 @@ std::string orphan_condition(const FactRequest& r) {
          quote_ident(r.column) + ")";
 }
 
+// (count, JSON array of sample ids) of the rows of `table` matching `where`:
+// up to kOrphanSamples ids of them when the request names an id column.
+std::string count_with_samples(const FactRequest& r, const std::string& table, const std::string& where) {
+  // The LIMITed, ordered subquery is not flattened into the aggregate, so
+  // json_group_array sees the samples in ascending order. Under CASE it
+  // runs only when such rows exist: a clean table is scanned once, not twice.
+  const std::string samples = r.id_column.empty()
+                                  ? std::string("'[]'")
+                                  : "CASE WHEN count(*) > 0 THEN (SELECT json_group_array(sample) "
+                                    "FROM (SELECT o." +
+                                        quote_ident(r.id_column) + " AS sample FROM " + table +
+                                        " WHERE " + where + " ORDER BY 1 LIMIT " +
+                                        std::to_string(kOrphanSamples) + ")) ELSE '[]' END";
+  return "count(*), " + samples + " FROM " + table + " WHERE " + where;
+}
+
 // One SELECT term: (ordinal, count, JSON array of sample ids).
 std::string measure_term(std::size_t ordinal, const FactRequest& r) {
-  const std::string head = "SELECT " + std::to_string(ordinal) + ", count(*), ";
+  const std::string head = "SELECT " + std::to_string(ordinal) + ", ";
   const std::string table = quote_ident(r.table.name) + " AS o";
   switch (r.kind) {
     case FactKind::RowCount:
-      return head + "'[]' FROM " + table;
+      return head + "count(*), '[]' FROM " + table;
     case FactKind::NullCount:
-      return head + "'[]' FROM " + table + " WHERE o." + quote_ident(r.column) + " IS NULL";
-    case FactKind::Orphans: {
-      const std::string where = orphan_condition(r);
-      // The LIMITed, ordered subquery is not flattened into the aggregate, so
-      // json_group_array sees the samples in ascending order. Under CASE it
-      // runs only when orphans exist: a clean table is scanned once, not twice.
-      const std::string samples = r.id_column.empty()
-                                      ? std::string("'[]'")
-                                      : "CASE WHEN count(*) > 0 THEN (SELECT json_group_array(sample) "
-                                        "FROM (SELECT o." +
-                                            quote_ident(r.id_column) + " AS sample FROM " + table +
-                                            " WHERE " + where + " ORDER BY 1 LIMIT " +
-                                            std::to_string(kOrphanSamples) + ")) ELSE '[]' END";
-      return head + samples + " FROM " + table + " WHERE " + where;
-    }
+      return head + count_with_samples(r, table, "o." + quote_ident(r.column) + " IS NULL");
+    case FactKind::Orphans:
+      return head + count_with_samples(r, table, orphan_condition(r));
   }
   throw Error("sqlite inspector: unknown fact kind");
 }

@@ -276,4 +276,10 @@ std::string SqliteRenderer::create_history_table(const std::string&) const {
          ")";
 }
 
+std::string SqliteRenderer::exact_text(const std::string& column_sql) const {
+  // Reals print with 15 significant digits, which is how seed and verify
+  // compare them (lib/portable_value.cpp).
+  return "CAST(" + column_sql + " AS TEXT)";
+}
+
 }  // namespace addrmig

@@ -21,6 +21,7 @@ class SqliteRenderer : public Renderer {
   std::vector<Statement> render(const Step& step) const override;
   std::string create_history_table(const std::string& schema) const override;
   std::string render_type(const ColumnType& type) const override;
+  std::string exact_text(const std::string& column_sql) const override;
 
   // CREATE TABLE for `table` under `name` (a rebuild creates it under a
   // temporary name first).

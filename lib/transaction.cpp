@@ -5,6 +5,15 @@
 #include "lib/errors.h"
 
 namespace addrmig {
+namespace {
+
+// Also set per session (Connection::open says why); again per transaction,
+// because behind PgBouncer in transaction mode a session setting stays on
+// whichever server connection ran it, and this one decides whether data
+// checks may see fewer rows than there are.
+constexpr const char* kRowSecurityOff = "SET LOCAL row_security = off";
+
+}  // namespace
 
 MigrationTransaction::MigrationTransaction(Connection& conn, std::chrono::milliseconds lock_timeout,
                                            bool foreign_keys_off)
@@ -31,6 +40,7 @@ MigrationTransaction::MigrationTransaction(Connection& conn, std::chrono::millis
     // lock_timeout bounds every lock wait of this transaction: the advisory
     // lock below and the table locks the DDL takes.
     conn_.execute("SET LOCAL lock_timeout = " + ms, "setting lock_timeout");
+    conn_.execute(kRowSecurityOff, "setting row_security");
     conn_.execute("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLockKey) + ")",
                   "taking the migration lock");
   } catch (const LockTimeout&) {
@@ -71,6 +81,7 @@ ReadTransaction::ReadTransaction(Connection& conn) : conn_(conn) {
   conn_.execute(conn_.dialect() == Dialect::Sqlite ? "BEGIN"
                                                    : "BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ",
                 "starting a read-only transaction");
+  if (conn_.dialect() == Dialect::Postgres) conn_.execute(kRowSecurityOff, "setting row_security");
 }
 
 ReadTransaction::~ReadTransaction() {
