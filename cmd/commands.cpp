@@ -215,7 +215,7 @@ int cmd_run(const Context& ctx, int lock_timeout_seconds) {
 int cmd_history(const Context& ctx) {
   reject_markdown(ctx, "history");
   Connection conn = open(ctx, OpenMode::ReadOnly);
-  const std::vector<HistoryEntry> entries = read_history(conn, history_schema_for(ctx.config));
+  const std::vector<HistoryEntry> entries = read_history(conn, history_schema_for(conn, ctx.config));
   if (ctx.global.format == Format::Json) print_json(history_json(entries), "history");
   else print_history(std::cout, entries);
   return kOk;

@@ -111,7 +111,7 @@ void validate_after_commit(Connection& conn, const Config& config, const std::ve
       record_history(conn, *make_renderer(conn.dialect()),
                      history_entry(config, conn, one, sha256_hex(render_statements(one)),
                                    source + " (validate)", ms_since(started)),
-                     history_schema_for(config));
+                     history_schema_for(conn, config));
       transaction.commit();
     } catch (const LockTimeout& e) {
       throw LockTimeout(committed + e.what() + after);
@@ -136,7 +136,7 @@ void execute_and_record(Connection& conn, const Config& config, MigrationTransac
     record_history(conn, *make_renderer(conn.dialect()),
                    history_entry(config, conn, in_transaction, result.sql_checksum, source,
                                  result.duration_ms),
-                   history_schema_for(config));
+                   history_schema_for(conn, config));
   }
   transaction.commit();
   result.applied = true;

@@ -47,6 +47,18 @@ std::string history_schema_for(const Config& config) {
   return "public";
 }
 
+std::string history_schema_for(Connection& conn, const Config& config) {
+  const std::string schema = history_schema_for(config);
+  if (conn.dialect() != Dialect::Postgres || !config.history_schema.empty() || schema == "public")
+    return schema;
+  try {
+    if (history_exists(conn, "public")) return "public";
+  } catch (...) {
+    rethrow_db_error("looking for public." + std::string(kHistoryTable));
+  }
+  return schema;
+}
+
 void record_history(Connection& conn, const Renderer& renderer, const HistoryEntry& entry,
                     const std::string& schema) {
   conn.execute(renderer.create_history_table(schema), "creating " + std::string(kHistoryTable));

@@ -32,6 +32,9 @@ inline constexpr const char* kHistoryTable = "addrmig_history";
 // parent's schema (a role that may create address tables there may create
 // the history too; PostgreSQL 15 grants no CREATE on public), else public.
 std::string history_schema_for(const Config& config);
+// The same, except that without [history] schema an existing
+// public.addrmig_history (where addrmig kept it before) stays in use.
+std::string history_schema_for(Connection& conn, const Config& config);
 
 void record_history(Connection& conn, const Renderer& renderer, const HistoryEntry& entry,
                     const std::string& schema);
