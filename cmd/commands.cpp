@@ -10,13 +10,13 @@
 #include <iostream>
 
 #include "cmd/junit.h"
-#include "cmd/progress.h"
+#include "cmd/progress_line.h"
 #include "cmd/report.h"
 #include "lib/connection.h"
 #include "lib/errors.h"
 #include "lib/executor.h"
 #include "lib/history.h"
-#include "lib/planning.h"
+#include "lib/migration.h"
 #include "lib/saved_plan.h"
 #include "lib/script.h"
 #include "lib/seed.h"

@@ -7,7 +7,7 @@
 #include <regex>
 
 #include "lib/errors.h"
-#include "lib/postgres_module.h"
+#include "lib/postgres/module.h"
 
 namespace addrmig {
 namespace {

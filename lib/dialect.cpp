@@ -1,9 +1,9 @@
 #include "lib/dialect.h"
 
-#include "lib/postgres_inspector.h"
-#include "lib/postgres_renderer.h"
-#include "lib/sqlite_inspector.h"
-#include "lib/sqlite_renderer.h"
+#include "lib/postgres/inspector.h"
+#include "lib/postgres/renderer.h"
+#include "lib/sqlite/inspector.h"
+#include "lib/sqlite/renderer.h"
 
 namespace addrmig {
 

@@ -11,7 +11,7 @@
 #include "lib/identifier.h"
 #include "lib/saved_plan.h"
 #include "lib/script.h"
-#include "lib/sqlite_row_counter.h"
+#include "lib/sqlite/row_counter.h"
 #include "lib/transaction.h"
 
 namespace addrmig {

@@ -8,7 +8,7 @@
 #include "lib/errors.h"
 #include "lib/identifier.h"
 #include "lib/planner.h"
-#include "lib/planning.h"
+#include "lib/migration.h"
 #include "lib/transaction.h"
 
 namespace addrmig {

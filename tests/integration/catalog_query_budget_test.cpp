@@ -9,7 +9,7 @@
 
 #include "lib/config.h"
 #include "lib/executor.h"
-#include "lib/planning.h"
+#include "lib/migration.h"
 #include "tests/support/test_database.h"
 
 namespace addrmig {

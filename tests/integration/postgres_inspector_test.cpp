@@ -9,8 +9,8 @@
 #include "lib/connection.h"
 #include "lib/errors.h"
 #include "lib/identifier.h"
-#include "lib/postgres_inspector.h"
-#include "lib/postgres_renderer.h"
+#include "lib/postgres/inspector.h"
+#include "lib/postgres/renderer.h"
 #include "tests/support/test_database.h"
 
 namespace addrmig {

@@ -1,7 +1,7 @@
 // SqliteInspector against real SQLite files built with raw SQL, the way a
 // hand-made or other-tool database would have them.
 
-#include "lib/sqlite_inspector.h"
+#include "lib/sqlite/inspector.h"
 
 #include <catch2/catch.hpp>
 #include <string>

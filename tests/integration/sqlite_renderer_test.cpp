@@ -2,7 +2,7 @@
 // SqliteInspector: created tables are what the model says, and a rebuild keeps
 // every row, index, trigger and view, and the tables that reference it.
 
-#include "lib/sqlite_renderer.h"
+#include "lib/sqlite/renderer.h"
 
 #include <soci/soci.h>
 
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "lib/sqlite_inspector.h"
+#include "lib/sqlite/inspector.h"
 #include "tests/support/test_database.h"
 
 namespace addrmig {

@@ -13,8 +13,8 @@
 #include "lib/errors.h"
 #include "tests/support/golden.h"
 #include "lib/identifier.h"
-#include "lib/postgres_inspector.h"
-#include "lib/postgres_renderer.h"
+#include "lib/postgres/inspector.h"
+#include "lib/postgres/renderer.h"
 
 namespace addrmig {
 namespace {

@@ -2,7 +2,7 @@
 // tests/golden/sqlite_renderer/ (regenerate with ADDRMIG_UPDATE_GOLDEN=1),
 // plus the type mapping and the changes SQLite cannot express.
 
-#include "lib/sqlite_renderer.h"
+#include "lib/sqlite/renderer.h"
 
 #include <catch2/catch.hpp>
 #include <cstdlib>

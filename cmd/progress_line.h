@@ -6,7 +6,7 @@
 #include <chrono>
 #include <memory>
 
-#include "lib/progress.h"
+#include "lib/progress_event.h"
 
 namespace addrmig::cli {
 

@@ -1,4 +1,4 @@
-#include "lib/sqlite_row_counter.h"
+#include "lib/sqlite/row_counter.h"
 
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>

@@ -1,8 +1,8 @@
-// libaddrmig_postgres.so: see lib/postgres_module.h for why this is apart.
+// libaddrmig_postgres.so: see lib/postgres/module.h for why this is apart.
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
-#include "lib/postgres_module.h"
+#include "lib/postgres/module.h"
 
 namespace {
 

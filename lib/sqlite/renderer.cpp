@@ -1,4 +1,4 @@
-#include "lib/sqlite_renderer.h"
+#include "lib/sqlite/renderer.h"
 
 #include <algorithm>
 #include <type_traits>

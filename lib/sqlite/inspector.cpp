@@ -1,4 +1,4 @@
-#include "lib/sqlite_inspector.h"
+#include "lib/sqlite/inspector.h"
 
 #include <soci/soci.h>
 

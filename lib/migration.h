@@ -11,7 +11,7 @@
 #include "lib/connection.h"
 #include "lib/dialect.h"
 #include "lib/plan.h"
-#include "lib/progress.h"
+#include "lib/progress_event.h"
 
 namespace addrmig {
 

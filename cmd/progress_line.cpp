@@ -1,4 +1,4 @@
-#include "cmd/progress.h"
+#include "cmd/progress_line.h"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "lib/postgres_inspector.h"
+#include "lib/postgres/inspector.h"
 
 #include <soci/soci.h>
 

@@ -1,4 +1,4 @@
-#include "lib/postgres_renderer.h"
+#include "lib/postgres/renderer.h"
 
 #include <regex>
 #include <variant>

@@ -1,4 +1,4 @@
-#include "lib/postgres_module.h"
+#include "lib/postgres/module.h"
 
 #include <dlfcn.h>
 

@@ -1,4 +1,4 @@
-#include "lib/planning.h"
+#include "lib/migration.h"
 
 #include <spdlog/spdlog.h>
 
