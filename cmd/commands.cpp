@@ -18,9 +18,7 @@
 #include "lib/history.h"
 #include "lib/migration.h"
 #include "lib/saved_plan.h"
-#include "lib/script.h"
 #include "lib/seed.h"
-#include "lib/transaction.h"
 #include "lib/verify.h"
 
 namespace addrmig::cli {
@@ -42,8 +40,7 @@ std::chrono::milliseconds seconds(int value) { return std::chrono::milliseconds(
 // The line is erased when this returns, before the report is printed.
 PlannedMigration read_plan(Connection& conn, const Context& ctx) {
   TerminalProgress progress(ctx.global.quiet);
-  ReadTransaction snapshot(conn);
-  return plan_migration(conn, ctx.config, progress.fn());
+  return plan_read_only(conn, ctx.config, progress.fn());
 }
 
 void log_blockers(const Plan& plan) {
@@ -67,7 +64,6 @@ Context load_context(const GlobalOptions& global) {
 int cmd_plan(const Context& ctx, const PlanOptions& options) {
   Connection conn = open(ctx, OpenMode::ReadOnly);
   const PlannedMigration planned = read_plan(conn, ctx);
-  const auto renderer = make_renderer(conn.dialect());
   const std::string script = saved_plan_body(planned, conn.dialect());
   if (!options.out_file.empty()) {
     std::ofstream file(options.out_file, std::ios::binary);
@@ -75,8 +71,8 @@ int cmd_plan(const Context& ctx, const PlanOptions& options) {
     if (!file) throw Error("cannot write plan to '" + options.out_file + "'");
   }
   if (options.sql) std::cout << script;
-  else if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan, *renderer), "plan");
-  else print_plan(std::cout, planned.plan, *renderer, true, use_color(STDOUT_FILENO));
+  else if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan), "plan");
+  else print_plan(std::cout, planned.plan, true, use_color(STDOUT_FILENO));
   if (planned.plan.blocked()) {
     log_blockers(planned.plan);
     return kError;
@@ -93,9 +89,8 @@ int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
   Connection conn = open(ctx, OpenMode::ReadWrite);
   const ApplyResult result = saved ? apply_saved_plan(conn, ctx.config, *saved, apply_options)
                                    : apply_migration(conn, ctx.config, apply_options);
-  const auto renderer = make_renderer(conn.dialect());
-  if (ctx.global.format == Format::Json) print_json(apply_json(result, *renderer), "apply");
-  else print_apply(std::cout, result, *renderer, use_color(STDOUT_FILENO));
+  if (ctx.global.format == Format::Json) print_json(apply_json(result), "apply");
+  else print_apply(std::cout, result, use_color(STDOUT_FILENO));
   if (result.planned.plan.blocked()) {
     log_blockers(result.planned.plan);
     return kError;
@@ -107,7 +102,7 @@ int cmd_audit(const Context& ctx, const std::string& junit_file) {
   Connection conn = open(ctx, OpenMode::ReadOnly);
   const PlannedMigration planned = read_plan(conn, ctx);
   if (!junit_file.empty()) write_junit(junit_file, audit_junit(planned.plan));
-  if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan, *make_renderer(conn.dialect())), "audit");
+  if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan), "audit");
   else print_audit(std::cout, planned.plan);
   return drift_count(planned.plan) == 0 ? kOk : kDifferences;
 }
@@ -131,25 +126,24 @@ int cmd_verify(const Context& ctx, const std::string& junit_file) {
 
 int cmd_run(const Context& ctx, int lock_timeout_seconds) {
   Connection conn = open(ctx, OpenMode::ReadWrite);
-  const auto renderer = make_renderer(conn.dialect());
   TerminalProgress progress(ctx.global.quiet);
   const ApplyResult applied =
       apply_migration(conn, ctx.config, ApplyOptions{seconds(lock_timeout_seconds), progress.fn()});
   if (applied.planned.plan.blocked()) {
-    if (ctx.global.format == Format::Json) print_json(Json{{"apply", apply_json(applied, *renderer)}}, "run");
-    else print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));
+    if (ctx.global.format == Format::Json) print_json(Json{{"apply", apply_json(applied)}}, "run");
+    else print_apply(std::cout, applied, use_color(STDOUT_FILENO));
     log_blockers(applied.planned.plan);
     return kError;
   }
   const SeedResult seeded = seed_database(conn, ctx.config, seconds(lock_timeout_seconds));
   const VerifyReport report = verify_database(conn, ctx.config);
   if (ctx.global.format == Format::Json) {
-    print_json(Json{{"apply", apply_json(applied, *renderer)},
+    print_json(Json{{"apply", apply_json(applied)},
                     {"seed", seed_json(seeded)},
                     {"verify", verify_json(report)}},
                "run");
   } else {
-    print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));
+    print_apply(std::cout, applied, use_color(STDOUT_FILENO));
     print_seed(std::cout, seeded);
     print_verify(std::cout, report);
   }

@@ -43,12 +43,10 @@ Json finding_json(const Finding& finding) {
   return j;
 }
 
-Json statements_json(const ParentPlan& parent, const Renderer& renderer) {
+Json statements_json(const ParentPlan& parent) {
   Json out = Json::array();
-  if (parent.blocked()) return out;
-  for (const Step& step : parent.steps)
-    for (const Statement& statement : renderer.render(step))
-      out.push_back(Json{{"comment", statement.comment}, {"sql", statement.sql + ";"}});
+  for (const Statement& statement : parent.statements)
+    out.push_back(Json{{"comment", statement.comment}, {"sql", statement.sql + ";"}});
   return out;
 }
 
@@ -100,7 +98,7 @@ std::size_t drift_count(const Plan& plan) {
   return n;
 }
 
-Json plan_json(const Plan& plan, const Renderer& renderer) {
+Json plan_json(const Plan& plan) {
   Json parents = Json::array();
   for (const ParentPlan& parent : plan.parents) {
     Json findings = Json::array();
@@ -110,7 +108,7 @@ Json plan_json(const Plan& plan, const Renderer& renderer) {
                            {"address_table", parent.address_table.display()},
                            {"status", parent_status_name(parent.status())},
                            {"findings", findings},
-                           {"statements", statements_json(parent, renderer)}});
+                           {"statements", statements_json(parent)}});
   }
   Json findings = Json::array();
   for (const Finding& finding : plan.findings) findings.push_back(finding_json(finding));
@@ -164,12 +162,12 @@ Json seed_json(const SeedResult& result) {
               {"addresses_inserted", result.addresses_inserted}};
 }
 
-Json apply_json(const ApplyResult& result, const Renderer& renderer) {
+Json apply_json(const ApplyResult& result) {
   return Json{{"applied", result.applied},
               {"statement_count", result.applied ? result.planned.statements.size() : 0},
               {"duration_ms", result.duration_ms},
               {"sql_checksum", result.sql_checksum},
-              {"plan", plan_json(result.planned.plan, renderer)}};
+              {"plan", plan_json(result.planned.plan)}};
 }
 
 bool use_color(int fd) {
@@ -178,15 +176,13 @@ bool use_color(int fd) {
   return isatty(fd) && !(no_color && *no_color) && !(term && std::strcmp(term, "dumb") == 0);
 }
 
-void print_plan(std::ostream& out, const Plan& plan, const Renderer& renderer, bool with_sql,
-                bool color) {
+void print_plan(std::ostream& out, const Plan& plan, bool with_sql, bool color) {
   for (const ParentPlan& parent : plan.parents) {
     out << parent_headline(parent, color) << "\n";
     for (const Finding& finding : parent.findings) print_finding(out, finding);
-    if (!with_sql || parent.blocked()) continue;
-    for (const Step& step : parent.steps)
-      for (const Statement& statement : renderer.render(step))
-        out << "      -- " << statement.comment << "\n" << indent_sql(statement.sql) << ";\n";
+    if (!with_sql) continue;
+    for (const Statement& statement : parent.statements)
+      out << "      -- " << statement.comment << "\n" << indent_sql(statement.sql) << ";\n";
   }
   for (const Finding& finding : plan.findings) print_finding(out, finding);
   std::size_t ok = 0, create = 0, change = 0, blocked = 0;
@@ -258,18 +254,17 @@ void print_history(std::ostream& out, const std::vector<HistoryEntry>& entries) 
         << "\n";
 }
 
-void print_apply(std::ostream& out, const ApplyResult& result, const Renderer& renderer,
-                 bool color) {
+void print_apply(std::ostream& out, const ApplyResult& result, bool color) {
   const Plan& plan = result.planned.plan;
   if (plan.blocked()) {
-    print_plan(out, plan, renderer, false, color);
+    print_plan(out, plan, false, color);
     return;
   }
   if (!result.applied) {
     out << "nothing to do: " << plan.parents.size() << " parents up to date\n";
     return;
   }
-  print_plan(out, plan, renderer, false, color);
+  print_plan(out, plan, false, color);
   out << "applied " << result.planned.statements.size() << " statements in " << result.duration_ms
       << " ms\n";
 }

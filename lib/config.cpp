@@ -15,14 +15,14 @@
 
 #include "lib/checksum.h"
 #include "lib/database_url.h"
+#include "lib/dialect.h"
 #include "lib/errors.h"
-#include "lib/identifier.h"
+#include "lib/sql.h"
 
 namespace addrmig {
 namespace {
 
 constexpr int kMaxTimeoutSeconds = 86400;
-constexpr std::size_t kPostgresMaxIdentifierBytes = 63;  // NAMEDATALEN - 1
 // Column names the generated tables use themselves.
 constexpr std::string_view kIdColumn = "id";
 
@@ -617,19 +617,20 @@ Config parse_config(std::string_view text, const std::string& path) {
 }
 
 void check_identifier_limits(const Config& config, Dialect dialect) {
-  if (dialect == Dialect::Sqlite) {
+  const Capabilities& caps = capabilities_of(dialect);
+  if (!caps.schemas)
     for (const ParentSpec& parent : config.parents)
       if (!parent.schema.empty())
         throw ConfigError(config.path, parent.schema_line,
-                          "'schema' is for PostgreSQL only, but the database is SQLite");
-    return;
-  }
+                          "'schema' is for PostgreSQL only, but the database is " +
+                              caps.product_name);
+  if (caps.max_identifier_bytes == 0) return;
   for (const NamedIdentifier& id : identifiers_of(config))
-    if (ident_bytes(id.name) > kPostgresMaxIdentifierBytes)
-      throw ConfigError(
-          config.path, id.line,
-          id.what + " " + shown(id.name) + " is " + std::to_string(ident_bytes(id.name)) +
-              " bytes; PostgreSQL allows at most " + std::to_string(kPostgresMaxIdentifierBytes));
+    if (ident_bytes(id.name) > caps.max_identifier_bytes)
+      throw ConfigError(config.path, id.line,
+                        id.what + " " + shown(id.name) + " is " +
+                            std::to_string(ident_bytes(id.name)) + " bytes; " + caps.product_name +
+                            " allows at most " + std::to_string(caps.max_identifier_bytes));
 }
 
 }  // namespace addrmig

@@ -1,48 +1,17 @@
 #include "lib/executor.h"
 
-#include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
-#include <optional>
+#include <memory>
 
 #include "lib/checksum.h"
 #include "lib/errors.h"
 #include "lib/history.h"
-#include "lib/identifier.h"
 #include "lib/saved_plan.h"
-#include "lib/script.h"
-#include "lib/sqlite/row_counter.h"
 #include "lib/transaction.h"
 
 namespace addrmig {
 namespace {
-
-std::vector<std::string> rebuilt_tables(const Plan& plan) {
-  std::vector<std::string> out;
-  for (const ParentPlan& parent : plan.parents)
-    for (const Step& step : parent.steps)
-      if (const auto* rebuild = std::get_if<RebuildTable>(&step.change))
-        out.push_back(rebuild->to.ref.name);
-  return out;
-}
-
-// The last step of sqlite.org's rebuild procedure: with foreign keys off, the
-// copy is unchecked, so prove no row now violates a constraint before COMMIT.
-void check_foreign_keys(Connection& conn, const std::vector<std::string>& tables) {
-  for (const std::string& table : tables) {
-    int violations = 0;
-    try {
-      soci::rowset<soci::row> rows =
-          (conn.session().prepare << "PRAGMA foreign_key_check(" + quote_ident(table) + ")");
-      for (auto it = rows.begin(); it != rows.end(); ++it) ++violations;
-    } catch (...) {
-      rethrow_db_error("checking foreign keys of " + table);
-    }
-    if (violations > 0)
-      throw DbError("foreign key check failed after rebuilding " + table + ": " +
-                    std::to_string(violations) + " rows violate a foreign key; rolled back");
-  }
-}
 
 // The stage reported last is over (the CLI erases its line).
 void report_finished(const ProgressFn& progress) {
@@ -58,8 +27,8 @@ void run_statements(Connection& conn, const std::vector<Statement>& statements,
       progress(Progress{Progress::Stage::Applying, current, total, statements[current].comment, rows});
   };
   // Only counted when someone listens: the hook costs a call per row.
-  std::optional<SqliteRowCounter> rows;
-  if (progress && conn.dialect() == Dialect::Sqlite) rows.emplace(conn.session(), report);
+  std::unique_ptr<RowCounter> rows;
+  if (progress) rows = dialect_of(conn.dialect()).count_rows(conn.session(), report);
   for (; current < total; ++current) {
     const Statement& statement = statements[current];
     if (rows) rows->reset();
@@ -78,7 +47,7 @@ void execute_and_record(Connection& conn, const Config& config, MigrationTransac
                         std::chrono::steady_clock::time_point started) {
   run_statements(conn, result.planned.statements, progress);
   report_finished(progress);
-  if (conn.dialect() == Dialect::Sqlite) check_foreign_keys(conn, rebuilt_tables(result.planned.plan));
+  dialect_of(conn.dialect()).check_before_commit(conn, result.planned.plan);
   result.sql_checksum = sha256_hex(saved_plan_body(result.planned, conn.dialect()));
   result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::steady_clock::now() - started)
@@ -92,7 +61,7 @@ void execute_and_record(Connection& conn, const Config& config, MigrationTransac
   entry.duration_ms = result.duration_ms;
   entry.source = source;
   entry.dialect = std::string(dialect_name(conn.dialect()));
-  record_history(conn, *make_renderer(conn.dialect()), entry);
+  record_history(conn, entry);
   transaction.commit();
   result.applied = true;
 }

@@ -27,7 +27,7 @@ inline constexpr const char* kHistoryTable = "addrmig_history";
 
 // Creates the table when absent and inserts `entry` (bound values), inside
 // the caller's transaction.
-void record_history(Connection& conn, const Renderer& renderer, const HistoryEntry& entry);
+void record_history(Connection& conn, const HistoryEntry& entry);
 
 // Every recorded entry, oldest first; empty when the table does not exist.
 std::vector<HistoryEntry> read_history(Connection& conn);

@@ -3,23 +3,29 @@
 #include <spdlog/spdlog.h>
 
 #include "lib/planner.h"
+#include "lib/transaction.h"
 
 namespace addrmig {
+namespace {
 
-Capabilities capabilities_for(Dialect dialect) {
-  return dialect == Dialect::Sqlite ? sqlite_capabilities() : postgres_capabilities();
+// Every unblocked parent's steps, rendered once: what every report prints
+// and apply runs.
+void render_parents(Plan& plan, const Renderer& renderer) {
+  for (ParentPlan& parent : plan.parents) {
+    if (parent.blocked()) continue;
+    for (const Step& step : parent.steps) {
+      std::vector<Statement> statements = renderer.render(step);
+      for (Statement& statement : statements) parent.statements.push_back(std::move(statement));
+    }
+  }
 }
 
-bool has_rebuild(const Plan& plan) {
-  for (const ParentPlan& parent : plan.parents)
-    for (const Step& step : parent.steps)
-      if (std::holds_alternative<RebuildTable>(step.change)) return true;
-  return false;
-}
+}  // namespace
 
 PlannedMigration plan_migration(Connection& conn, const Config& config, const ProgressFn& progress) {
-  const Capabilities caps = capabilities_for(conn.dialect());
-  std::unique_ptr<Inspector> inspector = make_inspector(conn.dialect(), conn.session());
+  const DatabaseDialect& dialect = dialect_of(conn.dialect());
+  const Capabilities& caps = dialect.capabilities();
+  std::unique_ptr<Inspector> inspector = dialect.inspector(conn.session());
   const std::size_t parents = config.parents.size();
   auto report = [&](Progress::Stage stage, std::size_t done, std::size_t total) {
     if (progress) progress(Progress{stage, done, total, {}, -1});
@@ -38,8 +44,14 @@ PlannedMigration plan_migration(Connection& conn, const Config& config, const Pr
   spdlog::debug("inspected {} of {} tables in {} queries; {} facts measured",
                 out.catalog.tables.size(), 2 * config.parents.size(), out.catalog_queries,
                 requests.size());
-  if (!out.plan.blocked()) out.statements = render_plan(out.plan, *make_renderer(conn.dialect()));
+  render_parents(out.plan, dialect.renderer());
+  out.statements = out.plan.statements();
   return out;
+}
+
+PlannedMigration plan_read_only(Connection& conn, const Config& config, const ProgressFn& progress) {
+  ReadTransaction snapshot(conn);
+  return plan_migration(conn, config, progress);
 }
 
 }  // namespace addrmig

@@ -16,21 +16,21 @@
 namespace addrmig {
 
 struct PlannedMigration {
-  Plan plan;
+  Plan plan;  // each unblocked parent carries its rendered statements
   Catalog catalog;
-  std::vector<Statement> statements;  // empty when blocked or nothing to do
+  std::vector<Statement> statements;  // all of them; empty when blocked or nothing to do
   std::size_t catalog_queries = 0;    // statements the inspector ran
 };
 
-Capabilities capabilities_for(Dialect dialect);
-
 // `progress` hears Inspecting (0 of N parents, then N of N) and Measuring
-// (before the data checks, when there are any).
+// (before the data checks, when there are any). Runs in the caller's
+// transaction.
 PlannedMigration plan_migration(Connection& conn, const Config& config,
                                 const ProgressFn& progress = {});
 
-// True when the plan rebuilds a table (SQLite), which needs foreign keys off
-// around the transaction.
-bool has_rebuild(const Plan& plan);
+// plan_migration inside a read-only snapshot (plan, audit): one consistent
+// view across every catalog query, rolled back at the end.
+PlannedMigration plan_read_only(Connection& conn, const Config& config,
+                                const ProgressFn& progress = {});
 
 }  // namespace addrmig

@@ -101,6 +101,14 @@ std::size_t Plan::step_count() const {
   return count;
 }
 
+std::vector<Statement> Plan::statements() const {
+  std::vector<Statement> out;
+  if (blocked()) return out;
+  for (const ParentPlan& parent : parents)
+    out.insert(out.end(), parent.statements.begin(), parent.statements.end());
+  return out;
+}
+
 std::vector<TableRef> Plan::tables() const {
   std::vector<TableRef> out;
   for (const ParentPlan& parent : parents) {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "lib/config.h"
-#include "lib/dialect.h"
+#include "lib/capabilities.h"
 #include "lib/plan.h"
 #include "lib/schema.h"
 

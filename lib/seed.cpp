@@ -6,20 +6,22 @@
 #include "lib/bound_query.h"
 #include "lib/dialect.h"
 #include "lib/errors.h"
-#include "lib/identifier.h"
+#include "lib/sql.h"
 #include "lib/planner.h"
-#include "lib/migration.h"
+#include "lib/planner/parent_key.h"
 #include "lib/transaction.h"
 
 namespace addrmig {
 namespace {
 
-std::string parent_key_column(const Table& parent, const ParentSpec& spec) {
-  if (spec.key) return *spec.key;
-  if (parent.primary_key.size() != 1)
-    throw Error("seed: table " + parent.ref.display() +
-                " has no single-column primary key; set key in [[parents]]");
-  return parent.primary_key.front();
+// The planner's own answer, so seed never writes through a key the plan
+// would block (one not unique, say).
+std::string parent_key_column(const ParentSpec& spec, const Table& parent) {
+  std::vector<Finding> findings;
+  const std::optional<planner::ParentKey> key =
+      planner::existing_parent_key(spec, parent, parent.ref, findings);
+  if (!key) throw Error("seed: " + findings.back().message);
+  return key->column;
 }
 
 // Config rows compare as sets of column=value, whatever order they were written in.
@@ -41,11 +43,9 @@ std::vector<std::pair<Row, int>> address_multiset(const SeedSpec& seed) {
   return out;
 }
 
-std::string quoted(const TableRef& ref) { return quote_qualified(ref.schema, ref.name); }
-
 std::vector<std::string> find_parent_keys(Connection& conn, const SeedTarget& target) {
   BoundQuery query(conn.session(), "SELECT CAST(" + quote_ident(target.key) + " AS TEXT) FROM " +
-                                       quoted(target.parent) + " WHERE ");
+                                       quote_qualified(target.parent) + " WHERE ");
   query << match_clause(query, target.seed->values);
   std::vector<std::string> keys;
   for (const TextRow& row : query.rows("seed: looking up " + target.parent.display()))
@@ -54,7 +54,7 @@ std::vector<std::string> find_parent_keys(Connection& conn, const SeedTarget& ta
 }
 
 std::string insert_parent(Connection& conn, const SeedTarget& target) {
-  BoundQuery insert(conn.session(), "INSERT INTO " + quoted(target.parent) + " (");
+  BoundQuery insert(conn.session(), "INSERT INTO " + quote_qualified(target.parent) + " (");
   std::string columns, values;
   for (const FieldValue& field : target.seed->values) {
     columns += (columns.empty() ? "" : ", ") + quote_ident(field.column);
@@ -70,7 +70,7 @@ std::string insert_parent(Connection& conn, const SeedTarget& target) {
 
 long long count_addresses(Connection& conn, const SeedTarget& target, const std::string& key,
                           const Row& address) {
-  BoundQuery query(conn.session(), "SELECT count(*) FROM " + quoted(target.address) + " WHERE ");
+  BoundQuery query(conn.session(), "SELECT count(*) FROM " + quote_qualified(target.address) + " WHERE ");
   query << quote_ident(target.foreign_key) + " = " + query.placeholder(Value{key});
   if (!address.empty()) query << " AND " + match_clause(query, address);
   auto rows = query.rows("seed: counting rows of " + target.address.display());
@@ -79,7 +79,7 @@ long long count_addresses(Connection& conn, const SeedTarget& target, const std:
 
 void insert_address(Connection& conn, const SeedTarget& target, const std::string& key,
                     const Row& address) {
-  BoundQuery insert(conn.session(), "INSERT INTO " + quoted(target.address) + " (");
+  BoundQuery insert(conn.session(), "INSERT INTO " + quote_qualified(target.address) + " (");
   std::string columns = quote_ident(target.foreign_key);
   std::string values = insert.placeholder(Value{key});
   for (const FieldValue& field : address) {
@@ -103,9 +103,9 @@ std::string match_clause(BoundQuery& query, const Row& values, const std::string
 }
 
 std::vector<SeedTarget> resolve_seed_targets(Connection& conn, const Config& config) {
-  const Capabilities caps = capabilities_for(conn.dialect());
-  const Catalog catalog =
-      make_inspector(conn.dialect(), conn.session())->inspect(tables_to_inspect(config, caps));
+  const DatabaseDialect& dialect = dialect_of(conn.dialect());
+  const Capabilities& caps = dialect.capabilities();
+  const Catalog catalog = dialect.inspector(conn.session())->inspect(tables_to_inspect(config, caps));
   std::vector<SeedTarget> out;
   for (const SeedSpec& seed : config.seeds) {
     const ParentSpec* spec = config.find_parent(seed.parent);
@@ -119,7 +119,7 @@ std::vector<SeedTarget> resolve_seed_targets(Connection& conn, const Config& con
     for (const TableRef* missing : {parent ? nullptr : &target.parent, address ? nullptr : &target.address})
       if (missing)
         throw Error("seed: table " + missing->display() + " does not exist; run `addrmig apply` first");
-    target.key = parent_key_column(*parent, *spec);
+    target.key = parent_key_column(*spec, *parent);
     target.foreign_key = config.related.foreign_key;
     target.address_id = address->primary_key.size() == 1 ? address->primary_key.front()
                                                          : config.related.foreign_key;

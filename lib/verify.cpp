@@ -3,14 +3,12 @@
 #include <algorithm>
 
 #include "lib/bound_query.h"
-#include "lib/identifier.h"
+#include "lib/sql.h"
 #include "lib/seed.h"
 #include "lib/transaction.h"
 
 namespace addrmig {
 namespace {
-
-std::string quoted(const TableRef& ref) { return quote_qualified(ref.schema, ref.name); }
 
 std::string as_text(const std::string& column) { return "CAST(" + quote_ident(column) + " AS TEXT)"; }
 
@@ -55,7 +53,7 @@ std::vector<std::string> address_columns(const Config& config, const SeedTarget&
 }
 
 long long count_matching(Connection& conn, const SeedTarget& target, const std::string& key, const Row& address) {
-  BoundQuery query(conn.session(), "SELECT count(*) FROM " + quoted(target.address) + " WHERE ");
+  BoundQuery query(conn.session(), "SELECT count(*) FROM " + quote_qualified(target.address) + " WHERE ");
   query << quote_ident(target.foreign_key) + " = " + query.placeholder(Value{key});
   if (!address.empty()) query << " AND " + match_clause(query, address);
   return std::stoll(query.rows("verify: counting " + target.address.display()).at(0).at(0).value_or("0"));
@@ -82,7 +80,7 @@ void check_address_to_parent(Connection& conn, const SeedTarget& target, const s
                              AddressView& view, VerifyEntry& entry) {
   const std::string fk = view.address.cells.back().second;  // FK is the last shown column
   const std::vector<std::string> shown = parent_columns(target);
-  BoundQuery query(conn.session(), "SELECT " + select_list(shown) + " FROM " + quoted(target.parent) +
+  BoundQuery query(conn.session(), "SELECT " + select_list(shown) + " FROM " + quote_qualified(target.parent) +
                                        " WHERE " + quote_ident(target.key) + " = ");
   query << query.placeholder(Value{fk});
   for (const TextRow& row : query.rows("verify: following " + target.address.display() + " to its parent"))
@@ -98,7 +96,7 @@ void check_address_to_parent(Connection& conn, const SeedTarget& target, const s
     entry.mismatches.push_back(who + ": reaches " + parent.display() + ", not the seeded parent");
     return;
   }
-  BoundQuery same(conn.session(), "SELECT count(*) FROM " + quoted(target.parent) + " WHERE " +
+  BoundQuery same(conn.session(), "SELECT count(*) FROM " + quote_qualified(target.parent) + " WHERE " +
                                       quote_ident(target.key) + " = ");
   // Two statements: the operands of one `+` may be evaluated in either
   // order, and placeholders must be handed out in text order.
@@ -114,7 +112,7 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
   entry.parent = target.seed->parent;
   entry.line = target.seed->line;
   const std::vector<std::string> pcols = parent_columns(target);
-  BoundQuery parents(conn.session(), "SELECT " + select_list(pcols) + " FROM " + quoted(target.parent) + " WHERE ");
+  BoundQuery parents(conn.session(), "SELECT " + select_list(pcols) + " FROM " + quote_qualified(target.parent) + " WHERE ");
   parents << match_clause(parents, target.seed->values) + " ORDER BY " + quote_ident(target.key);
   for (const TextRow& row : parents.rows("verify: reading " + target.parent.display()))
     entry.parent_rows.push_back(to_view(target.parent.name, pcols, row));
@@ -126,7 +124,7 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
   }
   const std::string key = entry.parent_rows.front().cells.front().second;
   const std::vector<std::string> acols = address_columns(config, target);
-  BoundQuery addresses(conn.session(), "SELECT " + select_list(acols) + " FROM " + quoted(target.address) +
+  BoundQuery addresses(conn.session(), "SELECT " + select_list(acols) + " FROM " + quote_qualified(target.address) +
                                            " WHERE " + quote_ident(target.foreign_key) + " = ");
   addresses << addresses.placeholder(Value{key}) + " ORDER BY " + quote_ident(target.address_id);
   for (const TextRow& row : addresses.rows("verify: reading " + target.address.display()))

@@ -1,256 +1,13 @@
-#include "lib/planner.h"
+#include "lib/planner/address_checks.h"
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <optional>
-#include <unordered_set>
-#include <variant>
 
-#include "lib/identifier.h"
+#include "lib/sql.h"
+#include "lib/planner/text.h"
 
-// The planner compares what the config wants with what the inspector read and
-// turns every difference into a Finding and, where it is safe, into Changes.
-// It is pure: the only data it knows beyond the catalog are the Facts it asked
-// for through fact_requests(), which runs the very same analysis with no facts
-// and records the questions, so the two can never drift apart.
-
-namespace addrmig {
+namespace addrmig::planner {
 namespace {
-
-// ---------------------------------------------------------------- text ----
-
-std::string join(const std::vector<std::string>& items, std::string_view separator) {
-  std::string out;
-  for (const std::string& item : items) {
-    if (!out.empty()) out += separator;
-    out += item;
-  }
-  return out;
-}
-
-// "customer_address.street", for messages (not SQL).
-std::string column_text(const TableRef& table, std::string_view column) {
-  return table.display() + "." + std::string(column);
-}
-
-// "customer(id)"; SQLite may leave the referenced columns implicit.
-std::string target_text(const TableRef& table, const std::vector<std::string>& columns) {
-  return table.display() + "(" + (columns.empty() ? "primary key" : join(columns, ", ")) + ")";
-}
-
-// "1 row", "3 rows".
-std::string count_of(std::int64_t count, const std::string& noun) {
-  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
-}
-
-std::string nullability_text(bool nullable) { return nullable ? "NULL" : "NOT NULL"; }
-
-std::string ascii_lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-// The type affinity SQLite gives a declared type, by the rules of
-// sqlite.org/datatype3.html#determination_of_column_affinity, in their order.
-std::string sqlite_affinity(const ColumnType& type) {
-  std::string declared = type.native.empty() ? type.portable : type.native;
-  for (char& c : declared)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  const auto has = [&](std::string_view part) { return declared.find(part) != std::string::npos; };
-  if (has("INT")) return "INTEGER";
-  if (has("CHAR") || has("CLOB") || has("TEXT")) return "TEXT";
-  if (declared.empty() || has("BLOB")) return "BLOB";
-  if (has("REAL") || has("FLOA") || has("DOUB")) return "REAL";
-  return "NUMERIC";
-}
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
-// ----------------------------------------------------- desired columns ----
-
-// A config default as DDL text: strings quoted, numbers bare, booleans
-// TRUE/FALSE (both dialects accept them). Non-finite doubles have no bare SQL
-// spelling; PostgreSQL reads the quoted forms.
-std::string default_sql(const Value& value) {
-  struct Render {
-    std::string operator()(const std::string& text) const { return quote_literal(text); }
-    std::string operator()(std::int64_t number) const { return std::to_string(number); }
-    std::string operator()(bool flag) const { return flag ? "TRUE" : "FALSE"; }
-    std::string operator()(double number) const {
-      if (std::isnan(number)) return quote_literal("NaN");
-      if (std::isinf(number)) return quote_literal(number > 0 ? "Infinity" : "-Infinity");
-      char buffer[64];
-      const auto result = std::to_chars(buffer, buffer + sizeof buffer, number);
-      return std::string(buffer, result.ptr);
-    }
-  };
-  return std::visit(Render{}, value);
-}
-
-Column column_from_spec(const ColumnSpec& spec) {
-  Column column;
-  column.name = spec.name;
-  column.type = ColumnType::from_portable(spec.type);
-  column.nullable = spec.nullable;
-  if (spec.default_value) column.default_sql = default_sql(*spec.default_value);
-  return column;
-}
-
-// The surrogate key every table addrmig creates.
-Column generated_id_column() {
-  Column id;
-  id.name = "id";
-  id.type = ColumnType::from_portable("integer");
-  id.nullable = false;
-  id.generated = true;
-  return id;
-}
-
-// ------------------------------------------------------------ findings ----
-
-Finding make_finding(FindingKind kind, Severity severity, TableRef table, std::string column,
-                     std::string expected, std::string found, std::string message) {
-  Finding finding;
-  finding.kind = kind;
-  finding.severity = severity;
-  finding.table = std::move(table);
-  finding.column = std::move(column);
-  finding.expected = std::move(expected);
-  finding.found = std::move(found);
-  finding.message = std::move(message);
-  return finding;
-}
-
-// --------------------------------------------------------------- facts ----
-
-FactRequest row_count_request(const TableRef& table) {
-  FactRequest request;
-  request.kind = FactKind::RowCount;
-  request.table = table;
-  return request;
-}
-
-FactRequest null_count_request(const TableRef& table, const std::string& column) {
-  FactRequest request;
-  request.kind = FactKind::NullCount;
-  request.table = table;
-  request.column = column;
-  return request;
-}
-
-// Answers the planner's questions from measured Facts and records every
-// question asked, which is what fact_requests() returns.
-class FactLookup {
- public:
-  explicit FactLookup(const Facts& facts) : facts_(facts) {}
-
-  const Fact* find(const FactRequest& request) {
-    if (seen_.insert(identity(request)).second) asked_.push_back(request);
-    return facts_.find(request);
-  }
-  std::vector<FactRequest> take_asked() { return std::move(asked_); }
-
- private:
-  // A set key for a request, so that thousands of parents stay linear.
-  static std::string identity(const FactRequest& r) {
-    const char separator = '\0';  // cannot occur in a name (quote_ident rejects it)
-    std::string key = std::to_string(static_cast<int>(r.kind));
-    for (const std::string* part : {&r.table.schema, &r.table.name, &r.column, &r.id_column,
-                                    &r.parent.schema, &r.parent.name, &r.parent_key})
-      (key += separator) += *part;
-    return key;
-  }
-
-  const Facts& facts_;
-  std::vector<FactRequest> asked_;
-  std::unordered_set<std::string> seen_;
-};
-
-// -------------------------------------------------------------- context ----
-
-struct ParentContext {
-  const Config& config;
-  const ParentSpec& spec;
-  const Catalog& catalog;
-  const Capabilities& caps;
-  TableRef parent;
-  TableRef address;
-};
-
-// The parent column the address FK references.
-struct ParentKey {
-  std::string column;
-  ColumnType type;
-  bool is_primary_key = false;  // an FK with implicit ref columns (SQLite) points here
-  bool parent_created = false;  // the parent is new, hence empty, in this plan
-};
-
-std::string fk_column_name(const ParentContext& ctx) { return ctx.config.related.foreign_key; }
-
-ForeignKey desired_foreign_key(const ParentContext& ctx, const ParentKey& key) {
-  const std::string fk = fk_column_name(ctx);
-  ForeignKey out;
-  out.name = shorten_ident(ctx.address.name + "_" + fk + "_fkey", ctx.caps.max_identifier_bytes);
-  out.columns = {fk};
-  out.ref_schema = ctx.parent.schema;
-  out.ref_table = ctx.parent.name;
-  out.ref_columns = {key.column};
-  out.on_delete = ctx.config.related.on_delete;
-  return out;
-}
-
-Index desired_fk_index(const ParentContext& ctx) {
-  const std::string fk = fk_column_name(ctx);
-  Index out;
-  out.name = shorten_ident(ctx.address.name + "_" + fk + "_idx", ctx.caps.max_identifier_bytes);
-  out.columns = {fk};
-  return out;
-}
-
-Column desired_fk_column(const ParentContext& ctx, const ParentKey& key) {
-  Column column;
-  column.name = fk_column_name(ctx);
-  column.type = key.type;  // exactly the parent key's type, as inspected
-  column.nullable = false;
-  return column;
-}
-
-Table desired_address_table(const ParentContext& ctx, const ParentKey& key) {
-  Table table;
-  table.ref = ctx.address;
-  table.columns.push_back(generated_id_column());
-  for (const ColumnSpec& spec : ctx.config.related.columns)
-    table.columns.push_back(column_from_spec(spec));
-  table.columns.push_back(desired_fk_column(ctx, key));
-  table.primary_key = {"id"};
-  table.foreign_keys = {desired_foreign_key(ctx, key)};
-  return table;
-}
-
-Step create_index_step(const ParentContext& ctx) {
-  return Step{CreateIndex{ctx.address, desired_fk_index(ctx)},
-              "index " + column_text(ctx.address, fk_column_name(ctx))};
-}
-
-// -------------------------------------------------------- address repair ----
-
-// What an existing address table needs, as intents; emit() turns them into
-// Changes the dialect can carry out (ALTER on PostgreSQL, a rebuild on SQLite).
-struct Repairs {
-  std::vector<Column> add_columns;  // config order, the FK column last
-  std::vector<std::string> set_not_null;
-  std::string drop_fk;  // a wrong FK replaced by add_fk
-  std::optional<ForeignKey> add_fk;
-  std::string validate_fk;  // a NOT VALID FK that is otherwise right
-  std::optional<Index> add_index;
-};
-
-bool needs_value(const Column& column) { return !column.nullable && column.default_sql.empty(); }
 
 class AddressRepair {
  public:
@@ -262,10 +19,10 @@ class AddressRepair {
   std::vector<Step> run() {
     if (!looks_like_address_table()) {
       blocker(FindingKind::NotAddressTable, "",
-              "an address table (" + fk_column_name(ctx_) + " or the configured columns)",
+              "an address table (" + ctx_.fk_column() + " or the configured columns)",
               "neither",
               ctx_.address.display() + " exists but has neither the foreign key column " +
-                  fk_column_name(ctx_) +
+                  ctx_.fk_column() +
                   " nor any configured address column; it is not an address table: rename "
                   "it, or set another [related] name");
       return {};
@@ -315,7 +72,7 @@ class AddressRepair {
   // --------------------------------------------------------------- checks --
 
   bool looks_like_address_table() const {
-    if (existing_.column(fk_column_name(ctx_))) return true;
+    if (existing_.column(ctx_.fk_column())) return true;
     return std::any_of(ctx_.config.related.columns.begin(), ctx_.config.related.columns.end(),
                        [&](const ColumnSpec& spec) { return existing_.column(spec.name); });
   }
@@ -360,7 +117,7 @@ class AddressRepair {
 
   // Only a person knows which parent an existing address belongs to.
   std::string missing_column_hint(const Column& column) const {
-    if (column.name == fk_column_name(ctx_))
+    if (column.name == ctx_.fk_column())
       return "add it and set each row's " + ctx_.parent.display() + " by hand";
     return "give it a default or make it nullable in the config, or add and fill it by hand";
   }
@@ -377,7 +134,7 @@ class AddressRepair {
         measured(request, blocker_kind, found.name, "the NULL count");
     if (!nulls) return;
     if (*nulls > 0) {
-      const bool is_fk = found.name == fk_column_name(ctx_);
+      const bool is_fk = found.name == ctx_.fk_column();
       const std::string them = *nulls == 1 ? "it" : "them";
       blocker(blocker_kind, found.name, "NOT NULL", count_of(*nulls, "NULL"),
               at(found.name) + " has " + count_of(*nulls, "NULL row") + "; " +
@@ -394,7 +151,7 @@ class AddressRepair {
   }
 
   void check_fk_column() {
-    const std::string fk = fk_column_name(ctx_);
+    const std::string fk = ctx_.fk_column();
     const Column* found = existing_.column(fk);
     if (!found) {
       // NOT NULL without a default: only possible on an empty table, which
@@ -410,8 +167,7 @@ class AddressRepair {
               at(fk) + " is " + found->type.display() + " but " +
                   column_text(ctx_.parent, key_.column) + " is " + key_.type.display() +
                   "; the foreign key column must have " +
-                  (ctx_.caps.dialect == Dialect::Sqlite ? "the parent key's type affinity"
-                                                        : "exactly the parent key's type") +
+                  ctx_.caps.key_type_rule +
                   " and addrmig never changes a column type: alter it by hand");
       return;
     }
@@ -419,28 +175,24 @@ class AddressRepair {
     check_fk_constraint();
   }
 
-  // SQLite applies the parent key's affinity to the child value before it
-  // compares them (sqlite.org/foreignkeys.html), so INT, BIGINT and INTEGER
-  // columns hold and match the same keys: only another affinity is a
-  // mismatch there. PostgreSQL needs exactly the parent key's type.
+  // Equal types always match; a dialect may accept more (SQLite: the same
+  // type affinity).
   bool fk_type_matches(const ColumnType& type) const {
     if (type == key_.type) return true;
-    return ctx_.caps.dialect == Dialect::Sqlite &&
-           sqlite_affinity(type) == sqlite_affinity(key_.type);
+    return ctx_.caps.key_types_match && ctx_.caps.key_types_match(type, key_.type);
   }
 
   bool references_key(const ForeignKey& fk) const {
-    // SQLite table names are case-insensitive and its FKs carry no schema.
-    const bool same_table =
-        ctx_.caps.schemas ? fk.ref_schema == ctx_.parent.schema && fk.ref_table == ctx_.parent.name
-                          : ascii_lower(fk.ref_table) == ascii_lower(ctx_.parent.name);
+    // Without schemas an FK carries none (SQLite).
+    const bool same_table = (!ctx_.caps.schemas || fk.ref_schema == ctx_.parent.schema) &&
+                            same_table_name(ctx_.caps, fk.ref_table, ctx_.parent.name);
     const bool same_columns = fk.ref_columns == std::vector<std::string>{key_.column} ||
                               (fk.ref_columns.empty() && key_.is_primary_key);
     return same_table && same_columns;
   }
 
   void check_fk_constraint() {
-    const std::string fk_column = fk_column_name(ctx_);
+    const std::string fk_column = ctx_.fk_column();
     const ForeignKey desired = desired_foreign_key(ctx_, key_);
     const std::string expected_target = target_text(ctx_.parent, desired.ref_columns);
     const ForeignKey* found = existing_.foreign_key_on(fk_column);
@@ -485,7 +237,7 @@ class AddressRepair {
   // Orphans are checked against the right target before any FK is added,
   // replaced or validated, so apply never fails halfway on them.
   bool no_orphans(std::string_view action) {
-    const std::string fk = fk_column_name(ctx_);
+    const std::string fk = ctx_.fk_column();
     if (key_.parent_created) return no_rows_for_new_parent();
     const std::string id_column =
         existing_.primary_key.size() == 1 ? existing_.primary_key.front() : fk;
@@ -519,7 +271,7 @@ class AddressRepair {
   // The parent is created empty by this plan, so any address row would be an
   // orphan; the parent table cannot be queried yet, the row count tells.
   bool no_rows_for_new_parent() {
-    const std::string fk = fk_column_name(ctx_);
+    const std::string fk = ctx_.fk_column();
     const std::optional<std::int64_t> rows =
         measured(row_count_request(ctx_.address), FindingKind::Orphans, fk, "the row count");
     if (!rows) return false;
@@ -533,9 +285,9 @@ class AddressRepair {
   }
 
   // The PK counts as the FK index when it leads with the FK column.
-  const Index* fk_index() const { return existing_.index_leading(fk_column_name(ctx_)); }
+  const Index* fk_index() const { return existing_.index_leading(ctx_.fk_column()); }
   bool fk_indexed() const {
-    const std::string fk = fk_column_name(ctx_);
+    const std::string fk = ctx_.fk_column();
     return fk_index() || (!existing_.primary_key.empty() && existing_.primary_key.front() == fk);
   }
 
@@ -547,7 +299,7 @@ class AddressRepair {
                          [&](const Index& index) { return index.name == name; });
     };
     if (!taken(planned)) return planned;
-    const std::string base = ctx_.address.name + "_" + fk_column_name(ctx_) + "_idx_";
+    const std::string base = ctx_.address.name + "_" + ctx_.fk_column() + "_idx_";
     for (int n = 2;; ++n) {
       std::string name = shorten_ident(base + std::to_string(n), ctx_.caps.max_identifier_bytes);
       if (!taken(name)) return name;
@@ -558,28 +310,28 @@ class AddressRepair {
     if (fk_indexed()) return;
     Index index = desired_fk_index(ctx_);
     index.name = free_index_name(index.name);
-    const std::string fk = fk_column_name(ctx_);
+    const std::string fk = ctx_.fk_column();
     add(FindingKind::IndexMissing, Severity::Change, fk, index.name, "none",
         at(fk) + " has no index; " + index.name + " will be created");
-    repairs_.add_index = index;
+    add_index_ = index;
   }
 
   // ---------------------------------------------------------------- extras --
 
   bool is_configured_column(const std::string& name) const {
-    if (name == "id" || name == fk_column_name(ctx_)) return true;
+    if (name == "id" || name == ctx_.fk_column()) return true;
     const auto& specs = ctx_.config.related.columns;
     return std::any_of(specs.begin(), specs.end(),
                        [&](const ColumnSpec& spec) { return spec.name == name; });
   }
 
   // Indexes addrmig neither wants nor minds: not the FK index, not the
-  // primary key's, and not SQLite's automatic ones (no SQL: they belong to a
+  // primary key's, and not automatic ones (SQLite: no SQL, they belong to a
   // PRIMARY KEY or UNIQUE constraint).
   bool is_extra_index(const Index& index) const {
     if (&index == fk_index()) return false;
     if (index.unique && index.columns == existing_.primary_key) return false;
-    if (ctx_.caps.dialect == Dialect::Sqlite && index.sql.empty()) return false;
+    if (ctx_.caps.automatic_indexes && index.sql.empty()) return false;
     return true;
   }
 
@@ -604,14 +356,22 @@ class AddressRepair {
   // ------------------------------------------------------------------ emit --
 
   std::vector<Step> emit() {
-    std::vector<Step> steps = ctx_.caps.alter_constraints ? emit_alters() : emit_sqlite();
-    if (repairs_.add_index)
-      steps.push_back(Step{CreateIndex{ctx_.address, *repairs_.add_index},
-                           "index " + at(fk_column_name(ctx_))});
+    std::vector<Step> steps = ctx_.caps.alter_constraints ? emit_alters() : emit_without_alter();
+    if (add_index_)
+      steps.push_back(Step{CreateIndex{ctx_.address, *add_index_},
+                           "index " + at(ctx_.fk_column())});
     return steps;
   }
 
-  // PostgreSQL: columns, then the FK swap, then validation (a separate step so
+  // The dialect carries out what it cannot ALTER (SQLite: a table rebuild).
+  std::vector<Step> emit_without_alter() {
+    RepairSteps out =
+        ctx_.caps.repair_without_alter(RepairRequest{existing_, ctx_.catalog, repairs_, ctx_.fk_column()});
+    for (Finding& finding : out.blockers) findings_.push_back(std::move(finding));
+    return out.blockers.empty() ? std::move(out.steps) : std::vector<Step>{};
+  }
+
+  // ALTER in place: columns, then the FK swap, then validation (a separate step so
   // the long scan takes only a SHARE UPDATE EXCLUSIVE lock), then NOT NULL.
   std::vector<Step> emit_alters() const {
     std::vector<Step> steps;
@@ -623,10 +383,10 @@ class AddressRepair {
     if (repairs_.add_fk) {
       ForeignKey fk = *repairs_.add_fk;
       // A FK column added just now holds no rows: nothing to validate.
-      const bool fresh_column = !existing_.column(fk_column_name(ctx_));
+      const bool fresh_column = !existing_.column(ctx_.fk_column());
       fk.validated = fresh_column;
       steps.push_back(
-          Step{AddForeignKey{ctx_.address, fk}, "foreign key " + at(fk_column_name(ctx_)) + " -> " +
+          Step{AddForeignKey{ctx_.address, fk}, "foreign key " + at(ctx_.fk_column()) + " -> " +
                                                     target_text(ctx_.parent, fk.ref_columns)});
       if (!fresh_column)
         steps.push_back(
@@ -640,293 +400,21 @@ class AddressRepair {
     return steps;
   }
 
-  // SQLite cannot ALTER constraints, nor ADD a NOT NULL column without a
-  // default: such changes rebuild the table (new columns folded in); plain
-  // column additions stay ALTER TABLE ADD COLUMN.
-  std::vector<Step> emit_sqlite() {
-    const bool rebuild =
-        repairs_.add_fk || !repairs_.set_not_null.empty() ||
-        std::any_of(repairs_.add_columns.begin(), repairs_.add_columns.end(), needs_value);
-    if (!rebuild) {
-      std::vector<Step> steps;
-      for (const Column& column : repairs_.add_columns)
-        steps.push_back(Step{AddColumn{ctx_.address, column}, "add column " + at(column.name)});
-      return steps;
-    }
-    if (!existing_.rebuild_unsafe.empty()) {
-      blocker(FindingKind::RebuildUnsafe, "", "a table SQLite can rebuild",
-              existing_.rebuild_unsafe,
-              ctx_.address.display() + " needs a table rebuild (" + join(rebuild_reasons(), ", ") +
-                  ") but cannot be rebuilt safely: " + existing_.rebuild_unsafe +
-                  "; make the change by hand");
-      return {};
-    }
-    const std::string temp_name = rebuild_table_name(ctx_.address.name);
-    if (table_exists(temp_name)) {
-      blocker(FindingKind::RebuildUnsafe, "", "no table " + temp_name, temp_name,
-              ctx_.address.display() + " needs a table rebuild (" + join(rebuild_reasons(), ", ") +
-                  "), which creates the new table as " + temp_name +
-                  ", but a table of that name exists; rename or drop it, then plan again");
-      return {};
-    }
-    return {Step{rebuild_change(), "rebuild table " + ctx_.address.display() + " (" +
-                                       join(rebuild_reasons(), ", ") + ")"}};
-  }
-
-  // SQLite matches table names ASCII case-insensitively.
-  bool table_exists(const std::string& name) const {
-    const std::string wanted = ascii_lower(name);
-    return std::any_of(ctx_.catalog.all_tables.begin(), ctx_.catalog.all_tables.end(),
-                       [&](const TableRef& table) { return ascii_lower(table.name) == wanted; });
-  }
-
-  RebuildTable rebuild_change() const {
-    RebuildTable rebuild;
-    rebuild.from = existing_;
-    Table& to = rebuild.to;
-    to = existing_;
-    to.sql.clear();  // `to` is built from the model, not the old CREATE text
-    for (const Column& column : existing_.columns) rebuild.copy_columns.push_back(column.name);
-    for (const Column& column : repairs_.add_columns) to.columns.push_back(column);
-    for (Column& column : to.columns)
-      if (std::find(repairs_.set_not_null.begin(), repairs_.set_not_null.end(), column.name) !=
-          repairs_.set_not_null.end())
-        column.nullable = false;
-    if (repairs_.add_fk) replace_fk(to, *repairs_.add_fk);
-    // The new FK index is a CreateIndex step after the rebuild; `to.indexes`
-    // are only the existing ones, which the rebuild recreates.
-    rebuild.dependent_views = dependent_views();
-    return rebuild;
-  }
-
-  void replace_fk(Table& table, const ForeignKey& fk) const {
-    for (ForeignKey& existing : table.foreign_keys)
-      if (existing.columns == fk.columns) {
-        existing = fk;
-        return;
-      }
-    table.foreign_keys.push_back(fk);
-  }
-
-  // Views naming the table must be dropped and recreated around the rebuild.
-  // A substring match may take a view too many, never one too few.
-  std::vector<SchemaObject> dependent_views() const {
-    std::vector<SchemaObject> out;
-    const std::string name = ascii_lower(ctx_.address.name);
-    for (const SchemaObject& view : ctx_.catalog.views)
-      if (ascii_lower(view.sql).find(name) != std::string::npos) out.push_back(view);
-    return out;
-  }
-
-  std::vector<std::string> rebuild_reasons() const {
-    std::vector<std::string> reasons;
-    for (const Column& column : repairs_.add_columns)
-      reasons.push_back("add column " + column.name);
-    for (const std::string& column : repairs_.set_not_null)
-      reasons.push_back("set NOT NULL on " + column);
-    if (repairs_.add_fk)
-      reasons.push_back(existing_.foreign_key_on(fk_column_name(ctx_)) ? "replace foreign key"
-                                                                       : "add foreign key");
-    return reasons;
-  }
-
   const ParentContext& ctx_;
   const ParentKey& key_;
   const Table& existing_;
   FactLookup& facts_;
   std::vector<Finding>& findings_;
-  Repairs repairs_;
+  TableRepairs repairs_;
+  std::optional<Index> add_index_;
 };
-
-// --------------------------------------------------------------- parents ----
-
-class ParentPlanner {
- public:
-  ParentPlanner(const ParentContext& ctx, FactLookup& facts) : ctx_(ctx), facts_(facts) {
-    out_.parent = ctx.spec.table;
-    out_.parent_table = ctx.parent;
-    out_.address_table = ctx.address;
-  }
-
-  ParentPlan plan() {
-    const Table* parent = ctx_.catalog.find(ctx_.parent);
-    const std::optional<ParentKey> key = parent ? existing_parent_key(*parent) : create_parent();
-    if (key) plan_address(*key);
-    // A blocked parent changes nothing; its findings still list every blocker.
-    if (out_.blocked()) out_.steps.clear();
-    return std::move(out_);
-  }
-
- private:
-  void add(FindingKind kind, Severity severity, std::string column, std::string expected,
-           std::string found, std::string message) {
-    out_.findings.push_back(make_finding(kind, severity, ctx_.parent, std::move(column),
-                                         std::move(expected), std::move(found),
-                                         std::move(message)));
-  }
-
-  std::optional<ParentKey> create_parent() {
-    const std::string name = ctx_.parent.display();
-    if (ctx_.spec.columns.empty()) {
-      add(FindingKind::ParentMissing, Severity::Blocker, "", "table", "missing",
-          "parent table " + name +
-              " not found; create it, or give its [[parents]] entry "
-              "columns so addrmig can create it");
-      return std::nullopt;
-    }
-    if (ctx_.spec.key && *ctx_.spec.key != "id") {
-      add(FindingKind::ParentKeyUnusable, Severity::Blocker, *ctx_.spec.key, "id", *ctx_.spec.key,
-          "parent table " + name + " is created with primary key id, but key = \"" +
-              *ctx_.spec.key + "\"; remove key or create the table by hand");
-      return std::nullopt;
-    }
-    add(FindingKind::ParentMissing, Severity::Change, "", "table", "missing",
-        "parent table " + name + " not found; it will be created from its configured columns");
-    Table table;
-    table.ref = ctx_.parent;
-    table.columns.push_back(generated_id_column());
-    for (const ColumnSpec& spec : ctx_.spec.columns)
-      table.columns.push_back(column_from_spec(spec));
-    table.primary_key = {"id"};
-    out_.steps.push_back(Step{CreateTable{std::move(table)}, "create table " + name});
-    return ParentKey{"id", ColumnType::from_portable("integer"), true, true};
-  }
-
-  static bool has_unique_index_on(const Table& table, const std::string& column) {
-    return std::any_of(table.indexes.begin(), table.indexes.end(), [&](const Index& index) {
-      return index.unique && index.valid && !index.partial &&
-             index.columns == std::vector<std::string>{column};
-    });
-  }
-
-  std::optional<ParentKey> existing_parent_key(const Table& parent) {
-    const std::string name = ctx_.parent.display();
-    if (ctx_.spec.key) return configured_key(parent, *ctx_.spec.key);
-    const Column* column =
-        parent.primary_key.size() == 1 ? parent.column(parent.primary_key.front()) : nullptr;
-    if (!column) {
-      const std::string found =
-          parent.primary_key.empty() ? "none" : "(" + join(parent.primary_key, ", ") + ")";
-      add(FindingKind::ParentKeyUnusable, Severity::Blocker, "", "single-column primary key", found,
-          "parent table " + name + " has no single-column primary key (found: " + found +
-              "); set key = \"<column>\" in its [[parents]] entry to a unique column");
-      return std::nullopt;
-    }
-    return ParentKey{column->name, column->type, true, false};
-  }
-
-  std::optional<ParentKey> configured_key(const Table& parent, const std::string& key) {
-    const std::string name = ctx_.parent.display();
-    const Column* column = parent.column(key);
-    if (!column) {
-      add(FindingKind::ParentKeyUnusable, Severity::Blocker, key, "column " + key, "missing",
-          "parent key " + column_text(ctx_.parent, key) + " not found; key must name a column of " +
-              name);
-      return std::nullopt;
-    }
-    const bool is_primary_key = parent.primary_key == std::vector<std::string>{key};
-    if (!is_primary_key && !has_unique_index_on(parent, key)) {
-      add(FindingKind::ParentKeyUnusable, Severity::Blocker, key, "unique", "not unique",
-          "parent key " + column_text(ctx_.parent, key) +
-              " is neither the primary key nor the only column of a unique index; a foreign "
-              "key needs a unique target: add a unique index or choose another key");
-      return std::nullopt;
-    }
-    return ParentKey{key, column->type, is_primary_key, false};
-  }
-
-  void plan_address(const ParentKey& key) {
-    const Table* existing = ctx_.catalog.find(ctx_.address);
-    if (!existing) {
-      out_.findings.push_back(
-          make_finding(FindingKind::TableMissing, Severity::Change, ctx_.address, "", "table",
-                       "missing", ctx_.address.display() + " not found; it will be created"));
-      Table table = desired_address_table(ctx_, key);
-      out_.steps.push_back(
-          Step{CreateTable{std::move(table)}, "create table " + ctx_.address.display()});
-      out_.steps.push_back(create_index_step(ctx_));
-      return;
-    }
-    std::vector<Step> steps = AddressRepair(ctx_, key, *existing, facts_, out_.findings).run();
-    for (Step& step : steps) out_.steps.push_back(std::move(step));
-  }
-
-  const ParentContext& ctx_;
-  FactLookup& facts_;
-  ParentPlan out_;
-};
-
-std::string address_table_name(const Config& config, const ParentSpec& parent) {
-  return parent.table + "_" + config.related.name;
-}
-
-// `*_<related>` tables in the database that no configured parent owns.
-std::vector<Finding> extra_address_tables(const Config& config, const Catalog& catalog,
-                                          const Capabilities& caps) {
-  // A set, not a scan of the list: thousands of parents and tables would
-  // otherwise compare every pair.
-  std::unordered_set<std::string> owned;
-  for (const TableRef& table : tables_to_inspect(config, caps))
-    owned.insert(table.schema + '\0' + table.name);
-  const std::string suffix = "_" + config.related.name;
-  std::vector<Finding> out;
-  for (const TableRef& table : catalog.all_tables) {
-    if (table.name.size() <= suffix.size() || !ends_with(table.name, suffix)) continue;
-    if (owned.count(table.schema + '\0' + table.name)) continue;
-    out.push_back(make_finding(FindingKind::ExtraTable, Severity::Info, table, "", "", "table",
-                               table.display() +
-                                   " looks like an address table but no [[parents]] entry "
-                                   "names it; reported only, never dropped"));
-  }
-  return out;
-}
-
-Plan plan_with(const Config& config, const Catalog& catalog, FactLookup& facts,
-               const Capabilities& caps) {
-  Plan plan;
-  plan.dialect = caps.dialect;
-  for (const ParentSpec& spec : config.parents) {
-    const ParentContext ctx{
-        config, spec, catalog, caps, parent_ref(spec, caps), address_ref(config, spec, caps)};
-    plan.parents.push_back(ParentPlanner(ctx, facts).plan());
-  }
-  plan.findings = extra_address_tables(config, catalog, caps);
-  return plan;
-}
 
 }  // namespace
 
-TableRef parent_ref(const ParentSpec& parent, const Capabilities& caps) {
-  std::string schema;
-  if (caps.schemas) schema = parent.schema.empty() ? caps.default_schema : parent.schema;
-  return TableRef{std::move(schema), parent.table};
+std::vector<Step> check_address_table(const ParentContext& ctx, const ParentKey& key,
+                                      const Table& existing, FactLookup& facts,
+                                      std::vector<Finding>& findings) {
+  return AddressRepair(ctx, key, existing, facts, findings).run();
 }
 
-TableRef address_ref(const Config& config, const ParentSpec& parent, const Capabilities& caps) {
-  return TableRef{parent_ref(parent, caps).schema, address_table_name(config, parent)};
-}
-
-std::vector<TableRef> tables_to_inspect(const Config& config, const Capabilities& caps) {
-  std::vector<TableRef> out;
-  for (const ParentSpec& parent : config.parents) {
-    out.push_back(parent_ref(parent, caps));
-    out.push_back(address_ref(config, parent, caps));
-  }
-  return out;
-}
-
-std::vector<FactRequest> fact_requests(const Config& config, const Catalog& catalog,
-                                       const Capabilities& caps) {
-  const Facts none;
-  FactLookup lookup(none);
-  plan_with(config, catalog, lookup, caps);
-  return lookup.take_asked();
-}
-
-Plan make_plan(const Config& config, const Catalog& catalog, const Facts& facts,
-               const Capabilities& caps) {
-  FactLookup lookup(facts);
-  return plan_with(config, catalog, lookup, caps);
-}
-
-}  // namespace addrmig
+}  // namespace addrmig::planner

@@ -10,7 +10,10 @@
 
 #include "lib/connection.h"
 #include "lib/errors.h"
-#include "lib/identifier.h"
+#include "lib/fact_batches.h"
+#include "lib/postgres/dialect.h"
+#include "lib/postgres/types.h"
+#include "lib/sql.h"
 
 namespace addrmig {
 namespace {
@@ -21,20 +24,13 @@ extern const std::string kConstraintsQuery;
 extern const std::string kIndexesQuery;
 extern const std::string kAllTablesQuery;
 
-constexpr const char* kDefaultSchema = "public";
-constexpr int kOrphanSamples = 5;
-
-TableRef normalized(const TableRef& ref) {
-  return TableRef{ref.schema.empty() ? std::string(kDefaultSchema) : ref.schema, ref.name};
-}
-
 // The distinct requested tables, schema defaulted, first occurrence first.
 // A set of seen names keeps this linear for thousands of parents.
 std::vector<TableRef> distinct_requests(const std::vector<TableRef>& tables) {
   std::vector<TableRef> out;
   std::unordered_set<std::string> seen;
   for (const TableRef& table : tables) {
-    TableRef ref = normalized(table);
+    TableRef ref = postgres::with_schema(table);
     if (seen.insert(ref.schema + '\0' + ref.name).second) out.push_back(std::move(ref));
   }
   return out;
@@ -71,12 +67,10 @@ bool is_sequence_default(const std::string& default_sql) {
   return default_sql.rfind("nextval(", 0) == 0;
 }
 
-std::string qualified_name(const TableRef& ref) {
-  return quote_ident(normalized(ref).schema) + "." + quote_ident(ref.name);
-}
+std::string qualified_name(const TableRef& ref) { return postgres::qualified(ref); }
 
 std::string column_of(const std::string& alias, const std::string& column) {
-  return quote_ident(alias) + "." + quote_ident(column);
+  return quote_qualified(alias, column);
 }
 
 // One term of the measuring UNION ALL: (ord, count, samples as JSON text).
@@ -114,24 +108,6 @@ std::string measure_term(const FactRequest& request, std::size_t ord) {
 }
 
 }  // namespace
-
-std::string postgres_portable_type(const std::string& native) {
-  static const std::pair<const char*, const char*> plain[] = {
-      {"integer", "integer"}, {"bigint", "bigint"},        {"text", "text"},
-      {"boolean", "boolean"}, {"real", "real"},            {"double precision", "double"},
-      {"date", "date"},       {"timestamp without time zone", "timestamp"}, {"uuid", "uuid"}};
-  for (const auto& [pg, portable] : plain)
-    if (native == pg) return portable;
-  // varchar without a length (SQLAlchemy's String) is text under another
-  // name: same storage, no limit. An address table declared so is not drifted.
-  if (native == "character varying") return "text";
-  static const std::regex varchar(R"(character varying\((\d+)\))");
-  static const std::regex numeric(R"(numeric\((\d+),(\d+)\))");
-  std::smatch m;
-  if (std::regex_match(native, m, varchar)) return "varchar(" + m[1].str() + ")";
-  if (std::regex_match(native, m, numeric)) return "numeric(" + m[1].str() + "," + m[2].str() + ")";
-  return {};
-}
 
 template <typename OnRow>
 void PostgresInspector::run_query(const std::string& sql,
@@ -180,7 +156,7 @@ void PostgresInspector::read_columns(const std::string& request, TableSlots& slo
     Column column;
     column.name = row.get<std::string>(4);
     const std::string native = row.get<std::string>(5);
-    column.type = ColumnType::from_native(native, postgres_portable_type(native));
+    column.type = ColumnType::from_native(native, postgres::portable_type(native));
     column.nullable = row.get<int>(6) == 0;
     const std::string default_sql = row.get<std::string>(7);
     const bool identity = !row.get<std::string>(8).empty();
@@ -238,27 +214,18 @@ std::vector<TableRef> PostgresInspector::read_all_tables(const std::string& requ
 }
 
 Facts PostgresInspector::measure(const std::vector<FactRequest>& requests) {
-  std::vector<Fact> facts(requests.size());
-  for (std::size_t i = 0; i < requests.size(); ++i) facts[i].request = requests[i];
-  for (std::size_t first = 0; first < requests.size(); first += kFactsPerStatement)
-    measure_chunk(requests, first, std::min(kFactsPerStatement, requests.size() - first), facts);
-  Facts out;
-  out.facts = std::move(facts);
-  return out;
-}
-
-void PostgresInspector::measure_chunk(const std::vector<FactRequest>& requests, std::size_t first,
-                                      std::size_t count, std::vector<Fact>& facts) {
-  std::string sql;
-  for (std::size_t i = first; i < first + count; ++i) {
-    if (!sql.empty()) sql += "\nUNION ALL ";
-    sql += measure_term(requests[i], i);
-  }
-  run_query(sql, std::nullopt, "measuring row counts and orphans", [&](const soci::row& row) {
-    Fact& fact = facts.at(row.get<int>(0));
-    fact.count = row.get<long long>(1);
-    if (row.get_indicator(2) != soci::i_null) fact.samples = json_strings(row.get<std::string>(2));
-  });
+  return measure_in_batches(
+      requests, kFactsPerStatement, measure_term,
+      [&](const std::string& sql, const std::string& context,
+          const std::function<void(const FactRow&)>& on_row) {
+        run_query(sql, std::nullopt, context, [&](const soci::row& row) {
+          FactRow fact;
+          fact.ordinal = static_cast<std::size_t>(row.get<int>(0));
+          fact.count = row.get<long long>(1);
+          if (row.get_indicator(2) != soci::i_null) fact.samples_json = row.get<std::string>(2);
+          on_row(fact);
+        });
+      });
 }
 
 namespace {

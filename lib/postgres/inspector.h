@@ -49,16 +49,9 @@ class PostgresInspector : public Inspector {
   void read_constraints(const std::string& request_json, TableSlots& slots);
   void read_indexes(const std::string& request_json, TableSlots& slots);
   std::vector<TableRef> read_all_tables(const std::string& request_json);
-  // Measures one chunk of requests with a single UNION ALL statement.
-  void measure_chunk(const std::vector<FactRequest>& requests, std::size_t first,
-                     std::size_t count, std::vector<Fact>& facts);
 
   soci::session& session_;
   std::size_t queries_ = 0;
 };
-
-// Portable name of a PostgreSQL format_type() spelling ("character varying(20)"
-// -> "varchar(20)"), or "" when it is not one of the portable types.
-std::string postgres_portable_type(const std::string& native);
 
 }  // namespace addrmig

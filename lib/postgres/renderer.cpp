@@ -1,53 +1,28 @@
 #include "lib/postgres/renderer.h"
 
-#include <regex>
 #include <variant>
 
 #include "lib/errors.h"
-#include "lib/identifier.h"
+#include "lib/postgres/dialect.h"
+#include "lib/postgres/types.h"
+#include "lib/sql.h"
 
 namespace addrmig {
 namespace {
 
-constexpr const char* kDefaultSchema = "public";
-
-std::string table_name(const TableRef& ref) {
-  return quote_ident(ref.schema.empty() ? kDefaultSchema : ref.schema) + "." +
-         quote_ident(ref.name);
-}
+std::string table_name(const TableRef& ref) { return postgres::qualified(ref); }
 
 std::string column_list(const std::vector<std::string>& columns) {
-  std::string out = "(";
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (i) out += ", ";
-    out += quote_ident(columns[i]);
-  }
-  return out + ")";
+  return "(" + quote_list(columns) + ")";
 }
 
-// Names in comments are shown unquoted, for people; a comment is one `--`
-// line, so control characters (a newline in a hostile name would end the
-// comment and turn the rest of the name into SQL) become '?'.
-std::string one_line(std::string text) {
-  for (char& c : text)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  return text;
-}
-
-std::string shown(const TableRef& ref) {
-  return ref.schema.empty() || ref.schema == kDefaultSchema ? ref.name : ref.schema + "." + ref.name;
-}
-
-std::string shown_columns(const std::vector<std::string>& columns) {
-  std::string out;
-  for (std::size_t i = 0; i < columns.size(); ++i) out += (i ? ", " : "") + columns[i];
-  return out;
-}
-
+// "customer(id)", for comments.
 std::string shown_target(const ForeignKey& fk) {
-  std::string target = shown(TableRef{fk.ref_schema, fk.ref_table});
+  const std::string target = TableRef{fk.ref_schema, fk.ref_table}.display();
   if (fk.ref_columns.empty()) return target;  // its primary key
-  return target + "(" + shown_columns(fk.ref_columns) + ")";
+  std::string columns;
+  for (const std::string& column : fk.ref_columns) columns += (columns.empty() ? "" : ", ") + column;
+  return target + "(" + columns + ")";
 }
 
 // Only integer types can be identity columns (GENERATED ... AS IDENTITY).
@@ -68,7 +43,8 @@ std::string foreign_key_clause(const ForeignKey& fk) {
 
 class StepRenderer {
  public:
-  explicit StepRenderer(const PostgresRenderer& renderer) : renderer_(renderer) {}
+  StepRenderer(const PostgresRenderer& renderer, const Step& step)
+      : renderer_(renderer), step_(step) {}
 
   std::vector<Statement> operator()(const CreateTable& change) const {
     const Table& table = change.table;
@@ -81,47 +57,39 @@ class StepRenderer {
     std::string sql = "CREATE TABLE " + table_name(table.ref) + " (";
     for (std::size_t i = 0; i < lines.size(); ++i) sql += (i ? ",\n  " : "\n  ") + lines[i];
     sql += "\n)";
-    std::string comment = shown(table.ref) + ": create table";
-    for (const ForeignKey& fk : table.foreign_keys)
-      comment += ", foreign key " + shown_columns(fk.columns) + " -> " + shown_target(fk) +
-                 " on delete " + std::string(on_delete_config(fk.on_delete));
-    return {{sql, one_line(comment)}};
+    return {{sql, comment("create table " + table.ref.display())}};
   }
 
   std::vector<Statement> operator()(const AddColumn& change) const {
-    std::string comment = shown(change.table) + ": add column " + change.column.name;
-    if (!change.column.nullable && !change.column.default_sql.empty())
-      comment += " (NOT NULL with a default: existing rows get the default)";
+    const bool filled = !change.column.nullable && !change.column.default_sql.empty();
     return {{"ALTER TABLE " + table_name(change.table) + " ADD COLUMN " +
                  column_definition(change.column),
-             one_line(comment)}};
+             comment("add column " + change.table.display() + "." + change.column.name,
+                     filled ? "NOT NULL with a default, existing rows get the default" : "")}};
   }
 
   std::vector<Statement> operator()(const AddForeignKey& change) const {
     const ForeignKey& fk = change.fk;
     std::string sql = "ALTER TABLE " + table_name(change.table) + " ADD " + foreign_key_clause(fk);
-    std::string comment = shown(change.table) + ": add foreign key " + shown_columns(fk.columns) +
-                          " -> " + shown_target(fk) + " on delete " +
-                          std::string(on_delete_config(fk.on_delete));
-    if (!fk.validated) {
-      sql += " NOT VALID";
-      comment += ", NOT VALID so existing rows are checked without a long lock";
-    }
-    return {{sql, one_line(comment)}};
+    if (!fk.validated) sql += " NOT VALID";
+    std::string columns;
+    for (const std::string& column : fk.columns) columns += (columns.empty() ? "" : ", ") + column;
+    return {{sql, comment("add foreign key " + change.table.display() + "(" + columns + ") -> " +
+                              shown_target(fk),
+                          fk.validated ? "" : "NOT VALID, existing rows are checked next without a long lock")}};
   }
 
   std::vector<Statement> operator()(const ValidateForeignKey& change) const {
     return {{"ALTER TABLE " + table_name(change.table) + " VALIDATE CONSTRAINT " +
                  quote_ident(change.name),
-             one_line(shown(change.table) + ": validate foreign key " + change.name +
-                      " (checks existing rows; writes stay allowed)")}};
+             comment("validate foreign key " + change.name,
+                     "checks existing rows, writes stay allowed")}};
   }
 
   std::vector<Statement> operator()(const DropForeignKey& change) const {
     return {{"ALTER TABLE " + table_name(change.table) + " DROP CONSTRAINT " +
                  quote_ident(change.name),
-             one_line(shown(change.table) + ": drop foreign key " + change.name +
-                      " to replace it (no data is touched)")}};
+             comment("drop foreign key " + change.name, "no data is touched")}};
   }
 
   std::vector<Statement> operator()(const CreateIndex& change) const {
@@ -136,15 +104,14 @@ class StepRenderer {
     std::string sql = index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
     if (!index.name.empty()) sql += quote_ident(index.name) + " ";
     sql += "ON " + table_name(change.table) + " " + column_list(index.columns);
-    return {{sql, one_line(shown(change.table) + ": " + (index.unique ? "unique index " : "index ") +
-                           index.name + " on " + shown_columns(index.columns))}};
+    return {{sql, comment("create index " + index.name + " on " + change.table.display())}};
   }
 
   std::vector<Statement> operator()(const SetNotNull& change) const {
     return {{"ALTER TABLE " + table_name(change.table) + " ALTER COLUMN " +
                  quote_ident(change.column) + " SET NOT NULL",
-             one_line(shown(change.table) + ": set " + change.column +
-                      " NOT NULL (a full scan under an exclusive lock checks for NULLs)")}};
+             comment("set NOT NULL on " + change.table.display() + "." + change.column,
+                     "a full scan under an exclusive lock checks for NULLs")}};
   }
 
   std::vector<Statement> operator()(const RebuildTable& change) const {
@@ -153,6 +120,10 @@ class StepRenderer {
   }
 
  private:
+  std::string comment(const std::string& fallback, const std::string& detail = {}) const {
+    return statement_comment(step_, fallback, detail);
+  }
+
   // "name" type [GENERATED BY DEFAULT AS IDENTITY] [NOT NULL] [DEFAULT ...]
   std::string column_definition(const Column& column) const {
     const std::string type = renderer_.render_type(column.type);
@@ -170,40 +141,20 @@ class StepRenderer {
   }
 
   const PostgresRenderer& renderer_;
+  const Step& step_;
 };
 
 }  // namespace
 
 std::vector<Statement> PostgresRenderer::render(const Step& step) const {
-  return std::visit(StepRenderer(*this), step.change);
-}
-
-std::string PostgresRenderer::create_history_table() const {
-  return "CREATE TABLE IF NOT EXISTS \"public\".\"addrmig_history\" (\n"
-         "  id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
-         "  applied_at timestamptz NOT NULL DEFAULT now(),\n"
-         "  tool_version text NOT NULL,\n"
-         "  config_checksum text NOT NULL,\n"
-         "  sql_checksum text NOT NULL,\n"
-         "  statement_count integer NOT NULL,\n"
-         "  duration_ms bigint NOT NULL,\n"
-         "  source text NOT NULL,\n"
-         "  dialect text NOT NULL\n"
-         ")";
+  return std::visit(StepRenderer(*this, step), step.change);
 }
 
 std::string PostgresRenderer::render_type(const ColumnType& type) const {
   if (!type.native.empty()) return type.native;
-  static const std::pair<const char*, const char*> plain[] = {
-      {"text", "text"}, {"integer", "integer"}, {"bigint", "bigint"},
-      {"boolean", "boolean"}, {"real", "real"}, {"double", "double precision"},
-      {"date", "date"}, {"timestamp", "timestamp"}, {"uuid", "uuid"}};
-  for (const auto& [portable, pg] : plain)
-    if (type.portable == portable) return pg;
-  // varchar(N) and numeric(P,S) are spelled the same on PostgreSQL.
-  static const std::regex sized(R"((varchar\(\d+\)|numeric\(\d+,\d+\)))");
-  if (std::regex_match(type.portable, sized)) return type.portable;
-  throw Error("postgres renderer: unknown column type '" + type.portable + "'");
+  std::string native = postgres::native_type(type.portable);
+  if (native.empty()) throw Error("postgres renderer: unknown column type '" + type.portable + "'");
+  return native;
 }
 
 }  // namespace addrmig

@@ -9,7 +9,6 @@ namespace addrmig {
 class PostgresRenderer : public Renderer {
  public:
   std::vector<Statement> render(const Step& step) const override;
-  std::string create_history_table() const override;
   std::string render_type(const ColumnType& type) const override;
 };
 

@@ -12,9 +12,13 @@
 
 #include "lib/connection.h"
 #include "lib/errors.h"
-#include "lib/identifier.h"
+#include "lib/fact_batches.h"
+#include "lib/sql.h"
+#include "lib/sqlite/create_table_scan.h"
 
 namespace addrmig {
+using sqlite::scan_create_table;
+using sqlite::CreateTableFacts;
 namespace {
 
 // The catalog queries, defined at the end of this file. Each binds the JSON
@@ -26,7 +30,6 @@ extern const char kIndexesQuery[];
 
 // Terms per compound SELECT in measure(); SQLITE_MAX_COMPOUND_SELECT is 500.
 constexpr std::size_t kMeasureTermsPerStatement = 400;
-constexpr int kOrphanSamples = 5;
 
 // SQLite resolves identifiers case-insensitively for ASCII letters only
 // (sqlite3StrICmp), so that is the key requested and found names meet on.
@@ -61,95 +64,6 @@ void run_query(std::size_t& counter, std::string_view what, Body&& body) {
   } catch (...) {
     rethrow_db_error("sqlite inspector: " + std::string(what));
   }
-}
-
-// --- Reading CREATE TABLE text ---------------------------------------------
-
-// The tokens of a CREATE TABLE statement that matter for keyword checks:
-// bare words upper-cased, punctuation as itself, and string literals, quoted
-// identifiers and comments collapsed into a single placeholder each, so that a
-// name or default value can never look like a keyword.
-std::vector<std::string> sql_tokens(std::string_view sql) {
-  std::vector<std::string> tokens;
-  std::size_t i = 0;
-  auto skip_quoted = [&](char open, char close) {
-    for (++i; i < sql.size(); ++i) {
-      if (sql[i] != close) continue;
-      if (close != ']' && i + 1 < sql.size() && sql[i + 1] == close) {
-        ++i;  // doubled quote inside the literal
-        continue;
-      }
-      break;
-    }
-    ++i;
-    tokens.emplace_back(1, open);
-  };
-  while (i < sql.size()) {
-    const char c = sql[i];
-    const auto uc = static_cast<unsigned char>(c);
-    if (std::isspace(uc)) {
-      ++i;
-    } else if (c == '\'' || c == '"' || c == '`') {
-      skip_quoted(c, c);
-    } else if (c == '[') {
-      skip_quoted('[', ']');
-    } else if (sql.substr(i, 2) == "--") {
-      i = std::min(sql.find('\n', i), sql.size());
-    } else if (sql.substr(i, 2) == "/*") {
-      const std::size_t end = sql.find("*/", i + 2);
-      i = end == std::string_view::npos ? sql.size() : end + 2;
-    } else if (std::isalnum(uc) || c == '_' || uc >= 0x80) {
-      std::string word;
-      while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_' ||
-                                sql[i] == '$' || static_cast<unsigned char>(sql[i]) >= 0x80))
-        word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++]))));
-      tokens.push_back(std::move(word));
-    } else {
-      tokens.emplace_back(1, sql[i++]);
-    }
-  }
-  return tokens;
-}
-
-bool has_sequence(const std::vector<std::string>& tokens,
-                  std::initializer_list<std::string_view> seq) {
-  auto it = std::search(tokens.begin(), tokens.end(), seq.begin(), seq.end(),
-                        [](const std::string& a, std::string_view b) { return a == b; });
-  return it != tokens.end();
-}
-
-bool has_word(const std::vector<std::string>& tokens, std::string_view word) {
-  return has_sequence(tokens, {word});
-}
-
-// Why rebuilding this table from the model would lose schema: the model holds
-// columns, types, NOT NULL, defaults, the primary key, FKs with ON DELETE,
-// UNIQUE constraints (as automatic indexes), AUTOINCREMENT and WITHOUT ROWID.
-// Anything else in the CREATE TABLE text makes a rebuild unfaithful. The scan
-// is deliberately conservative: a false alarm blocks a plan, a miss loses schema.
-std::string rebuild_unsafe_reason(const std::vector<std::string>& tokens,
-                                  bool has_generated_column) {
-  static const std::pair<std::string_view, std::string_view> kLostClauses[] = {
-      {"CHECK", "CHECK constraint"},     {"COLLATE", "COLLATE clause"},
-      {"GENERATED", "generated column"}, {"AS", "generated column"},
-      {"STRICT", "STRICT table"},        {"CONFLICT", "ON CONFLICT clause"},
-      {"UPDATE", "ON UPDATE action"},    {"DEFERRABLE", "DEFERRABLE constraint"},
-      {"MATCH", "MATCH clause"},
-  };
-  std::vector<std::string_view> found;
-  auto note = [&](std::string_view what) {
-    if (std::find(found.begin(), found.end(), what) == found.end()) found.push_back(what);
-  };
-  for (const auto& [word, what] : kLostClauses)
-    if (has_word(tokens, word)) note(what);
-  if (has_generated_column) note("generated column");
-  // A column-level INTEGER PRIMARY KEY DESC is not a rowid alias, which a
-  // rebuild (rendering PRIMARY KEY without order) would silently change.
-  if (has_sequence(tokens, {"PRIMARY", "KEY", "DESC"})) note("PRIMARY KEY DESC");
-  if (found.empty()) return {};
-  std::string reason = "CREATE TABLE uses ";
-  for (std::size_t i = 0; i < found.size(); ++i) reason += (i ? ", " : "") + std::string(found[i]);
-  return reason + ", which a rebuild from the model would drop";
 }
 
 bool is_exactly_integer(std::string_view declared) { return fold_name(declared) == "integer"; }
@@ -211,10 +125,10 @@ class CatalogBuilder {
       std::sort(pk.begin(), pk.end());
       for (auto& [position, column] : pk) table.primary_key.push_back(std::move(column));
 
-      const std::vector<std::string> tokens = sql_tokens(table.sql);
-      table.without_rowid = has_sequence(tokens, {"WITHOUT", "ROWID"});
-      table.autoincrement = has_word(tokens, "AUTOINCREMENT");
-      table.rebuild_unsafe = rebuild_unsafe_reason(tokens, generated_columns_[i]);
+      const CreateTableFacts facts = scan_create_table(table.sql, generated_columns_[i]);
+      table.without_rowid = facts.without_rowid;
+      table.autoincrement = facts.autoincrement;
+      table.rebuild_unsafe = facts.rebuild_unsafe;
       mark_rowid_alias(table);
     }
     return std::move(catalog_);
@@ -253,7 +167,7 @@ std::string orphan_condition(const FactRequest& r) {
 }
 
 // One SELECT term: (ordinal, count, JSON array of sample ids).
-std::string measure_term(std::size_t ordinal, const FactRequest& r) {
+std::string measure_term(const FactRequest& r, std::size_t ordinal) {
   const std::string head = "SELECT " + std::to_string(ordinal) + ", count(*), ";
   const std::string table = quote_ident(r.table.name) + " AS o";
   switch (r.kind) {
@@ -277,24 +191,6 @@ std::string measure_term(std::size_t ordinal, const FactRequest& r) {
     }
   }
   throw Error("sqlite inspector: unknown fact kind");
-}
-
-std::string sample_text(const nlohmann::json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_null()) return "NULL";
-  return value.dump();
-}
-
-std::string describe(const FactRequest& r) {
-  switch (r.kind) {
-    case FactKind::RowCount:
-      return "counting rows of " + r.table.display();
-    case FactKind::NullCount:
-      return "counting NULLs in " + r.table.display() + "." + r.column;
-    case FactKind::Orphans:
-      return "counting orphans of " + r.table.display() + "." + r.column;
-  }
-  return "measuring";
 }
 
 }  // namespace
@@ -409,31 +305,20 @@ Catalog SqliteInspector::inspect(const std::vector<TableRef>& tables) {
 }
 
 Facts SqliteInspector::measure(const std::vector<FactRequest>& requests) {
-  Facts facts;
-  facts.facts.reserve(requests.size());
-  for (const FactRequest& request : requests) facts.facts.push_back(Fact{request, 0, {}});
-
-  for (std::size_t first = 0; first < requests.size(); first += kMeasureTermsPerStatement) {
-    const std::size_t last = std::min(requests.size(), first + kMeasureTermsPerStatement);
-    std::string sql;
-    for (std::size_t i = first; i < last; ++i)
-      sql += (i == first ? "" : "\nUNION ALL\n") + measure_term(i, requests[i]);
-
-    run_query(queries_, describe(requests[first]) + (last - first > 1 ? " and more" : ""), [&] {
-      long long ordinal = 0, count = 0;
-      std::string samples;
-      soci::statement st =
-          (session_.prepare << sql, soci::into(ordinal), soci::into(count), soci::into(samples));
-      st.execute();
-      while (st.fetch()) {
-        Fact& fact = facts.facts.at(static_cast<std::size_t>(ordinal));
-        fact.count = count;
-        for (const nlohmann::json& id : nlohmann::json::parse(samples))
-          fact.samples.push_back(sample_text(id));
-      }
-    });
-  }
-  return facts;
+  return measure_in_batches(
+      requests, kMeasureTermsPerStatement, measure_term,
+      [&](const std::string& sql, const std::string& context,
+          const std::function<void(const FactRow&)>& on_row) {
+        run_query(queries_, context, [&] {
+          long long ordinal = 0, count = 0;
+          std::string samples;
+          soci::statement st = (session_.prepare << sql, soci::into(ordinal), soci::into(count),
+                                soci::into(samples));
+          st.execute();
+          while (st.fetch())
+            on_row(FactRow{static_cast<std::size_t>(ordinal), count, samples});
+        });
+      });
 }
 
 namespace {

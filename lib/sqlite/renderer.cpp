@@ -4,11 +4,10 @@
 #include <type_traits>
 
 #include "lib/errors.h"
-#include "lib/identifier.h"
+#include "lib/sql.h"
 
 namespace addrmig {
 namespace {
-
 
 std::string ascii_upper(std::string_view text) {
   std::string out(text);
@@ -17,28 +16,6 @@ std::string ascii_upper(std::string_view text) {
   return out;
 }
 
-std::string quoted_list(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& name : names) out += (out.empty() ? "" : ", ") + quote_ident(name);
-  return out;
-}
-
-// Comments are printed after "-- " in `plan --sql`; a line break in a table
-// name must not end the comment and turn the rest of the name into SQL.
-std::string one_line(std::string text) {
-  std::replace_if(
-      text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
-  return text;
-}
-
-Statement statement(std::string sql, std::string comment) {
-  return Statement{std::move(sql), one_line(std::move(comment))};
-}
-
-// The step's own comment when it has one, else what the statement does.
-std::string comment_for(const Step& step, std::string fallback) {
-  return step.comment.empty() ? std::move(fallback) : step.comment;
-}
 
 // A single-column primary key typed exactly INTEGER on a rowid table is the
 // rowid alias (https://www.sqlite.org/lang_createtable.html#rowid); it is
@@ -60,9 +37,9 @@ bool is_unique_constraint(const Table& table, const Index& index) {
 std::string foreign_key_clause(const ForeignKey& fk) {
   std::string out;
   if (!fk.name.empty()) out += "CONSTRAINT " + quote_ident(fk.name) + " ";
-  out += "FOREIGN KEY (" + quoted_list(fk.columns) + ") REFERENCES " + quote_ident(fk.ref_table);
+  out += "FOREIGN KEY (" + quote_list(fk.columns) + ") REFERENCES " + quote_ident(fk.ref_table);
   // No target columns: the parent's primary key, as SQLite reports it back.
-  if (!fk.ref_columns.empty()) out += " (" + quoted_list(fk.ref_columns) + ")";
+  if (!fk.ref_columns.empty()) out += " (" + quote_list(fk.ref_columns) + ")";
   if (fk.on_delete != OnDelete::NoAction)
     out += " ON DELETE " + std::string(on_delete_sql(fk.on_delete));
   return out;
@@ -142,10 +119,10 @@ std::string SqliteRenderer::create_table(const Table& table, const std::string& 
     lines.push_back(std::move(line));
   }
   if (!table.primary_key.empty() && !pk_inline)
-    lines.push_back("PRIMARY KEY (" + quoted_list(table.primary_key) + ")");
+    lines.push_back("PRIMARY KEY (" + quote_list(table.primary_key) + ")");
   for (const Index& index : table.indexes)
     if (is_unique_constraint(table, index))
-      lines.push_back("UNIQUE (" + quoted_list(index.columns) + ")");
+      lines.push_back("UNIQUE (" + quote_list(index.columns) + ")");
   for (const ForeignKey& fk : table.foreign_keys) lines.push_back(foreign_key_clause(fk));
 
   std::string sql = "CREATE TABLE " + quote_ident(name) + " (\n";
@@ -162,8 +139,8 @@ std::vector<Statement> SqliteRenderer::render(const Step& step) const {
         using T = std::decay_t<decltype(change)>;
         if constexpr (std::is_same_v<T, CreateTable>) {
           const Table& table = change.table;
-          return {statement(create_table(table, table.ref.name),
-                            comment_for(step, "create table " + table.ref.display()))};
+          return {{create_table(table, table.ref.name),
+                   statement_comment(step, "create table " + table.ref.display())}};
         } else if constexpr (std::is_same_v<T, AddColumn>) {
           const Column& column = change.column;
           std::string sql = "ALTER TABLE " + quote_ident(change.table.name) + " ADD COLUMN " +
@@ -171,9 +148,8 @@ std::vector<Statement> SqliteRenderer::render(const Step& step) const {
           if (const std::string type = render_type(column.type); !type.empty()) sql += " " + type;
           if (!column.nullable) sql += " NOT NULL";
           if (!column.default_sql.empty()) sql += " DEFAULT (" + column.default_sql + ")";
-          return {statement(
-              std::move(sql),
-              comment_for(step, "add column " + change.table.display() + "." + column.name))};
+          return {{std::move(sql), statement_comment(step, "add column " + change.table.display() +
+                                                                   "." + column.name)}};
         } else if constexpr (std::is_same_v<T, CreateIndex>) {
           const Index& index = change.index;
           // An index read from the catalog keeps its exact text (partial,
@@ -183,12 +159,11 @@ std::vector<Statement> SqliteRenderer::render(const Step& step) const {
                                 : std::string("CREATE ") + (index.unique ? "UNIQUE " : "") +
                                       "INDEX " + quote_ident(index.name) + " ON " +
                                       quote_ident(change.table.name) + " (" +
-                                      quoted_list(index.columns) + ")";
-          return {statement(
-              std::move(sql),
-              comment_for(step, "create index " + index.name + " on " + change.table.display()))};
+                                      quote_list(index.columns) + ")";
+          return {{std::move(sql), statement_comment(step, "create index " + index.name + " on " +
+                                                                   change.table.display())}};
         } else if constexpr (std::is_same_v<T, RebuildTable>) {
-          return render_rebuild(change, step.comment);
+          return render_rebuild(change, step);
         } else if constexpr (std::is_same_v<T, AddForeignKey>) {
           throw Error(not_expressible("adding a foreign key", change.table));
         } else if constexpr (std::is_same_v<T, DropForeignKey>) {
@@ -210,67 +185,52 @@ std::vector<Statement> SqliteRenderer::render(const Step& step) const {
 // name and renamed onto the old one; the old table is never renamed aside,
 // because renaming it would rewrite the REFERENCES of other tables to follow it.
 std::vector<Statement> SqliteRenderer::render_rebuild(const RebuildTable& rebuild,
-                                                      const std::string& why) const {
+                                                      const Step& step) const {
   if (rebuild.copy_columns.empty())
     throw Error("sqlite renderer: rebuild of " + rebuild.from.ref.display() + " copies no columns");
   const std::string& old_name = rebuild.from.ref.name;
   const std::string& new_name = rebuild.to.ref.name;
   const std::string temp_name = rebuild_table_name(new_name);
-  const std::string who = rebuild.from.ref.display() + ": ";
-  const std::string columns = quoted_list(rebuild.copy_columns);
-
+  const std::string columns = quote_list(rebuild.copy_columns);
+  const std::string fallback = "rebuild table " + rebuild.from.ref.display();
   std::vector<Statement> out;
-  const std::string what = why.empty() ? "rebuild table " + rebuild.from.ref.display() : why;
-  out.push_back(
-      statement(create_table(rebuild.to, temp_name), what + ": create the new table " + temp_name));
+  auto statement = [&](std::string sql, const std::string& detail) {
+    return Statement{std::move(sql), statement_comment(step, fallback, detail)};
+  };
+  out.push_back(statement(create_table(rebuild.to, temp_name), "create the new table " + temp_name));
   out.push_back(statement("INSERT INTO " + quote_ident(temp_name) + " (" + columns + ")\nSELECT " +
                               columns + " FROM " + quote_ident(old_name),
-                          who + "copy every row into the rebuilt table"));
+                          "copy every row into the rebuilt table"));
   if (rebuild.from.autoincrement && rebuild.to.autoincrement)
     for (std::string& sql : carry_autoincrement_counter(old_name, temp_name))
       out.push_back(
-          statement(std::move(sql), who + "keep the AUTOINCREMENT counter, so no id is reused"));
+          statement(std::move(sql), "keep the AUTOINCREMENT counter, so no id is reused"));
   // Views naming the table would make the schema invalid between the DROP and
   // the RENAME, which SQLite refuses; drop them, dependents first.
   for (auto view = rebuild.dependent_views.rbegin(); view != rebuild.dependent_views.rend(); ++view)
     out.push_back(statement("DROP VIEW " + quote_ident(view->name),
-                            who + "drop dependent view " + view->name + " (recreated below)"));
+                            "drop dependent view " + view->name + " (recreated below)"));
   out.push_back(statement("DROP TABLE " + quote_ident(old_name),
-                          who + "drop the old table with its indexes and triggers"));
+                          "drop the old table with its indexes and triggers"));
   // Since 3.26 RENAME re-parses every trigger and view and fails on one that
   // names the table just dropped (a trigger on another table, a view on a
   // dependent view). Nothing refers to the temporary name, so the legacy
   // rename, which rewrites no references, is exactly what this step needs.
   out.push_back(
       statement("PRAGMA legacy_alter_table = ON",
-                who + "rename without re-checking triggers and views that name the table"));
+                "rename without re-checking triggers and views that name the table"));
   out.push_back(
       statement("ALTER TABLE " + quote_ident(temp_name) + " RENAME TO " + quote_ident(new_name),
-                who + "give the rebuilt table its name"));
+                "give the rebuilt table its name"));
   out.push_back(
-      statement("PRAGMA legacy_alter_table = OFF", who + "back to the default rename behaviour"));
+      statement("PRAGMA legacy_alter_table = OFF", "back to the default rename behaviour"));
   for (const Index* index : indexes_to_recreate(rebuild))
-    out.push_back(statement(index->sql, who + "recreate index " + index->name));
+    out.push_back(statement(index->sql, "recreate index " + index->name));
   for (const SchemaObject* trigger : triggers_to_recreate(rebuild))
-    out.push_back(statement(trigger->sql, who + "recreate trigger " + trigger->name));
+    out.push_back(statement(trigger->sql, "recreate trigger " + trigger->name));
   for (const SchemaObject& view : rebuild.dependent_views)
-    out.push_back(statement(view.sql, who + "recreate view " + view.name));
+    out.push_back(statement(view.sql, "recreate view " + view.name));
   return out;
-}
-
-std::string SqliteRenderer::create_history_table() const {
-  // Shared with the executor and `history`: keep these columns exactly.
-  return "CREATE TABLE IF NOT EXISTS \"addrmig_history\" (\n"
-         "  \"id\" INTEGER PRIMARY KEY,\n"
-         "  \"applied_at\" TEXT NOT NULL,\n"
-         "  \"tool_version\" TEXT NOT NULL,\n"
-         "  \"config_checksum\" TEXT NOT NULL,\n"
-         "  \"sql_checksum\" TEXT NOT NULL,\n"
-         "  \"statement_count\" INTEGER NOT NULL,\n"
-         "  \"duration_ms\" INTEGER NOT NULL,\n"
-         "  \"source\" TEXT NOT NULL,\n"
-         "  \"dialect\" TEXT NOT NULL\n"
-         ")";
 }
 
 }  // namespace addrmig

@@ -1,6 +1,6 @@
 #pragma once
 // SqliteRenderer: turns plan Steps into sqlite SQL. Every identifier goes through
-// quote_ident(); values never appear in DDL except defaults via quote_literal().
+// quote_ident() (lib/sql.h); values never appear in DDL except defaults via quote_literal().
 //
 // SQLite's ALTER TABLE can only add columns, so AddForeignKey, DropForeignKey,
 // ValidateForeignKey and SetNotNull throw: the planner emits a RebuildTable
@@ -19,7 +19,6 @@ namespace addrmig {
 class SqliteRenderer : public Renderer {
  public:
   std::vector<Statement> render(const Step& step) const override;
-  std::string create_history_table() const override;
   std::string render_type(const ColumnType& type) const override;
 
   // CREATE TABLE for `table` under `name` (a rebuild creates it under a
@@ -27,7 +26,7 @@ class SqliteRenderer : public Renderer {
   std::string create_table(const Table& table, const std::string& name) const;
 
  private:
-  std::vector<Statement> render_rebuild(const RebuildTable& rebuild, const std::string& why) const;
+  std::vector<Statement> render_rebuild(const RebuildTable& rebuild, const Step& step) const;
 };
 
 }  // namespace addrmig

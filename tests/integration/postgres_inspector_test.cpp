@@ -8,7 +8,7 @@
 
 #include "lib/connection.h"
 #include "lib/errors.h"
-#include "lib/identifier.h"
+#include "lib/sql.h"
 #include "lib/postgres/inspector.h"
 #include "lib/postgres/renderer.h"
 #include "tests/support/test_database.h"
@@ -617,9 +617,9 @@ TEST_CASE("postgres rendered SQL runs and inspects back as what was rendered", "
 TEST_CASE("postgres history table can be created twice", "[postgres]") {
   TestDatabase db(Dialect::Postgres);
   Connection conn = db.connect();
-  PostgresRenderer renderer;
-  conn.execute(renderer.create_history_table());
-  conn.execute(renderer.create_history_table());
+  const std::string create = dialect_of(Dialect::Postgres).history().create_table;
+  conn.execute(create);
+  conn.execute(create);
   conn.execute(
       "INSERT INTO addrmig_history (tool_version, config_checksum, sql_checksum, statement_count, "
       "duration_ms, source, dialect) VALUES ('0.1.0', 'c', 's', 3, 12, 'config', 'postgresql')");

@@ -1,4 +1,4 @@
-#include "lib/identifier.h"
+#include "lib/sql.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -66,6 +66,25 @@ std::string quote_ident(std::string_view name) {
 std::string quote_qualified(std::string_view schema, std::string_view name) {
   if (schema.empty()) return quote_ident(name);
   return quote_ident(schema) + "." + quote_ident(name);
+}
+
+std::string quote_qualified(const TableRef& table) {
+  return quote_qualified(table.schema, table.name);
+}
+
+std::string quote_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& name : names) out += (out.empty() ? "" : ", ") + quote_ident(name);
+  return out;
+}
+
+std::string sql_comment(std::string_view text) { return escape_control(text); }
+
+std::string statement_comment(const Step& step, std::string_view fallback,
+                              std::string_view detail) {
+  std::string out(step.comment.empty() ? fallback : std::string_view(step.comment));
+  if (!detail.empty()) (out += ": ") += detail;
+  return sql_comment(out);
 }
 
 std::string quote_literal(std::string_view value) { return quote_with(value, '\''); }

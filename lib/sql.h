@@ -1,10 +1,15 @@
 #pragma once
-// Identifiers are data, not SQL. Every identifier that reaches a statement goes
-// through quote_ident(); nothing else in the code base quotes names.
+// The one SQL builder. Identifiers are data, not SQL: every name that
+// reaches a statement goes through quote_ident() (alone, qualified or in a
+// list); every comment through sql_comment(). Nothing else quotes.
 
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "lib/plan.h"
+#include "lib/schema.h"
 
 namespace addrmig {
 
@@ -14,6 +19,21 @@ std::string quote_ident(std::string_view name);
 
 // "schema"."name", or "name" when schema is empty (SQLite).
 std::string quote_qualified(std::string_view schema, std::string_view name);
+std::string quote_qualified(const TableRef& table);
+
+// "a", "b", "c"
+std::string quote_list(const std::vector<std::string>& names);
+
+// `text` as the body of one `-- ` comment line: control characters written
+// as \xNN, so a newline in a hostile name cannot end the comment and turn the
+// rest of the name into SQL.
+std::string sql_comment(std::string_view text);
+
+// The comment of a rendered statement, the same shape in every dialect: the
+// step's comment (else `fallback`, what the statement does), then
+// ": <detail>" when given.
+std::string statement_comment(const Step& step, std::string_view fallback,
+                              std::string_view detail = {});
 
 // Single-quoted string literal, embedded quotes doubled. Only for the places a
 // database cannot take a bound parameter (DDL defaults, catalog lookups in
