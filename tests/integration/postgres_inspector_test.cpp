@@ -513,7 +513,7 @@ TEST_CASE("postgres inspector reports a missing table in measure as a database e
     FAIL("measure of a missing table succeeded");
   } catch (const DbError& e) {
     CHECK(e.sqlstate() == "42P01");
-    CHECK_THAT(std::string(e.what()), Catch::Contains("postgres inspector: measuring") &&
+    CHECK_THAT(std::string(e.what()), Catch::Contains("postgres inspector: counting rows of public.absent") &&
                              Catch::Contains("\"public.absent\" does not exist"));
   }
 }

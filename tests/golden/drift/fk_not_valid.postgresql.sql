@@ -1,5 +1,5 @@
 -- addrmig 0.1.0 plan for postgresql
 BEGIN;
--- customer_address: validate foreign key customer_address_parent_id_fkey (checks existing rows; writes stay allowed)
+-- validate foreign key customer_address_parent_id_fkey: checks existing rows, writes stay allowed
 ALTER TABLE "public"."customer_address" VALIDATE CONSTRAINT "customer_address_parent_id_fkey";
 COMMIT;
