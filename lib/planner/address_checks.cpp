@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "lib/sql.h"
+#include "lib/planner/alter_steps.h"
 #include "lib/planner/text.h"
 
 namespace addrmig::planner {
@@ -371,33 +372,8 @@ class AddressRepair {
     return out.blockers.empty() ? std::move(out.steps) : std::vector<Step>{};
   }
 
-  // ALTER in place: columns, then the FK swap, then validation (a separate step so
-  // the long scan takes only a SHARE UPDATE EXCLUSIVE lock), then NOT NULL.
   std::vector<Step> emit_alters() const {
-    std::vector<Step> steps;
-    for (const Column& column : repairs_.add_columns)
-      steps.push_back(Step{AddColumn{ctx_.address, column}, "add column " + at(column.name)});
-    if (!repairs_.drop_fk.empty())
-      steps.push_back(Step{DropForeignKey{ctx_.address, repairs_.drop_fk},
-                           "drop foreign key " + repairs_.drop_fk + " (replaced next)"});
-    if (repairs_.add_fk) {
-      ForeignKey fk = *repairs_.add_fk;
-      // A FK column added just now holds no rows: nothing to validate.
-      const bool fresh_column = !existing_.column(ctx_.fk_column());
-      fk.validated = fresh_column;
-      steps.push_back(
-          Step{AddForeignKey{ctx_.address, fk}, "foreign key " + at(ctx_.fk_column()) + " -> " +
-                                                    target_text(ctx_.parent, fk.ref_columns)});
-      if (!fresh_column)
-        steps.push_back(
-            Step{ValidateForeignKey{ctx_.address, fk.name}, "validate foreign key " + fk.name});
-    }
-    if (!repairs_.validate_fk.empty())
-      steps.push_back(Step{ValidateForeignKey{ctx_.address, repairs_.validate_fk},
-                           "validate foreign key " + repairs_.validate_fk});
-    for (const std::string& column : repairs_.set_not_null)
-      steps.push_back(Step{SetNotNull{ctx_.address, column}, "set NOT NULL on " + at(column)});
-    return steps;
+    return alter_steps(ctx_, existing_.column(ctx_.fk_column()) == nullptr, repairs_);
   }
 
   const ParentContext& ctx_;

@@ -1,13 +1,15 @@
 #pragma once
 // PostgresInspector: reads pg_catalog into a Catalog in a fixed number of
 // queries (four), batched over all requested tables, and measures data facts
-// in one UNION ALL statement per chunk of kFactsPerStatement requests.
+// in one UNION ALL statement per chunk of kFactsPerStatement requests
+// (lib/fact_batches.h).
 //
 // The requested (schema, name) pairs travel as one bound JSON parameter that
 // the queries unpack with json_to_recordset, so a name is never spliced into
 // catalog SQL and 5000 tables cost the same four round trips as one.
-// A request with an empty schema means "public"; the returned Catalog always
-// carries the real schema name.
+// measure() names tables in FROM clauses, quoted through the SQL builder.
+// A request with an empty schema means the default one
+// (postgres::with_schema); the returned Catalog carries the real schema name.
 
 #include <cstddef>
 #include <optional>

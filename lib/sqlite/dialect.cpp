@@ -54,19 +54,18 @@ class SqliteRowCounterHook : public RowCounter {
 HistorySql history_sql() {
   HistorySql sql;
   const std::string table = quote_ident("addrmig_history");
-  // Shared with `history`: keep these columns exactly.
-  sql.create_table = "CREATE TABLE IF NOT EXISTS " + table +
-                     " (\n"
-                     "  \"id\" INTEGER PRIMARY KEY,\n"
-                     "  \"applied_at\" TEXT NOT NULL,\n"
-                     "  \"tool_version\" TEXT NOT NULL,\n"
-                     "  \"config_checksum\" TEXT NOT NULL,\n"
-                     "  \"sql_checksum\" TEXT NOT NULL,\n"
-                     "  \"statement_count\" INTEGER NOT NULL,\n"
-                     "  \"duration_ms\" INTEGER NOT NULL,\n"
-                     "  \"source\" TEXT NOT NULL,\n"
-                     "  \"dialect\" TEXT NOT NULL\n"
-                     ")";
+  // Read back by `history`: keep these columns exactly.
+  static const std::pair<const char*, const char*> kColumns[] = {
+      {"id", "INTEGER PRIMARY KEY"},         {"applied_at", "TEXT NOT NULL"},
+      {"tool_version", "TEXT NOT NULL"},     {"config_checksum", "TEXT NOT NULL"},
+      {"sql_checksum", "TEXT NOT NULL"},     {"statement_count", "INTEGER NOT NULL"},
+      {"duration_ms", "INTEGER NOT NULL"},   {"source", "TEXT NOT NULL"},
+      {"dialect", "TEXT NOT NULL"}};
+  sql.create_table = "CREATE TABLE IF NOT EXISTS " + table + " (";
+  for (const auto& [name, definition] : kColumns)
+    sql.create_table += std::string(name == kColumns[0].first ? "\n  " : ",\n  ") +
+                        quote_ident(name) + " " + definition;
+  sql.create_table += "\n)";
   sql.table = table;
   sql.exists_query = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = :name";
   sql.exists_name = "addrmig_history";

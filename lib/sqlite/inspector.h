@@ -5,8 +5,10 @@
 // inspect() runs four statements whatever the number of tables: sqlite_schema
 // (tables, views, triggers), then sqlite_schema joined with the table-valued
 // pragma functions for columns, foreign keys and indexes. The requested names
-// are bound as one JSON array and expanded with json_each(), so no SQL is built
-// from names and the bound-parameter limit never applies.
+// are bound as one JSON array and expanded with json_each(), so no catalog
+// SQL is built from names and the bound-parameter limit never applies.
+// measure() cannot bind table names (they are the FROM of each count): it
+// quotes them through quote_ident(), in UNION ALL batches (lib/fact_batches.h).
 //
 // Table names match the way SQLite resolves them (ASCII case-insensitively);
 // each Table keeps the TableRef it was requested with, in request order.
