@@ -9,6 +9,8 @@
   generate.py retrofit-by-hand --dialect D            the orphan check and FK retrofit as a
                                                       person would write them for the DB's CLI
   generate.py orphan-check --dialect D                the orphan check alone
+  generate.py catalog-queries --count N               addrmig's own SQLite catalog queries for
+                                                      the config of N parents, for sqlite3
 
 Names are plain ASCII on purpose: this measures speed, the hostile-name tests
 live in tests/. Every table here has what addrmig's example config expects
@@ -17,7 +19,10 @@ ones written here are the same shape.
 """
 
 import argparse
+import json
+import re
 import sys
+from pathlib import Path
 
 RELATED = """[related]
 name = "address"
@@ -119,10 +124,29 @@ def retrofit_by_hand(dialect: str) -> str:
     ]) + "\n"
 
 
+# The SQLite inspector's catalog queries, read from its source so that the
+# baseline is exactly what addrmig runs: every `const char k...Query[] = R"(...)";`.
+INSPECTOR_SOURCE = Path(__file__).resolve().parent.parent / "lib" / "sqlite" / "inspector.cpp"
+
+
+def catalog_queries(count: int) -> str:
+    source = INSPECTOR_SOURCE.read_text()
+    queries = re.findall(r'const char k\w+Query\[\] = R"\((.*?)\)";', source, re.S)
+    if len(queries) != 4:
+        raise SystemExit(f"generate.py: expected 4 catalog queries in {INSPECTOR_SOURCE}, "
+                         f"found {len(queries)}")
+    # What plan asks for: each parent, then its address table (config order).
+    names = []
+    for i in range(1, count + 1):
+        names += [parent_name(i), parent_name(i) + "_address"]
+    literal = "'" + json.dumps(names).replace("'", "''") + "'"
+    return "".join(query.strip().replace("?", literal) + ";\n" for query in queries)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=["parents", "config", "retrofit", "retrofit-config",
-                                         "retrofit-by-hand", "orphan-check"])
+                                         "retrofit-by-hand", "orphan-check", "catalog-queries"])
     parser.add_argument("--dialect", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--count", type=int, default=10)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -134,6 +158,7 @@ def main() -> int:
         "retrofit-config": retrofit_config,
         "retrofit-by-hand": lambda: retrofit_by_hand(args.dialect),
         "orphan-check": lambda: ORPHAN_CHECK + "\n",
+        "catalog-queries": lambda: catalog_queries(args.count),
     }[args.what]()
     sys.stdout.write(output)
     return 0

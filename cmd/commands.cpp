@@ -64,13 +64,12 @@ Context load_context(const GlobalOptions& global) {
 int cmd_plan(const Context& ctx, const PlanOptions& options) {
   Connection conn = open(ctx, OpenMode::ReadOnly);
   const PlannedMigration planned = read_plan(conn, ctx);
-  const std::string script = saved_plan_body(planned, conn.dialect());
   if (!options.out_file.empty()) {
     std::ofstream file(options.out_file, std::ios::binary);
     file << write_saved_plan(planned, ctx.config, conn.dialect());
     if (!file) throw Error("cannot write plan to '" + options.out_file + "'");
   }
-  if (options.sql) std::cout << script;
+  if (options.sql) std::cout << saved_plan_body(planned, conn.dialect());
   else if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan), "plan");
   else print_plan(std::cout, planned.plan, true, use_color(STDOUT_FILENO));
   if (planned.plan.blocked()) {

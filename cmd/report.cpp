@@ -164,7 +164,7 @@ Json seed_json(const SeedResult& result) {
 
 Json apply_json(const ApplyResult& result) {
   return Json{{"applied", result.applied},
-              {"statement_count", result.applied ? result.planned.statements.size() : 0},
+              {"statement_count", result.applied ? result.planned.statement_count() : 0},
               {"duration_ms", result.duration_ms},
               {"sql_checksum", result.sql_checksum},
               {"plan", plan_json(result.planned.plan)}};
@@ -265,7 +265,7 @@ void print_apply(std::ostream& out, const ApplyResult& result, bool color) {
     return;
   }
   print_plan(out, plan, false, color);
-  out << "applied " << result.planned.statements.size() << " statements in " << result.duration_ms
+  out << "applied " << result.planned.statement_count() << " statements in " << result.duration_ms
       << " ms\n";
 }
 

@@ -45,7 +45,8 @@ void run_statements(Connection& conn, const std::vector<Statement>& statements,
 void execute_and_record(Connection& conn, const Config& config, MigrationTransaction& transaction,
                         ApplyResult& result, const std::string& source, const ProgressFn& progress,
                         std::chrono::steady_clock::time_point started) {
-  run_statements(conn, result.planned.statements, progress);
+  const std::vector<Statement> statements = result.planned.statements();
+  run_statements(conn, statements, progress);
   report_finished(progress);
   dialect_of(conn.dialect()).check_before_commit(conn, result.planned.plan);
   result.sql_checksum = sha256_hex(saved_plan_body(result.planned, conn.dialect()));
@@ -57,7 +58,7 @@ void execute_and_record(Connection& conn, const Config& config, MigrationTransac
   entry.tool_version = ADDRMIG_VERSION;
   entry.config_checksum = config.checksum;
   entry.sql_checksum = result.sql_checksum;
-  entry.statement_count = static_cast<std::int64_t>(result.planned.statements.size());
+  entry.statement_count = static_cast<std::int64_t>(statements.size());
   entry.duration_ms = result.duration_ms;
   entry.source = source;
   entry.dialect = std::string(dialect_name(conn.dialect()));
@@ -87,7 +88,7 @@ ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyO
   ApplyResult result;
   result.planned = plan_migration(conn, config, options.progress);
   report_finished(options.progress);
-  if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;  // rolls back
+  if (result.planned.plan.blocked() || result.planned.statement_count() == 0) return result;  // rolls back
   execute_and_record(conn, config, transaction, result, "config", options.progress, started);
   return result;
 }
@@ -111,7 +112,7 @@ ApplyResult apply_saved_plan(Connection& conn, const Config& config, const Saved
   if (sha256_hex(saved_plan_body(result.planned, conn.dialect())) != saved.body_checksum)
     throw PlanChanged("the config or addrmig version no longer produces the SQL in " + saved.path +
                       "; nothing was applied: review a new plan");
-  if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;
+  if (result.planned.plan.blocked() || result.planned.statement_count() == 0) return result;
   execute_and_record(conn, config, transaction, result, "file:" + saved.path, options.progress,
                      started);
   return result;

@@ -34,18 +34,21 @@ PlannedMigration plan_migration(Connection& conn, const Config& config, const Pr
   report(Progress::Stage::Inspecting, 0, parents);
   out.catalog = inspector->inspect(tables_to_inspect(config, caps));
   out.catalog.database_exists = conn.database_exists();
-  const std::vector<FactRequest> requests = fact_requests(config, out.catalog, caps);
-  // Counting orphans and NULLs scans address tables: the slow part on big data.
-  if (!requests.empty()) report(Progress::Stage::Measuring, 0, requests.size());
-  const Facts facts = requests.empty() ? Facts{} : inspector->measure(requests);
-  out.plan = make_plan(config, out.catalog, facts, caps);
+  PlanDraft draft = draft_plan(config, out.catalog, caps);
+  const std::vector<FactRequest>& requests = draft.requests;
+  if (requests.empty()) {
+    out.plan = std::move(draft.plan);
+  } else {
+    // Counting orphans and NULLs scans address tables: the slow part on big data.
+    report(Progress::Stage::Measuring, 0, requests.size());
+    out.plan = make_plan(config, out.catalog, inspector->measure(requests), caps);
+  }
   report(Progress::Stage::Inspecting, parents, parents);
   out.catalog_queries = inspector->queries_run();
   spdlog::debug("inspected {} of {} tables in {} queries; {} facts measured",
                 out.catalog.tables.size(), 2 * config.parents.size(), out.catalog_queries,
                 requests.size());
   render_parents(out.plan, dialect.renderer());
-  out.statements = out.plan.statements();
   return out;
 }
 

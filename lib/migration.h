@@ -18,8 +18,11 @@ namespace addrmig {
 struct PlannedMigration {
   Plan plan;  // each unblocked parent carries its rendered statements
   Catalog catalog;
-  std::vector<Statement> statements;  // all of them; empty when blocked or nothing to do
-  std::size_t catalog_queries = 0;    // statements the inspector ran
+  std::size_t catalog_queries = 0;  // statements the inspector ran
+
+  // All statements, in order; empty when blocked or nothing to do.
+  std::vector<Statement> statements() const { return plan.statements(); }
+  std::size_t statement_count() const { return plan.statement_count(); }
 };
 
 // `progress` hears Inspecting (0 of N parents, then N of N) and Measuring

@@ -109,6 +109,13 @@ std::vector<Statement> Plan::statements() const {
   return out;
 }
 
+std::size_t Plan::statement_count() const {
+  if (blocked()) return 0;
+  std::size_t count = 0;
+  for (const ParentPlan& parent : parents) count += parent.statements.size();
+  return count;
+}
+
 std::vector<TableRef> Plan::tables() const {
   std::vector<TableRef> out;
   for (const ParentPlan& parent : parents) {

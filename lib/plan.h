@@ -123,6 +123,7 @@ struct Plan {
   std::size_t step_count() const;
   // Every parent's statements, in order; empty when the plan is blocked.
   std::vector<Statement> statements() const;
+  std::size_t statement_count() const;  // of statements()
   // The tables the plan read or touches, in plan order, without duplicates.
   std::vector<TableRef> tables() const;
 };

@@ -20,12 +20,11 @@ std::string render_script(const Plan& plan, const DatabaseDialect& dialect) {
       out += "-- blocked: " + sql_comment(blocker->message) + "\n";
     return out + "-- nothing will be applied until every blocker is resolved\n";
   }
-  const std::vector<Statement> statements = plan.statements();
-  if (statements.empty()) return out + "-- nothing to do\n";
+  if (plan.statement_count() == 0) return out + "-- nothing to do\n";
   const ScriptFrame frame = dialect.script_frame(plan);
   for (const std::string& sql : frame.before_begin) out += sql + ";\n";
   out += "BEGIN;\n";
-  out += render_statements(statements);
+  for (const ParentPlan& parent : plan.parents) out += render_statements(parent.statements);
   out += "COMMIT;\n";
   for (const std::string& sql : frame.after_commit) out += sql + ";\n";
   return out;

@@ -81,6 +81,7 @@ Column desired_fk_column(const ParentContext& ctx, const ParentKey& key) {
 Table desired_address_table(const ParentContext& ctx, const ParentKey& key) {
   Table table;
   table.ref = ctx.address;
+  table.columns.reserve(ctx.config.related.columns.size() + 2);
   table.columns.push_back(generated_id_column());
   for (const ColumnSpec& spec : ctx.config.related.columns)
     table.columns.push_back(column_from_spec(spec));

@@ -149,10 +149,16 @@ std::vector<TableRef> tables_to_inspect(const Config& config, const Capabilities
 
 std::vector<FactRequest> fact_requests(const Config& config, const Catalog& catalog,
                                        const Capabilities& caps) {
+  return draft_plan(config, catalog, caps).requests;
+}
+
+PlanDraft draft_plan(const Config& config, const Catalog& catalog, const Capabilities& caps) {
   const Facts none;
   FactLookup lookup(none);
-  plan_with(config, catalog, lookup, caps);
-  return lookup.take_asked();
+  PlanDraft draft;
+  draft.plan = plan_with(config, catalog, lookup, caps);
+  draft.requests = lookup.take_asked();
+  return draft;
 }
 
 Plan make_plan(const Config& config, const Catalog& catalog, const Facts& facts,

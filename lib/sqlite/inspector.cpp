@@ -28,8 +28,6 @@ extern const char kColumnsQuery[];
 extern const char kForeignKeysQuery[];
 extern const char kIndexesQuery[];
 
-// Terms per compound SELECT in measure(); SQLITE_MAX_COMPOUND_SELECT is 500.
-constexpr std::size_t kMeasureTermsPerStatement = 400;
 
 // SQLite resolves identifiers case-insensitively for ASCII letters only
 // (sqlite3StrICmp), so that is the key requested and found names meet on.

@@ -29,6 +29,9 @@ class SqliteInspector : public Inspector {
   Facts measure(const std::vector<FactRequest>& requests) override;
   std::size_t queries_run() const override { return queries_; }
 
+  // Terms per compound SELECT in measure(); SQLITE_MAX_COMPOUND_SELECT is 500.
+  static constexpr std::size_t kMeasureTermsPerStatement = 400;
+
  private:
   soci::session& session_;
   std::size_t queries_ = 0;
