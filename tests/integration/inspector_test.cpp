@@ -11,6 +11,7 @@
 
 #include "lib/dialect.h"
 #include "lib/errors.h"
+#include "lib/sql.h"
 #include "lib/sqlite/inspector.h"
 #include "lib/postgres/inspector.h"
 #include "tests/cli/cli_helpers.h"
