@@ -13,6 +13,8 @@
   generate.py seeds-by-hand --count N                 the same seed as one INSERT ... SELECT ...
                                                       EXCEPT script (idempotent)
   generate.py verify-by-hand --count N                the same check as EXCEPT queries both ways
+  generate.py catalog-queries --count N               addrmig's own SQLite catalog queries for
+                                                      the config of N parents, for sqlite3
 
 Names are plain ASCII on purpose: this measures speed, the hostile-name tests
 live in tests/. Every table here has what addrmig's example config expects
@@ -21,7 +23,10 @@ ones written here are the same shape.
 """
 
 import argparse
+import json
+import re
 import sys
+from pathlib import Path
 
 RELATED = """[related]
 name = "address"
@@ -163,13 +168,30 @@ def verify_by_hand(count: int) -> str:
     stored = f"SELECT street, city, zip FROM holder_address WHERE parent_id = {HOLDER}"
     return (wanted_cte(count) + "SELECT (SELECT count(*) FROM (SELECT * FROM wanted EXCEPT " + stored +
             ") AS a), (SELECT count(*) FROM (" + stored + " EXCEPT SELECT * FROM wanted) AS b);\n")
+# The SQLite inspector's catalog queries, read from its source so that the
+# baseline is exactly what addrmig runs: every `const char k...Query[] = R"(...)";`.
+INSPECTOR_SOURCE = Path(__file__).resolve().parent.parent / "lib" / "sqlite" / "inspector.cpp"
+
+
+def catalog_queries(count: int) -> str:
+    source = INSPECTOR_SOURCE.read_text()
+    queries = re.findall(r'const char k\w+Query\[\] = R"\((.*?)\)";', source, re.S)
+    if len(queries) != 4:
+        raise SystemExit(f"generate.py: expected 4 catalog queries in {INSPECTOR_SOURCE}, "
+                         f"found {len(queries)}")
+    # What plan asks for: each parent, then its address table (config order).
+    names = []
+    for i in range(1, count + 1):
+        names += [parent_name(i), parent_name(i) + "_address"]
+    literal = "'" + json.dumps(names).replace("'", "''") + "'"
+    return "".join(query.strip().replace("?", literal) + ";\n" for query in queries)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=["parents", "config", "retrofit", "retrofit-config",
                                          "retrofit-by-hand", "orphan-check", "seeds-config",
-                                         "seeds-by-hand", "verify-by-hand"])
+                                         "seeds-by-hand", "verify-by-hand", "catalog-queries"])
     parser.add_argument("--dialect", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--count", type=int, default=10)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -184,6 +206,7 @@ def main() -> int:
         "seeds-config": lambda: seeds_config(args.count),
         "seeds-by-hand": lambda: seeds_by_hand(args.count),
         "verify-by-hand": lambda: verify_by_hand(args.count),
+        "catalog-queries": lambda: catalog_queries(args.count),
     }[args.what]()
     sys.stdout.write(output)
     return 0

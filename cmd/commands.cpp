@@ -12,17 +12,15 @@
 
 #include "cmd/junit.h"
 #include "cmd/markdown_report.h"
-#include "cmd/progress.h"
+#include "cmd/progress_line.h"
 #include "cmd/report.h"
 #include "lib/connection.h"
 #include "lib/errors.h"
 #include "lib/executor.h"
 #include "lib/history.h"
-#include "lib/planning.h"
+#include "lib/migration.h"
 #include "lib/saved_plan.h"
-#include "lib/script.h"
 #include "lib/seed.h"
-#include "lib/transaction.h"
 #include "lib/verify.h"
 
 namespace addrmig::cli {
@@ -44,8 +42,7 @@ std::chrono::milliseconds seconds(int value) { return std::chrono::milliseconds(
 // The line is erased when this returns, before the report is printed.
 PlannedMigration read_plan(Connection& conn, const Context& ctx) {
   TerminalProgress progress(ctx.global.quiet);
-  ReadTransaction snapshot(conn);
-  return plan_migration(conn, ctx.config, progress.fn());
+  return plan_read_only(conn, ctx.config, progress.fn());
 }
 
 // Markdown is for reviewers of a change: plan, apply, audit, verify, run.
@@ -79,23 +76,22 @@ int cmd_plan(const Context& ctx, const PlanOptions& options) {
                      "document's \"script\" field); --format markdown shows the SQL per parent already");
   Connection conn = open(ctx, OpenMode::ReadOnly);
   const PlannedMigration planned = read_plan(conn, ctx);
-  const auto renderer = make_renderer(conn.dialect());
-  const std::string script = saved_plan_body(planned, conn.dialect());
   if (!options.out_file.empty()) {
     std::ofstream file(options.out_file, std::ios::binary);
     file << write_saved_plan(planned, ctx.config, conn.dialect());
     if (!file) throw Error("cannot write plan to '" + options.out_file + "'");
   }
   if (ctx.global.format == Format::Json) {
-    Json body = plan_json(planned.plan, *renderer);
-    if (options.sql) body["script"] = script;  // what `plan --sql` prints, in one field
+    Json body = plan_json(planned.plan);
+    // What `plan --sql` prints, in one field.
+    if (options.sql) body["script"] = saved_plan_body(planned, conn.dialect());
     print_json(body, "plan");
   } else if (options.sql) {
-    std::cout << script;
+    std::cout << saved_plan_body(planned, conn.dialect());
   } else if (ctx.global.format == Format::Markdown) {
-    print_plan_markdown(std::cout, planned.plan, *renderer, ctx.config);
+    print_plan_markdown(std::cout, planned.plan, ctx.config);
   } else {
-    print_plan(std::cout, planned.plan, *renderer, true, use_color(STDOUT_FILENO));
+    print_plan(std::cout, planned.plan, true, use_color(STDOUT_FILENO));
   }
   if (planned.plan.blocked()) {
     log_blockers(planned.plan);
@@ -113,10 +109,9 @@ int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
   Connection conn = open(ctx, OpenMode::ReadWrite);
   const ApplyResult result = saved ? apply_saved_plan(conn, ctx.config, *saved, apply_options)
                                    : apply_migration(conn, ctx.config, apply_options);
-  const auto renderer = make_renderer(conn.dialect());
-  if (ctx.global.format == Format::Json) print_json(apply_json(result, *renderer), "apply");
-  else if (ctx.global.format == Format::Markdown) print_apply_markdown(std::cout, result, *renderer, ctx.config);
-  else print_apply(std::cout, result, *renderer, use_color(STDOUT_FILENO));
+  if (ctx.global.format == Format::Json) print_json(apply_json(result), "apply");
+  else if (ctx.global.format == Format::Markdown) print_apply_markdown(std::cout, result, ctx.config);
+  else print_apply(std::cout, result, use_color(STDOUT_FILENO));
   if (result.planned.plan.blocked()) {
     log_blockers(result.planned.plan);
     return kError;
@@ -128,7 +123,7 @@ int cmd_audit(const Context& ctx, const std::string& junit_file) {
   Connection conn = open(ctx, OpenMode::ReadOnly);
   const PlannedMigration planned = read_plan(conn, ctx);
   if (!junit_file.empty()) write_junit(junit_file, audit_junit(planned.plan));
-  if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan, *make_renderer(conn.dialect())), "audit");
+  if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan), "audit");
   else if (ctx.global.format == Format::Markdown) print_audit_markdown(std::cout, planned.plan, ctx.config);
   else print_audit(std::cout, planned.plan);
   return drift_count(planned.plan) == 0 ? kOk : kDifferences;
@@ -172,18 +167,17 @@ namespace {
 
 int cmd_run(const Context& ctx, int lock_timeout_seconds) {
   Connection conn = open(ctx, OpenMode::ReadWrite);
-  const auto renderer = make_renderer(conn.dialect());
   TerminalProgress progress(ctx.global.quiet);
   const ApplyResult applied =
       apply_migration(conn, ctx.config, ApplyOptions{seconds(lock_timeout_seconds), progress.fn()});
   const bool json = ctx.global.format == Format::Json;
   const bool markdown = ctx.global.format == Format::Markdown;
   const bool text = !json && !markdown;
-  Json done{{"apply", apply_json(applied, *renderer)}};
-  if (text) print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));
+  Json done{{"apply", apply_json(applied)}};
+  if (text) print_apply(std::cout, applied, use_color(STDOUT_FILENO));
   if (applied.planned.plan.blocked()) {
     if (json) print_json(done, "run");
-    else if (markdown) print_run_markdown(std::cout, applied, nullptr, nullptr, *renderer, ctx.config);
+    else if (markdown) print_run_markdown(std::cout, applied, nullptr, nullptr, ctx.config);
     log_blockers(applied.planned.plan);
     return kError;
   }
@@ -192,7 +186,7 @@ int cmd_run(const Context& ctx, int lock_timeout_seconds) {
   try {
     seeded = seed_database(conn, ctx.config, seconds(lock_timeout_seconds));
   } catch (const std::exception& error) {
-    if (markdown) print_run_markdown(std::cout, applied, nullptr, nullptr, *renderer, ctx.config);
+    if (markdown) print_run_markdown(std::cout, applied, nullptr, nullptr, ctx.config);
     fail_stage(ctx, done, "seed", error);
   }
   done["seed"] = seed_json(*seeded);
@@ -202,12 +196,12 @@ int cmd_run(const Context& ctx, int lock_timeout_seconds) {
   try {
     report = verify_database(conn, ctx.config);
   } catch (const std::exception& error) {
-    if (markdown) print_run_markdown(std::cout, applied, &*seeded, nullptr, *renderer, ctx.config);
+    if (markdown) print_run_markdown(std::cout, applied, &*seeded, nullptr, ctx.config);
     fail_stage(ctx, done, "verify", error);
   }
   done["verify"] = verify_json(*report);
   if (json) print_json(done, "run");
-  else if (markdown) print_run_markdown(std::cout, applied, &*seeded, &*report, *renderer, ctx.config);
+  else if (markdown) print_run_markdown(std::cout, applied, &*seeded, &*report, ctx.config);
   else print_verify(std::cout, *report);
   return report->mismatch_count() == 0 ? kOk : kDifferences;
 }

@@ -1,6 +1,6 @@
 #include "lib/address_rows.h"
 
-#include "lib/identifier.h"
+#include "lib/sql.h"
 #include "lib/portable_value.h"
 
 namespace addrmig {
@@ -67,7 +67,7 @@ std::vector<StoredAddress> read_addresses(Connection& conn, const Renderer& rend
     select += (select.empty() ? "" : ", ") + renderer.exact_text(column(spec.name));
   if (select.empty()) select = "1";
   BoundQuery query(conn.session(), "SELECT " + select + " FROM " +
-                                       quote_qualified(target.address.schema, target.address.name) + " AS " +
+                                       quote_qualified(target.address) + " AS " +
                                        alias + " WHERE " + column(target.foreign_key) + " = ");
   query << query.placeholder(Value{parent_key}) + " ORDER BY " + column(target.address_id);
   std::vector<StoredAddress> out;

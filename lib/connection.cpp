@@ -1,29 +1,19 @@
 #include "lib/connection.h"
 
 #include <soci/soci.h>
-#include <soci/sqlite3/soci-sqlite3.h>
 
-#include <filesystem>
 #include <regex>
 #include <sstream>
 
+#include "lib/dialect.h"
 #include "lib/errors.h"
-#include "lib/identifier.h"
-#include "lib/postgres_module.h"
 
 namespace addrmig {
-namespace {
 
-constexpr int kSqliteBusy = 5;    // SQLITE_BUSY
-constexpr int kSqliteLocked = 6;  // SQLITE_LOCKED
-
-// A driver message as one line: the server's own words. SOCI prefixes its
-// own ("Cannot execute query. Fatal error.", "Cannot establish connection to
-// the database.", "sqlite3_statement_backend::loadOne: "); libpq adds the
-// severity tag ("ERROR:  ") and, on several lines, an excerpt of the
-// statement with a caret under the failing spot ("LINE 1: ...", "^") and
-// CONTEXT/QUERY/STATEMENT echoes. Kept: the message, DETAIL and HINT.
-std::string one_line(const std::string& text) {
+// SOCI prefixes its own words ("Cannot establish connection to the
+// database.", "sqlite3_statement_backend::loadOne: ") to libpq's or SQLite's
+// multi-line text; keep the driver's words, on one line.
+std::string driver_message(const std::string& text) {
   static const std::regex soci_prefix(R"(^(Cannot establish connection to the database\.\s*|[a-z0-9_]+::[A-Za-z_]+: ))");
   static const std::regex severity_tag(R"((^|\s)(ERROR|FATAL|PANIC):  )");
   static const std::regex echo_line(R"(^(LINE \d+:|QUERY:|CONTEXT:|STATEMENT:|\s*\^\s*$))");
@@ -46,63 +36,6 @@ std::string one_line(const std::string& text) {
   return line;
 }
 
-// SOCI's SQLite connect-string parser splits on blanks and understands double
-// quotes; any other path is passed through a quoted value.
-// timeout: SQLite's busy timeout (seconds) for the reads done at open while
-// another process commits; apply sets its own before BEGIN IMMEDIATE.
-std::string sqlite_connect_string(const std::string& path) {
-  return "db=\"" + path + "\" timeout=10";
-}
-
-
-// The SQLSTATE of a libpq error; "" for any other, and when no PostgreSQL
-// session was ever opened (then it cannot be one).
-std::string postgres_sqlstate(const std::exception_ptr& error) {
-  const PostgresModule* postgres = loaded_postgres_module();
-  return postgres ? postgres->sqlstate(error) : std::string();
-}
-
-// Every PostgreSQL session, in one round trip:
-//  - client_encoding UTF8: config text, identifiers and seed values are UTF-8;
-//    the server converts to its own encoding (LATIN1, ...) and refuses text
-//    it cannot represent (SQLSTATE 22P05) instead of storing mojibake.
-//  - row_security off: the checks that decide about data (orphans, NULLs,
-//    seed lookups, verify) must see every row; a query that a row-level
-//    security policy would filter fails (42501) instead of seeing fewer rows.
-//  - DateStyle ISO, extra_float_digits 1: dates, timestamps and floats read
-//    back as text in one exact spelling, whatever the server's defaults.
-//  - client_min_messages: libpq prints NOTICEs on stderr by itself ("relation
-//    ... already exists, skipping"); they are not ours to show.
-constexpr const char* kPostgresSessionSettings =
-    "SELECT set_config('client_encoding', 'UTF8', false), set_config('row_security', 'off', false),"
-    " set_config('DateStyle', 'ISO, YMD', false), set_config('extra_float_digits', '1', false),"
-    " set_config('client_min_messages', 'warning', false)";
-
-// "host:port (database d)" as libpq resolved them; a socket directory or the
-// default one for a local connection.
-std::string where(const PostgresTarget& target) {
-  std::string host = target.host.empty()          ? std::string("the local socket")
-                     : target.host.front() == '/' ? "socket directory " + target.host
-                                                  : target.host;
-  if (!target.port.empty()) host += (target.host.empty() || target.host.front() == '/' ? " port " : ":") + target.port;
-  return escape_control(host) + " (database " + escape_control(target.dbname) + ")";
-}
-
-// What a DBA needs to know beyond the server's words, for the errors that a
-// production server's own settings cause.
-std::string explain_sqlstate(const std::string& state, const std::string& text) {
-  // untranslatable_character: the text has no form in the server encoding.
-  if (state == "22P05")
-    return "; the database's encoding cannot store this text (addrmig sends UTF-8); nothing was written";
-  // insufficient_privilege raised by row_security = off (see above).
-  if (state == "42501" && text.find("row-level security") != std::string::npos)
-    return "; row-level security would hide rows from addrmig's checks: run as the table owner "
-           "(without FORCE ROW LEVEL SECURITY) or a role with BYPASSRLS";
-  return {};
-}
-
-}  // namespace
-
 Connection::Connection(Connection&&) noexcept = default;
 Connection& Connection::operator=(Connection&&) noexcept = default;
 Connection::~Connection() = default;
@@ -111,42 +44,7 @@ Connection Connection::open(const DatabaseUrl& url, OpenMode mode) {
   Connection conn;
   conn.dialect_ = url.dialect;
   conn.url_ = url;
-  if (url.dialect == Dialect::Sqlite) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    conn.exists_ = fs::exists(url.sqlite_path, ec);
-    if (!conn.exists_ && mode == OpenMode::ReadOnly) {
-      // Read-only commands never create the file: inspect an empty database.
-      conn.session_ = std::make_unique<soci::session>(soci::sqlite3, "db=:memory:");
-      return conn;
-    }
-    if (url.sqlite_path.find('"') != std::string::npos)
-      throw ConnectError("cannot open SQLite database " + url.redacted +
-                         ": paths containing '\"' are not supported");
-    try {
-      conn.session_ =
-          std::make_unique<soci::session>(soci::sqlite3, sqlite_connect_string(url.sqlite_path));
-      // Catch bad files (not a database, unreadable) at open, not mid-plan.
-      conn.session_->once << "PRAGMA schema_version";
-      // SQLite enforces foreign keys only when asked, per connection.
-      conn.session_->once << "PRAGMA foreign_keys = ON";
-      if (mode == OpenMode::ReadOnly) conn.session_->once << "PRAGMA query_only = ON";
-    } catch (const soci::soci_error& e) {
-      throw ConnectError("cannot open SQLite database " + url.redacted + ": " +
-                         one_line(e.get_error_message()));
-    }
-    return conn;
-  }
-  const PostgresModule& postgres = postgres_module();
-  try {
-    conn.session_ = postgres.connect(url.conninfo);
-    conn.session_->once << kPostgresSessionSettings;
-    if (mode == OpenMode::ReadOnly)
-      conn.session_->once << "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY";
-  } catch (const soci::soci_error& e) {
-    throw ConnectError("cannot connect to PostgreSQL at " + where(postgres.describe_target(url.conninfo)) +
-                       ": " + redact(one_line(e.get_error_message()), url.secrets));
-  }
+  conn.session_ = dialect_of(url.dialect).open(url, mode == OpenMode::ReadOnly, conn.exists_);
   return conn;
 }
 
@@ -160,20 +58,12 @@ void Connection::execute(const std::string& sql, const std::string& context) {
 
 void rethrow_db_error(const std::string& context, const std::vector<std::string>& secrets) {
   const std::string prefix = context.empty() ? std::string() : context + ": ";
+  const std::exception_ptr error = std::current_exception();
+  for (const DatabaseDialect* dialect : all_dialects()) dialect->rethrow_typed(error, prefix, secrets);
   try {
     throw;
-  } catch (const soci::sqlite3_soci_error& e) {
-    const std::string text = one_line(e.get_error_message());
-    if (e.result() == kSqliteBusy || e.result() == kSqliteLocked)
-      throw LockTimeout(prefix + "database is locked: " + text);
-    throw DbError(prefix + text);
   } catch (const soci::soci_error& e) {
-    const std::string text = redact(one_line(e.get_error_message()), secrets);
-    const std::string state = postgres_sqlstate(std::current_exception());
-    if (state.empty()) throw DbError(prefix + text);
-    // 55P03 lock_not_available: lock_timeout expired waiting for a table lock.
-    if (state == "55P03") throw LockTimeout(prefix + "timed out waiting for a lock: " + text);
-    throw DbError(prefix + text + explain_sqlstate(state, text) + " (SQLSTATE " + state + ")", state);
+    throw DbError(prefix + redact(driver_message(e.get_error_message()), secrets));
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// An open database session, by URL. The only place that knows SOCI's backend
-// names and turns soci_error into our typed errors.
+// An open database session, by URL. Each dialect opens its own sessions and
+// names its own errors (open() and rethrow_typed() of DatabaseDialect); this is the
+// generic handle over them.
 
 #include <memory>
 #include <string>
@@ -42,7 +43,7 @@ class Connection {
  private:
   Connection() = default;
   std::unique_ptr<soci::session> session_;
-  Dialect dialect_ = Dialect::Sqlite;
+  Dialect dialect_{};
   bool exists_ = true;
   DatabaseUrl url_;
 };
@@ -52,5 +53,8 @@ class Connection {
 // prefixed with `context`, with every one of `secrets` redacted from the
 // text. Non-SOCI exceptions pass through unchanged.
 [[noreturn]] void rethrow_db_error(const std::string& context, const std::vector<std::string>& secrets = {});
+
+// A driver's error text on one line, without SOCI's own prefix.
+std::string driver_message(const std::string& text);
 
 }  // namespace addrmig

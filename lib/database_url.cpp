@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "lib/errors.h"
-#include "lib/identifier.h"
+#include "lib/sql.h"
 
 namespace addrmig {
 namespace {

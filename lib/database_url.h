@@ -12,7 +12,7 @@
 namespace addrmig {
 
 struct DatabaseUrl {
-  Dialect dialect = Dialect::Sqlite;
+  Dialect dialect{};  // set by the URL scheme
   std::string sqlite_path;   // SQLite: the file, as the OS should open it
   std::string conninfo;      // PostgreSQL: libpq keyword/value string (has the password)
   std::string host;          // PostgreSQL: for messages ("cannot connect to host:port")

@@ -1,48 +1,18 @@
 #include "lib/executor.h"
 
-#include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
-#include <optional>
+#include <memory>
 
 #include "lib/checksum.h"
 #include "lib/errors.h"
 #include "lib/history.h"
-#include "lib/identifier.h"
 #include "lib/saved_plan.h"
 #include "lib/script.h"
-#include "lib/sqlite_row_counter.h"
 #include "lib/transaction.h"
 
 namespace addrmig {
 namespace {
-
-std::vector<std::string> rebuilt_tables(const Plan& plan) {
-  std::vector<std::string> out;
-  for (const ParentPlan& parent : plan.parents)
-    for (const Step& step : parent.steps)
-      if (const auto* rebuild = std::get_if<RebuildTable>(&step.change))
-        out.push_back(rebuild->to.ref.name);
-  return out;
-}
-
-// The last step of sqlite.org's rebuild procedure: with foreign keys off, the
-// copy is unchecked, so prove no row now violates a constraint before COMMIT.
-void check_foreign_keys(Connection& conn, const std::vector<std::string>& tables) {
-  for (const std::string& table : tables) {
-    int violations = 0;
-    try {
-      soci::rowset<soci::row> rows =
-          (conn.session().prepare << "PRAGMA foreign_key_check(" + quote_ident(table) + ")");
-      for (auto it = rows.begin(); it != rows.end(); ++it) ++violations;
-    } catch (...) {
-      rethrow_db_error("checking foreign keys of " + table);
-    }
-    if (violations > 0)
-      throw DbError("foreign key check failed after rebuilding " + table + ": " +
-                    std::to_string(violations) + " rows violate a foreign key; rolled back");
-  }
-}
 
 // The stage reported last is over (the CLI erases its line).
 void report_finished(const ProgressFn& progress) {
@@ -58,8 +28,8 @@ void run_statements(Connection& conn, const std::vector<Statement>& statements,
       progress(Progress{Progress::Stage::Applying, current, total, statements[current].comment, rows});
   };
   // Only counted when someone listens: the hook costs a call per row.
-  std::optional<SqliteRowCounter> rows;
-  if (progress && conn.dialect() == Dialect::Sqlite) rows.emplace(conn.session(), report);
+  std::unique_ptr<RowCounter> rows;
+  if (progress) rows = dialect_of(conn.dialect()).count_rows(conn.session(), report);
   for (; current < total; ++current) {
     const Statement& statement = statements[current];
     if (rows) rows->reset();
@@ -108,7 +78,7 @@ void validate_after_commit(Connection& conn, const Config& config, const std::ve
       MigrationTransaction transaction(conn, options.lock_timeout);
       run_statements(conn, one, options.progress);
       report_finished(options.progress);
-      record_history(conn, *make_renderer(conn.dialect()),
+      record_history(conn,
                      history_entry(config, conn, one, sha256_hex(render_statements(one)),
                                    source + " (validate)", ms_since(started)),
                      history_schema_for(conn, config));
@@ -126,14 +96,14 @@ void validate_after_commit(Connection& conn, const Config& config, const std::ve
 void execute_and_record(Connection& conn, const Config& config, MigrationTransaction& transaction,
                         ApplyResult& result, const std::string& source, const ApplyOptions& options,
                         std::chrono::steady_clock::time_point started) {
-  const auto [in_transaction, after_commit] = split_after_commit(result.planned.statements);
+  const auto [in_transaction, after_commit] = split_after_commit(result.planned.statements());
   result.sql_checksum = sha256_hex(saved_plan_body(result.planned, conn.dialect()));
   if (!in_transaction.empty()) {
     run_statements(conn, in_transaction, options.progress);
     report_finished(options.progress);
-    if (conn.dialect() == Dialect::Sqlite) check_foreign_keys(conn, rebuilt_tables(result.planned.plan));
+    dialect_of(conn.dialect()).check_before_commit(conn, result.planned.plan);
     result.duration_ms = ms_since(started);
-    record_history(conn, *make_renderer(conn.dialect()),
+    record_history(conn,
                    history_entry(config, conn, in_transaction, result.sql_checksum, source,
                                  result.duration_ms),
                    history_schema_for(conn, config));
@@ -174,7 +144,7 @@ std::string why_plan_differs(const SavedPlan& saved, const Config& config,
     return saved.path + " was saved by addrmig " + saved.version + "; this addrmig " ADDRMIG_VERSION
            " no longer produces its SQL";
   return "the data changed since " + saved.path + " was saved: the plan now has " +
-         std::to_string(now.statements.size()) + " statements and differs from the saved SQL";
+         std::to_string(now.statement_count()) + " statements and differs from the saved SQL";
 }
 
 }  // namespace
@@ -185,7 +155,7 @@ ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyO
   ApplyResult result;
   result.planned = plan_migration(conn, config, options.progress);
   report_finished(options.progress);
-  if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;  // rolls back
+  if (result.planned.plan.blocked() || result.planned.statement_count() == 0) return result;  // rolls back
   execute_and_record(conn, config, transaction, result, "config", options, started);
   return result;
 }
@@ -209,7 +179,7 @@ ApplyResult apply_saved_plan(Connection& conn, const Config& config, const Saved
   if (sha256_hex(saved_plan_body(result.planned, conn.dialect())) != saved.body_checksum)
     throw PlanChanged(why_plan_differs(saved, config, result.planned) +
                       "; nothing was applied: review a new plan");
-  if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;
+  if (result.planned.plan.blocked() || result.planned.statement_count() == 0) return result;
   execute_and_record(conn, config, transaction, result, "file:" + saved.path, options, started);
   return result;
 }

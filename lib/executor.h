@@ -10,8 +10,8 @@
 
 #include "lib/config.h"
 #include "lib/connection.h"
-#include "lib/planning.h"
-#include "lib/progress.h"
+#include "lib/migration.h"
+#include "lib/progress_event.h"
 
 namespace addrmig {
 

@@ -5,27 +5,13 @@
 #include <ctime>
 
 #include "lib/bound_query.h"
-#include "lib/identifier.h"
 
 namespace addrmig {
 namespace {
 
-std::string history_table(Dialect dialect, const std::string& schema) {
-  return dialect == Dialect::Postgres ? quote_ident(schema) + "." + quote_ident(kHistoryTable)
-                                      : quote_ident(kHistoryTable);
-}
-
-bool history_exists(Connection& conn, const std::string& schema) {
+bool history_exists(Connection& conn, const HistorySql& sql) {
   int found = 0;
-  const std::string name = kHistoryTable;
-  if (conn.dialect() == Dialect::Sqlite) {
-    conn.session() << "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = :name",
-        soci::use(name), soci::into(found);
-  } else {
-    const std::string qualified = quote_ident(schema) + "." + quote_ident(name);
-    conn.session() << "SELECT CASE WHEN to_regclass(:name) IS NULL THEN 0 ELSE 1 END",
-        soci::use(qualified), soci::into(found);
-  }
+  conn.session() << sql.exists_query, soci::use(sql.exists_name), soci::into(found);
   return found > 0;
 }
 
@@ -40,37 +26,39 @@ std::string utc_now_iso8601() {
   return buffer;
 }
 
-std::string history_schema_for(const Config& config) {
+std::string history_schema_for(const Config& config, const Capabilities& caps) {
+  if (!caps.schemas) return {};
   if (!config.history_schema.empty()) return config.history_schema;
   if (!config.parents.empty() && !config.parents.front().schema.empty())
     return config.parents.front().schema;
-  return "public";
+  return caps.default_schema;
 }
 
 std::string history_schema_for(Connection& conn, const Config& config) {
-  const std::string schema = history_schema_for(config);
-  if (conn.dialect() != Dialect::Postgres || !config.history_schema.empty() || schema == "public")
+  const DatabaseDialect& dialect = dialect_of(conn.dialect());
+  const Capabilities& caps = dialect.capabilities();
+  const std::string schema = history_schema_for(config, caps);
+  if (!caps.schemas || !config.history_schema.empty() || schema == caps.default_schema)
     return schema;
   try {
-    if (history_exists(conn, "public")) return "public";
+    if (history_exists(conn, dialect.history(caps.default_schema)))
+      return caps.default_schema;
   } catch (...) {
-    rethrow_db_error("looking for public." + std::string(kHistoryTable));
+    rethrow_db_error("looking for " + caps.default_schema + "." + std::string(kHistoryTable));
   }
   return schema;
 }
 
-void record_history(Connection& conn, const Renderer& renderer, const HistoryEntry& entry,
-                    const std::string& schema) {
-  conn.execute(renderer.create_history_table(schema), "creating " + std::string(kHistoryTable));
-  const std::string cast = conn.dialect() == Dialect::Postgres ? "CAST(:applied_at AS timestamptz)"
-                                                               : ":applied_at";
+void record_history(Connection& conn, const HistoryEntry& entry, const std::string& schema) {
+  const HistorySql sql = dialect_of(conn.dialect()).history(schema);
+  conn.execute(sql.create_table, "creating " + std::string(kHistoryTable));
   long long statements = entry.statement_count;
   long long duration = entry.duration_ms;
   try {
-    conn.session() << "INSERT INTO " + history_table(conn.dialect(), schema) +
+    conn.session() << "INSERT INTO " + sql.table +
                           " (applied_at, tool_version, config_checksum, sql_checksum,"
                           " statement_count, duration_ms, source, dialect) VALUES (" +
-                          cast +
+                          sql.applied_at_value +
                           ", :tool_version, :config_checksum, :sql_checksum, :statement_count,"
                           " :duration_ms, :source, :dialect)",
         soci::use(entry.applied_at), soci::use(entry.tool_version),
@@ -83,21 +71,19 @@ void record_history(Connection& conn, const Renderer& renderer, const HistoryEnt
 
 std::vector<HistoryEntry> read_history(Connection& conn, const std::string& schema) {
   std::vector<HistoryEntry> out;
+  const HistorySql sql = dialect_of(conn.dialect()).history(schema);
   try {
-    if (!history_exists(conn, schema)) return out;
+    if (!history_exists(conn, sql)) return out;
   } catch (...) {
     rethrow_db_error("reading " + std::string(kHistoryTable));
   }
-  const std::string applied_at = conn.dialect() == Dialect::Postgres
-                                     ? "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-                                     : "applied_at";
   // Every column as text: SQLite reports no declared type for expressions,
   // so typed reads through soci::row would depend on the storage class.
   BoundQuery query(conn.session(),
-                   "SELECT CAST(id AS TEXT), " + applied_at +
+                   "SELECT CAST(id AS TEXT), " + sql.applied_at_text +
                        ", tool_version, config_checksum, sql_checksum, CAST(statement_count AS TEXT),"
                        " CAST(duration_ms AS TEXT), source, dialect FROM " +
-                       history_table(conn.dialect(), schema) + " ORDER BY id");
+                       sql.table + " ORDER BY id");
   for (const TextRow& row : query.rows("reading " + std::string(kHistoryTable))) {
     auto text = [&](std::size_t i) { return row.at(i).value_or(""); };
     HistoryEntry entry;

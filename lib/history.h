@@ -28,16 +28,16 @@ inline constexpr const char* kHistoryTable = "addrmig_history";
 
 // Creates the table when absent and inserts `entry` (bound values), inside
 // the caller's transaction.
-// Where PostgreSQL keeps the history: [history] schema, else the first
-// parent's schema (a role that may create address tables there may create
-// the history too; PostgreSQL 15 grants no CREATE on public), else public.
-std::string history_schema_for(const Config& config);
-// The same, except that without [history] schema an existing
-// public.addrmig_history (where addrmig kept it before) stays in use.
+// Where a dialect with schemas keeps the history: [history] schema, else the
+// first parent's schema (a role that may create address tables there may
+// create the history too; PostgreSQL 15 grants no CREATE on public), else the
+// default schema. "" without schemas (SQLite).
+std::string history_schema_for(const Config& config, const Capabilities& caps);
+// The same, except that without [history] schema an existing history in the
+// default schema (where addrmig kept it before) stays in use.
 std::string history_schema_for(Connection& conn, const Config& config);
 
-void record_history(Connection& conn, const Renderer& renderer, const HistoryEntry& entry,
-                    const std::string& schema);
+void record_history(Connection& conn, const HistoryEntry& entry, const std::string& schema);
 
 // Every recorded entry, oldest first; empty when the table does not exist.
 std::vector<HistoryEntry> read_history(Connection& conn, const std::string& schema);

@@ -103,6 +103,21 @@ std::size_t Plan::step_count() const {
   return count;
 }
 
+std::vector<Statement> Plan::statements() const {
+  std::vector<Statement> out;
+  if (blocked()) return out;
+  for (const ParentPlan& parent : parents)
+    out.insert(out.end(), parent.statements.begin(), parent.statements.end());
+  return out;
+}
+
+std::size_t Plan::statement_count() const {
+  if (blocked()) return 0;
+  std::size_t count = 0;
+  for (const ParentPlan& parent : parents) count += parent.statements.size();
+  return count;
+}
+
 std::vector<TableRef> Plan::tables() const {
   std::vector<TableRef> out;
   for (const ParentPlan& parent : parents) {

@@ -92,6 +92,17 @@ struct Step {
   std::string comment;  // why, for people: "create table customer_address"
 };
 
+// One rendered SQL statement.
+struct Statement {
+  std::string sql;      // no trailing ';'
+  std::string comment;  // one line, printed as "-- comment" before it; may be empty
+  // Runs after the migration transaction commits, in a transaction of its own
+  // (PostgreSQL VALIDATE CONSTRAINT, so that the write-blocking lock of ADD
+  // CONSTRAINT is not held through the long scan). A failure leaves the
+  // committed part in place.
+  bool after_commit = false;
+};
+
 enum class ParentStatus { Ok, Create, Change, Blocked };
 std::string_view parent_status_name(ParentStatus status);  // "ok" | "create" | ...
 
@@ -112,13 +123,16 @@ struct ParentPlan {
   Relationship relationship;
   std::vector<Finding> findings;
   std::vector<Step> steps;
+  // The steps rendered, once, by the dialect's Renderer (plan_migration);
+  // every report prints these. Empty when blocked.
+  std::vector<Statement> statements;
 
   bool blocked() const;
   ParentStatus status() const;
 };
 
 struct Plan {
-  Dialect dialect = Dialect::Sqlite;
+  Dialect dialect{};  // from Capabilities
   std::vector<ParentPlan> parents;  // config order
   std::vector<Finding> findings;    // not tied to one parent (extra tables)
 
@@ -126,6 +140,9 @@ struct Plan {
   bool pending() const;  // any step (and not blocked)
   std::vector<const Finding*> blockers() const;
   std::size_t step_count() const;
+  // Every parent's statements, in order; empty when the plan is blocked.
+  std::vector<Statement> statements() const;
+  std::size_t statement_count() const;  // of statements()
   // The tables the plan read or touches, in plan order, without duplicates.
   std::vector<TableRef> tables() const;
 };

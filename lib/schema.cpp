@@ -32,10 +32,6 @@ std::string lower_single_spaced(std::string_view text) {
 
 }  // namespace
 
-std::string_view dialect_name(Dialect dialect) {
-  return dialect == Dialect::Sqlite ? "sqlite" : "postgresql";
-}
-
 std::string_view on_delete_sql(OnDelete action) {
   switch (action) {
     case OnDelete::NoAction: return "NO ACTION";

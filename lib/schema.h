@@ -15,7 +15,8 @@
 namespace addrmig {
 
 enum class Dialect { Sqlite, Postgres };
-std::string_view dialect_name(Dialect dialect);  // "sqlite" | "postgresql"
+// "sqlite" | "postgresql" (defined by the factory, lib/dialect.cpp)
+std::string_view dialect_name(Dialect dialect);
 
 enum class OnDelete { NoAction, Restrict, Cascade, SetNull, SetDefault };
 std::string_view on_delete_sql(OnDelete action);     // "NO ACTION", "CASCADE", ...

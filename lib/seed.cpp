@@ -8,29 +8,29 @@
 #include "lib/bound_query.h"
 #include "lib/dialect.h"
 #include "lib/errors.h"
-#include "lib/identifier.h"
+#include "lib/sql.h"
 #include "lib/planner.h"
-#include "lib/planning.h"
+#include "lib/planner/parent_key.h"
 #include "lib/portable_value.h"
 #include "lib/transaction.h"
 
 namespace addrmig {
 namespace {
 
-std::string parent_key_column(const Table& parent, const ParentSpec& spec, const TableRef& ref,
+// The planner's own answer, so seed and verify never use a key the plan
+// would block (one not unique, say); the message begins with `command`.
+std::string parent_key_column(const ParentSpec& spec, const Table& parent, const TableRef& ref,
                               const std::string& command) {
-  if (spec.key) return *spec.key;
-  if (parent.primary_key.size() != 1)
-    throw Error(command + ": table " + ref.display() +
-                " has no single-column primary key; set key in [[parents]]");
-  return parent.primary_key.front();
+  std::vector<Finding> findings;
+  const std::optional<planner::ParentKey> key = planner::existing_parent_key(spec, parent, ref, findings);
+  if (!key) throw Error(command + ": " + findings.back().message);
+  return key->column;
 }
 
-std::string quoted(const TableRef& ref) { return quote_qualified(ref.schema, ref.name); }
 
 std::vector<std::string> find_parent_keys(Connection& conn, const SeedTarget& target) {
   BoundQuery query(conn.session(), "SELECT CAST(" + quote_ident(target.key) + " AS TEXT) FROM " +
-                                       quoted(target.parent) + " WHERE ");
+                                       quote_qualified(target.parent) + " WHERE ");
   query << match_clause(query, target.seed->values);
   std::vector<std::string> keys;
   for (const TextRow& row : query.rows("seed: looking up " + target.parent.display()))
@@ -39,7 +39,7 @@ std::vector<std::string> find_parent_keys(Connection& conn, const SeedTarget& ta
 }
 
 std::string insert_parent(Connection& conn, const SeedTarget& target) {
-  BoundQuery insert(conn.session(), "INSERT INTO " + quoted(target.parent) + " (");
+  BoundQuery insert(conn.session(), "INSERT INTO " + quote_qualified(target.parent) + " (");
   std::string columns, values;
   for (const FieldValue& field : target.seed->values) {
     columns += (columns.empty() ? "" : ", ") + quote_ident(field.column);
@@ -87,7 +87,7 @@ void insert_addresses(Connection& conn, const RelatedSpec& related, const SeedTa
   const std::size_t per_row = rows.front()->size() + 1;
   const std::size_t batch = std::max<std::size_t>(1, kMaxBoundValues / per_row);
   for (std::size_t first = 0; first < rows.size(); first += batch) {
-    BoundQuery insert(conn.session(), "INSERT INTO " + quoted(target.address) + " (" + columns + ") VALUES ");
+    BoundQuery insert(conn.session(), "INSERT INTO " + quote_qualified(target.address) + " (" + columns + ") VALUES ");
     for (std::size_t i = first; i < std::min(rows.size(), first + batch); ++i) {
       std::string values = insert.placeholder(Value{key});
       for (const FieldValue& field : *rows[i])
@@ -103,7 +103,7 @@ void insert_addresses(Connection& conn, const RelatedSpec& related, const SeedTa
 std::vector<std::vector<const Row*>> missing_addresses(Connection& conn, const Config& config,
                                                        const SeedTarget& target, const std::string& key) {
   const std::vector<StoredAddress> stored = read_addresses(
-      conn, *make_renderer(conn.dialect()), config, target, key, {}, "seed: reading " + target.address.display());
+      conn, dialect_of(conn.dialect()).renderer(), config, target, key, {}, "seed: reading " + target.address.display());
   AddressMatcher matcher(config.related, stored, target.null_when_absent);
   std::vector<std::vector<const Row*>> groups;
   std::map<std::vector<std::string>, std::size_t> group_of;  // column names -> group
@@ -132,9 +132,9 @@ std::string match_clause(BoundQuery& query, const Row& values, const std::string
 
 std::vector<SeedTarget> resolve_seed_targets(Connection& conn, const Config& config,
                                              const std::string& command) {
-  const Capabilities caps = capabilities_for(conn.dialect());
-  const Catalog catalog =
-      make_inspector(conn.dialect(), conn.session())->inspect(tables_to_inspect(config, caps));
+  const DatabaseDialect& dialect = dialect_of(conn.dialect());
+  const Capabilities& caps = dialect.capabilities();
+  const Catalog catalog = dialect.inspector(conn.session())->inspect(tables_to_inspect(config, caps));
   std::vector<SeedTarget> out;
   for (const SeedSpec& seed : config.seeds) {
     const ParentSpec* spec = config.find_parent(seed.parent);
@@ -149,7 +149,7 @@ std::vector<SeedTarget> resolve_seed_targets(Connection& conn, const Config& con
       if (missing)
         throw Error(command + ": table " + missing->display() +
                     " does not exist; run `addrmig apply` first");
-    target.key = parent_key_column(*parent, *spec, target.parent, command);
+    target.key = parent_key_column(*spec, *parent, target.parent, command);
     target.foreign_key = config.related.foreign_key;
     target.address_id = address->primary_key.size() == 1 ? address->primary_key.front()
                                                          : config.related.foreign_key;

@@ -1,56 +1,14 @@
 #include "lib/transaction.h"
 
-#include <soci/soci.h>
-
+#include "lib/dialect.h"
 #include "lib/errors.h"
 
 namespace addrmig {
-namespace {
-
-// Also set per session (Connection::open says why); again per transaction,
-// because behind PgBouncer in transaction mode a session setting stays on
-// whichever server connection ran it, and this one decides whether data
-// checks may see fewer rows than there are.
-constexpr const char* kRowSecurityOff = "SET LOCAL row_security = off";
-
-}  // namespace
 
 MigrationTransaction::MigrationTransaction(Connection& conn, std::chrono::milliseconds lock_timeout,
                                            bool foreign_keys_off)
     : conn_(conn), foreign_keys_off_(foreign_keys_off) {
-  const std::string ms = std::to_string(lock_timeout.count());
-  if (conn_.dialect() == Dialect::Sqlite) {
-    if (foreign_keys_off_)
-      conn_.execute("PRAGMA foreign_keys = OFF", "disabling foreign keys for the migration");
-    try {
-      conn_.execute("PRAGMA busy_timeout = " + ms, "setting the busy timeout");
-      conn_.execute("BEGIN IMMEDIATE", "taking the migration lock (BEGIN IMMEDIATE)");
-    } catch (const LockTimeout&) {
-      restore_foreign_keys();
-      throw LockTimeout("could not take the migration lock within " + ms +
-                        " ms: another process is writing to the database");
-    } catch (...) {
-      restore_foreign_keys();
-      throw;
-    }
-    return;
-  }
-  conn_.execute("BEGIN", "starting the migration transaction");
-  try {
-    // lock_timeout bounds every lock wait of this transaction: the advisory
-    // lock below and the table locks the DDL takes.
-    conn_.execute("SET LOCAL lock_timeout = " + ms, "setting lock_timeout");
-    conn_.execute(kRowSecurityOff, "setting row_security");
-    conn_.execute("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLockKey) + ")",
-                  "taking the migration lock");
-  } catch (const LockTimeout&) {
-    try { conn_.execute("ROLLBACK"); } catch (...) {}
-    throw LockTimeout("could not take the migration lock within " + ms +
-                      " ms: another addrmig apply is running");
-  } catch (...) {
-    try { conn_.execute("ROLLBACK"); } catch (...) {}
-    throw;
-  }
+  dialect_of(conn_.dialect()).begin_write(conn_, lock_timeout, foreign_keys_off_);
 }
 
 MigrationTransaction::~MigrationTransaction() {
@@ -70,18 +28,11 @@ void MigrationTransaction::commit() {
 }
 
 void MigrationTransaction::restore_foreign_keys() noexcept {
-  if (conn_.dialect() != Dialect::Sqlite || !foreign_keys_off_) return;
-  try {
-    conn_.execute("PRAGMA foreign_keys = ON");
-  } catch (...) {
-  }
+  dialect_of(conn_.dialect()).end_write(conn_, foreign_keys_off_);
 }
 
 ReadTransaction::ReadTransaction(Connection& conn) : conn_(conn) {
-  conn_.execute(conn_.dialect() == Dialect::Sqlite ? "BEGIN"
-                                                   : "BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ",
-                "starting a read-only transaction");
-  if (conn_.dialect() == Dialect::Postgres) conn_.execute(kRowSecurityOff, "setting row_security");
+  dialect_of(conn_.dialect()).begin_read(conn_);
 }
 
 ReadTransaction::~ReadTransaction() {

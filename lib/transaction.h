@@ -1,8 +1,9 @@
 #pragma once
 // Transactions that carry the migration lock. SOCI 4.0.3's SQLite begin()
 // sends a plain deferred BEGIN, which takes the write lock only at the first
-// write and can then fail with SQLITE_BUSY mid-plan; so we issue the
-// statements ourselves (RAII with a handled_ flag, like soci::transaction).
+// write and can then fail with SQLITE_BUSY mid-plan; so each dialect issues
+// its own statements (DatabaseDialect's begin_write), and these are the RAII
+// guards around them (a handled_ flag, like soci::transaction).
 
 #include <chrono>
 
@@ -10,19 +11,16 @@
 
 namespace addrmig {
 
-// The write transaction of apply:
-//  - SQLite: PRAGMA foreign_keys=OFF (a no-op inside a transaction, so it
-//    must come first: a table rebuild's DROP would otherwise fire ON DELETE
-//    CASCADE on child rows), busy_timeout, BEGIN IMMEDIATE.
-//  - PostgreSQL: BEGIN, SET LOCAL lock_timeout, pg_advisory_xact_lock. The
-//    lock is transaction-level so it can never go stale behind a pooler, and
-//    lock_timeout also bounds the wait for table locks the DDL needs.
+// The write transaction of apply and seed, as the dialect begins it
+// (lib/sqlite/dialect.cpp: foreign keys off for schema changes, BEGIN
+// IMMEDIATE; lib/postgres/dialect.cpp: BEGIN, SET LOCAL lock_timeout,
+// pg_advisory_xact_lock).
 // Throws LockTimeout when the lock is not granted within `lock_timeout`.
 // The destructor rolls back unless commit() ran, and never throws.
 class MigrationTransaction {
  public:
-  // `foreign_keys_off`: SQLite only; schema changes need it, data writes
-  // (seed) must keep foreign keys enforced.
+  // `foreign_keys_off`: schema changes (apply) need foreign keys off where
+  // the dialect rebuilds tables; data writes (seed) keep them enforced.
   MigrationTransaction(Connection& conn, std::chrono::milliseconds lock_timeout,
                        bool foreign_keys_off = true);
   ~MigrationTransaction();
@@ -38,9 +36,9 @@ class MigrationTransaction {
   bool handled_ = false;
 };
 
-// A read-only snapshot for plan/audit/verify: PostgreSQL BEGIN READ ONLY
-// REPEATABLE READ (one consistent view across the catalog queries); SQLite a
-// deferred BEGIN (a shared lock held across the reads). Always rolled back.
+// A read-only snapshot for plan/audit/verify (the dialect's begin_read():
+// PostgreSQL REPEATABLE READ, SQLite a deferred BEGIN holding a shared lock
+// across the reads). Always rolled back.
 class ReadTransaction {
  public:
   explicit ReadTransaction(Connection& conn);

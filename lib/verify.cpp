@@ -6,14 +6,13 @@
 
 #include "lib/address_rows.h"
 #include "lib/bound_query.h"
-#include "lib/identifier.h"
+#include "lib/dialect.h"
+#include "lib/sql.h"
 #include "lib/seed.h"
 #include "lib/transaction.h"
 
 namespace addrmig {
 namespace {
-
-std::string quoted(const TableRef& ref) { return quote_qualified(ref.schema, ref.name); }
 
 // Verify's reads name each table by its own name (FROM "s"."t" AS "t") and
 // every column through it ("t"."c"): an unqualified ORDER BY "id" binds to
@@ -21,7 +20,7 @@ std::string quoted(const TableRef& ref) { return quote_qualified(ref.schema, ref
 // sorts 1, 10, 11, 2; SQLite reads a double-quoted name that is no column as
 // a string literal (a column dropped by hand would show its own name as the
 // value); and an error names the column as "t.c".
-std::string from(const TableRef& table) { return quoted(table) + " AS " + quote_ident(table.name); }
+std::string from(const TableRef& table) { return quote_qualified(table) + " AS " + quote_ident(table.name); }
 std::string column_of(const TableRef& table, const std::string& column) {
   return quote_ident(table.name) + "." + quote_ident(column);
 }
@@ -113,7 +112,7 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
   // Every address row is read by its FK = the parent's key, so following its
   // FK reaches that parent row, whose values matched above.
   const std::vector<StoredAddress> stored =
-      read_addresses(conn, *make_renderer(conn.dialect()), config, target, key, acols,
+      read_addresses(conn, dialect_of(conn.dialect()).renderer(), config, target, key, acols,
                      "verify: reading " + target.address.display());
   for (const StoredAddress& address : stored)
     entry.addresses.push_back(

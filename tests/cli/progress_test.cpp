@@ -131,7 +131,12 @@ void draws_progress_on_a_terminal_only(Dialect dialect) {
   REQUIRE(piped.exit_code == 0);
   CHECK(piped.err.find("inspect") == std::string::npos);
 
-  const std::string quiet = run_on_pty(command + " --quiet apply");
+  int quiet_exit = -1;
+  const std::string quiet = run_on_pty(command + " --quiet apply", &quiet_exit);
+  INFO(quiet);
+  // It ran, and applied: an apply that failed at once would draw nothing too.
+  REQUIRE(quiet_exit == 0);
+  CHECK_THAT(quiet, Catch::Contains("applied "));
   CHECK(quiet.find("inspect") == std::string::npos);
   CHECK(quiet.find("applying [") == std::string::npos);
 

@@ -9,7 +9,7 @@
 
 #include "lib/config.h"
 #include "lib/executor.h"
-#include "lib/planning.h"
+#include "lib/migration.h"
 #include "tests/support/test_database.h"
 
 namespace addrmig {
@@ -86,7 +86,7 @@ Inspection inspect_parents(Dialect dialect, int count) {
 
   apply_in_slices(conn, count);
   const PlannedMigration in_place = plan_migration(conn, config);
-  CHECK(in_place.statements.empty());
+  CHECK(in_place.statement_count() == 0);
   CHECK(in_place.catalog.tables.size() == 2 * static_cast<std::size_t>(count));
   out.in_place_queries = in_place.catalog_queries;
   return out;

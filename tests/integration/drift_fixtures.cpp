@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
-#include "lib/identifier.h"
+#include "lib/sql.h"
 #include "tests/support/cli.h"
 
 // Most fixture SQL is the same on both dialects: lower-case `integer` and

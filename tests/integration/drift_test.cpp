@@ -6,7 +6,9 @@
 // and a second apply is a no-op; a blocked one exits 1 with its blocker and
 // leaves the database exactly as it was.
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 
 #include "tests/cli/cli_helpers.h"
@@ -251,42 +253,31 @@ void sqlalchemy_then_run(Dialect dialect) {
 DIALECT_TEST("drift: sqlalchemy", sqlalchemy_then_run)
 
 // The scenario list is the contract of issue #3: at least 12 per dialect,
-// each with a test case above.
+// and the fixtures and the reviewed goldens describe the same scenarios: a
+// scenario without its goldens, or goldens left from a scenario that is gone,
+// fail here.
 TEST_CASE("drift: the scenario list", "[sqlite][drift]") {
-  const std::vector<std::string> shared = {"fk_missing",
-                                           "fk_wrong_table",
-                                           "fk_wrong_table_empty",
-                                           "fk_wrong_on_delete",
-                                           "index_missing",
-                                           "index_name_taken",
-                                           "column_missing_nullable",
-                                           "column_missing_default",
-                                           "column_missing_not_null_rows",
-                                           "columns_missing_empty_table",
-                                           "column_nullable_with_nulls",
-                                           "fk_nullable_no_nulls",
-                                           "fk_nullable_with_nulls",
-                                           "orphans",
-                                           "fk_type_mismatch",
-                                           "column_type_differs",
-                                           "not_address_table",
-                                           "extras_only",
-                                           "parent_without_pk",
-                                           "parent_key_override",
-                                           "sqlalchemy",
-                                           "combined"};
+  namespace fs = std::filesystem;
   for (Dialect dialect : {Dialect::Sqlite, Dialect::Postgres}) {
-    std::vector<std::string> expected = shared;
-    const std::vector<std::string> own =
-        dialect == Dialect::Sqlite
-            ? std::vector<std::string>{"rebuild_keeps_objects", "fk_bigint_affinity",
-                                       "rebuild_unsafe"}
-            : std::vector<std::string>{"fk_not_valid", "fk_not_valid_orphans", "schema_fk_missing"};
-    expected.insert(expected.end(), own.begin(), own.end());
+    const std::string suffix = "." + std::string(dialect_name(dialect)) + ".sql";
+    std::vector<std::string> goldens;
+    for (const fs::directory_entry& entry :
+         fs::directory_iterator(test::source_dir() / "tests" / "golden" / "drift")) {
+      const std::string file = entry.path().filename().string();
+      if (file.size() > suffix.size() && file.ends_with(suffix))
+        goldens.push_back(file.substr(0, file.size() - suffix.size()));
+    }
     std::vector<std::string> names;
-    for (const DriftScenario& scenario : drift_scenarios(dialect)) names.push_back(scenario.name);
-    std::sort(expected.begin(), expected.end());
+    for (const DriftScenario& scenario : drift_scenarios(dialect)) {
+      names.push_back(scenario.name);
+      CHECK(fs::exists(test::source_dir() / "tests" / "golden" / "drift" /
+                       (scenario.name + "." + std::string(dialect_name(dialect)) + ".audit.json")));
+    }
+    std::sort(goldens.begin(), goldens.end());
     std::sort(names.begin(), names.end());
-    CHECK(names == expected);
+    INFO(dialect_name(dialect));
+    CHECK(names == goldens);
+    CHECK(names.size() >= 12);
+    CHECK(std::adjacent_find(names.begin(), names.end()) == names.end());  // no name twice
   }
 }

@@ -1,0 +1,207 @@
+#include "lib/planner.h"
+
+#include <unordered_set>
+
+#include "lib/planner/address_checks.h"
+#include "lib/planner/desired.h"
+#include "lib/planner/facts.h"
+#include "lib/planner/parent_key.h"
+#include "lib/planner/text.h"
+
+// The planner compares what the config wants with what the inspector read and
+// turns every difference into a Finding and, where it is safe, into Steps.
+// It is pure: the only data it knows beyond the catalog are the Facts it asked
+// for through fact_requests(). What differs between dialects reaches it as
+// Capabilities, never as a question about which dialect it is.
+
+namespace addrmig {
+namespace {
+
+using namespace planner;
+
+class ParentPlanner {
+ public:
+  ParentPlanner(const ParentContext& ctx, FactLookup& facts) : ctx_(ctx), facts_(facts) {
+    out_.parent = ctx.spec.table;
+    out_.parent_table = ctx.parent;
+    out_.address_table = ctx.address;
+  }
+
+  ParentPlan plan() {
+    const Table* parent = ctx_.catalog.find(ctx_.parent);
+    const std::optional<ParentKey> key =
+        parent ? existing_parent_key(ctx_.spec, *parent, ctx_.parent, out_.findings)
+               : create_parent();
+    out_.relationship.fk_column = ctx_.fk_column();
+    out_.relationship.on_delete = ctx_.config.related.on_delete;
+    if (key) {
+      out_.relationship.key_column = key->column;
+      out_.relationship.key_type = key->type.display();
+      plan_address(*key);
+    }
+    // A blocked parent changes nothing; its findings still list every blocker.
+    if (out_.blocked()) out_.steps.clear();
+    return std::move(out_);
+  }
+
+ private:
+  void add(FindingKind kind, Severity severity, std::string column, std::string expected,
+           std::string found, std::string message) {
+    out_.findings.push_back(make_finding(kind, severity, ctx_.parent, std::move(column),
+                                         std::move(expected), std::move(found),
+                                         std::move(message)));
+  }
+
+  // A view, materialized view, foreign table, sequence or index holds the
+  // name: CREATE TABLE would fail, and addrmig cannot attach an FK to it.
+  bool name_taken(const TableRef& ref, const std::string& role) {
+    const Catalog::NamedRelation* holder = name_holder(ctx_.catalog, ref, ctx_.caps);
+    if (!holder) return false;
+    const bool parent = role == "parent";
+    add(FindingKind::NameTaken, Severity::Blocker, "", "a table or no object", holder->kind,
+        role + " " + ref.display() + " is a " + holder->kind + ", not a table; addrmig needs a " +
+            "table of that name to " + (parent ? "reference" : "hold the addresses") +
+            ": point the config at a table (" + (parent ? "[[parents]] table" : "[related] name") +
+            "), or rename the " + holder->kind);
+    out_.findings.back().table = ref;
+    return true;
+  }
+
+  std::optional<ParentKey> create_parent() {
+    const std::string name = ctx_.parent.display();
+    if (name_taken(ctx_.parent, "parent")) return std::nullopt;
+    if (ctx_.spec.columns.empty()) {
+      add(FindingKind::ParentMissing, Severity::Blocker, "", "table", "missing",
+          "parent table " + name +
+              " not found; create it, or give its [[parents]] entry "
+              "columns so addrmig can create it");
+      return std::nullopt;
+    }
+    if (ctx_.spec.key && *ctx_.spec.key != "id") {
+      add(FindingKind::ParentKeyUnusable, Severity::Blocker, *ctx_.spec.key, "id", *ctx_.spec.key,
+          "parent table " + name + " is created with primary key id, but key = \"" +
+              *ctx_.spec.key + "\"; remove key or create the table by hand");
+      return std::nullopt;
+    }
+    add(FindingKind::ParentMissing, Severity::Change, "", "table", "missing",
+        "parent table " + name + " not found; it will be created from its configured columns");
+    out_.steps.push_back(Step{CreateTable{desired_parent_table(ctx_)}, "create table " + name});
+    return ParentKey{"id", ColumnType::from_portable("integer"), true, true};
+  }
+
+  void plan_address(const ParentKey& key) {
+    const Table* existing = ctx_.catalog.find(ctx_.address);
+    if (!existing && name_taken(ctx_.address, "address table")) return;
+    if (!existing) {
+      out_.findings.push_back(
+          make_finding(FindingKind::TableMissing, Severity::Change, ctx_.address, "", "table",
+                       "missing", ctx_.address.display() + " not found; it will be created"));
+      out_.steps.push_back(Step{CreateTable{desired_address_table(ctx_, key)},
+                                "create table " + ctx_.address.display()});
+      out_.steps.push_back(Step{CreateIndex{ctx_.address, desired_fk_index(ctx_)},
+                                "index " + column_text(ctx_.address, ctx_.fk_column())});
+      return;
+    }
+    for (Step& step : check_address_table(ctx_, key, *existing, facts_, out_.findings))
+      out_.steps.push_back(std::move(step));
+  }
+
+  const ParentContext& ctx_;
+  FactLookup& facts_;
+  ParentPlan out_;
+};
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+// `*_<related>` tables in the database that no configured parent owns.
+std::vector<Finding> extra_address_tables(const Config& config, const Catalog& catalog,
+                                          const Capabilities& caps) {
+  // A set, not a scan of the list: thousands of parents and tables would
+  // otherwise compare every pair.
+  std::unordered_set<std::string> owned;
+  for (const TableRef& table : tables_to_inspect(config, caps))
+    owned.insert(table.schema + '\0' + table.name);
+  const std::string suffix = "_" + config.related.name;
+  std::vector<Finding> out;
+  for (TableRef table : catalog.all_tables) {
+    if (table.name.size() <= suffix.size() || !ends_with(table.name, suffix)) continue;
+    if (owned.count(table.schema + '\0' + table.name)) continue;
+    table.schema_implied = caps.schemas && table.schema == caps.default_schema;
+    out.push_back(make_finding(FindingKind::ExtraTable, Severity::Info, table, "", "", "table",
+                               table.display() +
+                                   " looks like an address table but no [[parents]] entry "
+                                   "names it; reported only, never dropped"));
+  }
+  return out;
+}
+
+Plan plan_with(const Config& config, const Catalog& catalog, FactLookup& facts,
+               const Capabilities& caps) {
+  Plan plan;
+  plan.dialect = caps.dialect;
+  for (const ParentSpec& spec : config.parents) {
+    const ParentContext ctx{
+        config, spec, catalog, caps, parent_ref(spec, caps), address_ref(config, spec, caps)};
+    plan.parents.push_back(ParentPlanner(ctx, facts).plan());
+  }
+  plan.findings = extra_address_tables(config, catalog, caps);
+  return plan;
+}
+
+}  // namespace
+
+TableRef parent_ref(const ParentSpec& parent, const Capabilities& caps) {
+  std::string schema;
+  if (caps.schemas) schema = parent.schema.empty() ? caps.default_schema : parent.schema;
+  return TableRef{std::move(schema), parent.table, caps.schemas && parent.schema.empty()};
+}
+
+TableRef address_ref(const Config& config, const ParentSpec& parent, const Capabilities& caps) {
+  TableRef ref = parent_ref(parent, caps);
+  ref.name = config.address_table_name(parent);
+  return ref;
+}
+
+std::vector<TableRef> tables_to_inspect(const Config& config, const Capabilities& caps) {
+  std::vector<TableRef> out;
+  for (const ParentSpec& parent : config.parents) {
+    out.push_back(parent_ref(parent, caps));
+    out.push_back(address_ref(config, parent, caps));
+  }
+  return out;
+}
+
+std::vector<FactRequest> fact_requests(const Config& config, const Catalog& catalog,
+                                       const Capabilities& caps) {
+  return draft_plan(config, catalog, caps).requests;
+}
+
+// A question can follow from the answer to another (no rows in the table ->
+// the FK may be replaced -> count its orphans), so the questions are asked
+// again, assuming every count so far is 0, until no new one comes up.
+PlanDraft draft_plan(const Config& config, const Catalog& catalog, const Capabilities& caps) {
+  PlanDraft draft;
+  Facts assumed;
+  for (bool first = true;; first = false) {
+    FactLookup lookup(assumed, catalog);
+    Plan plan = plan_with(config, catalog, lookup, caps);
+    std::vector<FactRequest> asked = lookup.take_asked();
+    if (first) draft.plan = std::move(plan);
+    if (asked.size() <= assumed.facts.size()) {
+      draft.requests = std::move(asked);
+      return draft;
+    }
+    assumed.facts.clear();
+    for (const FactRequest& request : asked) assumed.facts.push_back(Fact{request, 0, {}});
+  }
+}
+
+Plan make_plan(const Config& config, const Catalog& catalog, const Facts& facts,
+               const Capabilities& caps) {
+  FactLookup lookup(facts, catalog);
+  return plan_with(config, catalog, lookup, caps);
+}
+
+}  // namespace addrmig
