@@ -5,6 +5,7 @@
 
 #include "lib/sql.h"
 #include "lib/planner/alter_steps.h"
+#include "lib/planner/extras.h"
 #include "lib/planner/text.h"
 
 namespace addrmig::planner {
@@ -31,7 +32,7 @@ class AddressRepair {
     for (const ColumnSpec& spec : ctx_.config.related.columns) check_related_column(spec);
     check_fk_column();
     check_fk_index();
-    report_extras();
+    report_extras(ctx_, existing_, findings_);
     return emit();
   }
 
@@ -350,43 +351,6 @@ class AddressRepair {
     add(FindingKind::IndexMissing, Severity::Change, fk, index.name, "none",
         at(fk) + " has no index; " + index.name + " will be created");
     add_index_ = index;
-  }
-
-  // ---------------------------------------------------------------- extras --
-
-  bool is_configured_column(const std::string& name) const {
-    if (existing_.same_name(name, "id") || existing_.same_name(name, ctx_.fk_column())) return true;
-    const auto& specs = ctx_.config.related.columns;
-    return std::any_of(specs.begin(), specs.end(),
-                       [&](const ColumnSpec& spec) { return existing_.same_name(spec.name, name); });
-  }
-
-  // Indexes addrmig neither wants nor minds: not the FK index, not the
-  // primary key's, and not automatic ones (SQLite: no SQL, they belong to a
-  // PRIMARY KEY or UNIQUE constraint).
-  bool is_extra_index(const Index& index) const {
-    if (&index == fk_index()) return false;
-    if (index.unique && existing_.same_names(index.columns, existing_.primary_key)) return false;
-    if (ctx_.caps.automatic_indexes && index.sql.empty()) return false;
-    return true;
-  }
-
-  void report_extras() {
-    for (const Column& column : existing_.columns)
-      if (!is_configured_column(column.name))
-        add(FindingKind::ExtraColumn, Severity::Info, column.name, "", column.type.display(),
-            at(column.name) + " is not in the config; reported only, never dropped");
-    for (const Index& index : existing_.indexes)
-      if (!index.valid)
-        add(FindingKind::IndexInvalid, Severity::Info, join(index.columns, ", "), "valid", "invalid",
-            "index " + index.name + " on " + ctx_.address.display() + " (" +
-                join(index.columns, ", ") +
-                ") is invalid (a failed CREATE INDEX CONCURRENTLY): no query uses it; reported "
-                "only, never dropped: drop it or REINDEX it");
-      else if (is_extra_index(index))
-        add(FindingKind::ExtraIndex, Severity::Info, join(index.columns, ", "), "", index.name,
-            "index " + index.name + " on " + ctx_.address.display() + " (" +
-                join(index.columns, ", ") + ") is not in the config; reported only, never dropped");
   }
 
   // ------------------------------------------------------------------ emit --
