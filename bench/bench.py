@@ -445,11 +445,14 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="also write the table (markdown) and JSON here")
     parser.add_argument("--cases", default="version,parents,retrofit,seeds",
                         help="comma-separated subset of: version, parents, retrofit, seeds")
+    parser.add_argument("--sizes", help="comma-separated parent counts for the parents case "
+                                        "(default 10,100,1000,5000; quick 10)")
     args = parser.parse_args()
 
     args.work.mkdir(parents=True, exist_ok=True)
     bench = Bench(addrmig=args.addrmig.resolve(), work=args.work.resolve(), runs=args.runs or (3 if args.quick else 5),
-                  sizes=[10] if args.quick else [10, 100, 1000, 5000],
+                  sizes=([int(n) for n in args.sizes.split(",")] if args.sizes
+                         else [10] if args.quick else [10, 100, 1000, 5000]),
                   rows=10_000 if args.quick else 1_000_000,
                   seed_count=1_000 if args.quick else 10_000)
     dialects = [Sqlite(bench.work)]
