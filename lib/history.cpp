@@ -61,7 +61,16 @@ std::string history_schema_for(Connection& conn, const Config& config) {
 
 void record_history(Connection& conn, const Renderer& renderer, const HistoryEntry& entry,
                     const std::string& schema) {
-  conn.execute(renderer.create_history_table(schema), "creating " + std::string(kHistoryTable));
+  // CREATE TABLE IF NOT EXISTS checks CREATE on the schema before it finds
+  // the table: a role that may only INSERT into an existing history fails.
+  bool exists = false;
+  try {
+    exists = history_exists(conn, schema);
+  } catch (...) {
+    rethrow_db_error("looking for " + std::string(kHistoryTable));
+  }
+  if (!exists)
+    conn.execute(renderer.create_history_table(schema), "creating " + std::string(kHistoryTable));
   const std::string cast = conn.dialect() == Dialect::Postgres ? "CAST(:applied_at AS timestamptz)"
                                                                : ":applied_at";
   long long statements = entry.statement_count;

@@ -137,6 +137,29 @@ const Catalog::NamedRelation* name_holder(const Catalog& catalog, const TableRef
   return nullptr;
 }
 
+// Whether a new table or index may not take `name` in `schema`: any
+// relation, table or (PostgreSQL) type already holds it.
+bool name_in_use(const Catalog& catalog, const std::string& schema, const std::string& name,
+                 const Capabilities& caps) {
+  const TableRef ref{schema, name};
+  if (name_holder(catalog, ref, caps)) return true;
+  return std::any_of(catalog.all_tables.begin(), catalog.all_tables.end(), [&](const TableRef& table) {
+    return table.schema == schema &&
+           (caps.fold_case_names ? ascii_lower(table.name) == ascii_lower(name) : table.name == name);
+  });
+}
+
+// `planned`, or the first of base_2, base_3, ... that `taken` leaves free.
+template <typename Taken>
+std::string free_name(const std::string& planned, const std::string& base, std::size_t max_bytes,
+                      Taken taken) {
+  if (!taken(planned)) return planned;
+  for (int n = 2;; ++n) {
+    std::string name = shorten_ident(base + "_" + std::to_string(n), max_bytes);
+    if (!taken(name)) return name;
+  }
+}
+
 // --------------------------------------------------------------- facts ----
 
 // " (ids 3, 7)" naming sampled rows in a message; "" without samples.
@@ -238,10 +261,20 @@ ForeignKey desired_foreign_key(const ParentContext& ctx, const ParentKey& key) {
   return out;
 }
 
-Index desired_fk_index(const ParentContext& ctx) {
+// CREATE INDEX fails when the planned name belongs to any relation of the
+// schema (another index, a table, a sequence...): number it instead.
+Index desired_fk_index(const ParentContext& ctx, const Table* existing = nullptr) {
   const std::string fk = fk_column_name(ctx);
+  const std::string base = ctx.address.name + "_" + fk + "_idx";
+  const auto taken = [&](const std::string& name) {
+    if (existing && std::any_of(existing->indexes.begin(), existing->indexes.end(),
+                                [&](const Index& index) { return index.name == name; }))
+      return true;
+    return name_in_use(ctx.catalog, ctx.address.schema, name, ctx.caps);
+  };
   Index out;
-  out.name = shorten_ident(ctx.address.name + "_" + fk + "_idx", ctx.caps.max_identifier_bytes);
+  out.name = free_name(shorten_ident(base, ctx.caps.max_identifier_bytes), base,
+                       ctx.caps.max_identifier_bytes, taken);
   out.columns = {fk};
   return out;
 }
@@ -370,7 +403,13 @@ class AddressRepair {
       add_missing_column(desired);
       return;
     }
-    if (!(found->type == desired.type))
+    if (!(found->type == desired.type) && same_sqlite_storage(found->type, desired.type))
+      add(FindingKind::ColumnTypeDiffers, Severity::Info, spec.name, desired.type.display(),
+          declared(found->type),
+          at(spec.name) + " is declared " + declared(found->type) + ", the config says " +
+              desired.type.display() + "; SQLite stores both with " +
+              sqlite_affinity(desired.type) + " affinity, so it is left as it is");
+    else if (!(found->type == desired.type))
       blocker(FindingKind::ColumnTypeDiffers, spec.name, desired.type.display(),
               found->type.display(),
               at(spec.name) + " is " + found->type.display() + " but the config says " +
@@ -378,6 +417,16 @@ class AddressRepair {
                   "; addrmig never changes a column type (it could truncate data): alter it "
                   "by hand or change the config");
     check_nullability(*found, desired.nullable, FindingKind::ColumnNullability);
+  }
+
+  // SQLite keeps a value by its column's affinity only: INT and integer,
+  // VARCHAR(255) and text, DATETIME and timestamp store values alike.
+  bool same_sqlite_storage(const ColumnType& found, const ColumnType& desired) const {
+    return ctx_.caps.dialect == Dialect::Sqlite && !found.display().empty() &&
+           sqlite_affinity(found) == sqlite_affinity(desired);
+  }
+  static std::string declared(const ColumnType& type) {
+    return type.display().empty() ? "without a type" : type.display();
   }
 
   // Adds `column` unless that needs a value for rows that already exist.
@@ -455,7 +504,7 @@ class AddressRepair {
       // An FK between different types fails or compares by conversion; the
       // orphan check cannot run either, so nothing else about the FK is judged.
       blocker(FindingKind::ForeignKeyTypeMismatch, fk, key_.type.display(), found->type.display(),
-              at(fk) + " is " + found->type.display() + " but " +
+              at(fk) + " is " + declared(found->type) + " but " +
                   column_text(ctx_.parent, key_.column) + " is " + key_.type.display() +
                   "; the foreign key column must have " +
                   (ctx_.caps.dialect == Dialect::Sqlite ? "the parent key's type affinity"
@@ -491,7 +540,8 @@ class AddressRepair {
     const std::string fk_column = fk_column_name(ctx_);
     const ForeignKey desired = desired_foreign_key(ctx_, key_);
     const std::string expected_target = target_text(ctx_.parent, desired.ref_columns);
-    const ForeignKey* found = existing_.foreign_key_on(fk_column);
+    const ForeignKey* found = chosen_foreign_key(desired);
+    if (found) report_other_foreign_keys(*found, desired);
     if (!found) {
       add(FindingKind::ForeignKeyMissing, Severity::Change, fk_column, expected_target, "none",
           at(fk_column) + " has no foreign key to " + expected_target + "; it will be added");
@@ -552,6 +602,49 @@ class AddressRepair {
     }
   }
 
+  // The FK addrmig judges when the column has several: one that is already
+  // right, else one to the right target, else the first.
+  const ForeignKey* chosen_foreign_key(const ForeignKey& desired) const {
+    const ForeignKey* first = nullptr;
+    const ForeignKey* to_key = nullptr;
+    for (const ForeignKey& fk : existing_.foreign_keys) {
+      if (!existing_.same_names(fk.columns, {fk_column_name(ctx_)})) continue;
+      if (!first) first = &fk;
+      if (references_key(fk)) {
+        if (fk.on_delete == desired.on_delete) return &fk;
+        if (!to_key) to_key = &fk;
+      }
+    }
+    return to_key ? to_key : first;
+  }
+
+  // Every other FK on the column acts too: on DELETE of a parent the
+  // strictest one wins, and each must find its own parent row. One that
+  // repeats the chosen FK is harmless; any other contradicts the config.
+  void report_other_foreign_keys(const ForeignKey& chosen, const ForeignKey& desired) {
+    const std::string fk_column = fk_column_name(ctx_);
+    for (const ForeignKey& fk : existing_.foreign_keys) {
+      if (&fk == &chosen || !existing_.same_names(fk.columns, {fk_column})) continue;
+      const std::string target = target_text(
+          TableRef{fk.ref_schema, fk.ref_table, ctx_.caps.schemas && fk.ref_schema == ctx_.caps.default_schema},
+          fk.ref_columns);
+      const std::string rule = "ON DELETE " + std::string(on_delete_sql(fk.on_delete));
+      if (references_key(fk) && fk.on_delete == desired.on_delete) {
+        add(FindingKind::ForeignKeyConflict, Severity::Info, fk_column, "", fk.name,
+            "foreign key " + fk.name + " on " + at(fk_column) + " repeats " + chosen.name +
+                " (" + target + " " + rule + "); reported only, never dropped");
+        continue;
+      }
+      blocker(FindingKind::ForeignKeyConflict, fk_column, "one foreign key on " + fk_column,
+              fk.name + " -> " + target + " " + rule,
+              "foreign key " + fk.name + " on " + at(fk_column) + " also references " + target +
+                  " " + rule + ", which contradicts the config (" +
+                  target_text(ctx_.parent, desired.ref_columns) + " ON DELETE " +
+                  std::string(on_delete_sql(desired.on_delete)) +
+                  "): both would act on every row; drop " + fk.name + " by hand, then plan again");
+    }
+  }
+
   // Orphans are checked against the right target before any FK is added,
   // replaced or validated, so apply never fails halfway on them.
   bool no_orphans(std::string_view action) {
@@ -607,26 +700,9 @@ class AddressRepair {
            (!existing_.primary_key.empty() && existing_.same_name(existing_.primary_key.front(), fk));
   }
 
-  // CREATE INDEX fails when the planned name already belongs to another
-  // index of the table (one on the wrong column, say): number it instead.
-  std::string free_index_name(const std::string& planned) const {
-    const auto taken = [&](const std::string& name) {
-      return std::any_of(existing_.indexes.begin(), existing_.indexes.end(),
-                         [&](const Index& index) { return index.name == name; }) ||
-             name_holder(ctx_.catalog, TableRef{ctx_.address.schema, name}, ctx_.caps);
-    };
-    if (!taken(planned)) return planned;
-    const std::string base = ctx_.address.name + "_" + fk_column_name(ctx_) + "_idx_";
-    for (int n = 2;; ++n) {
-      std::string name = shorten_ident(base + std::to_string(n), ctx_.caps.max_identifier_bytes);
-      if (!taken(name)) return name;
-    }
-  }
-
   void check_fk_index() {
     if (fk_indexed()) return;
-    Index index = desired_fk_index(ctx_);
-    index.name = free_index_name(index.name);
+    const Index index = desired_fk_index(ctx_, &existing_);
     const std::string fk = fk_column_name(ctx_);
     add(FindingKind::IndexMissing, Severity::Change, fk, index.name, "none",
         at(fk) + " has no index; " + index.name + " will be created");
@@ -672,7 +748,20 @@ class AddressRepair {
 
   // ------------------------------------------------------------------ emit --
 
+  // ADD CONSTRAINT fails on a name another constraint of the table has
+  // (a CHECK named like the FK, say); the FK being replaced frees its own.
+  void free_constraint_name(ForeignKey& fk) const {
+    const auto taken = [&](const std::string& name) {
+      return name != repairs_.drop_fk &&
+             std::find(existing_.constraint_names.begin(), existing_.constraint_names.end(), name) !=
+                 existing_.constraint_names.end();
+    };
+    const std::string base = ctx_.address.name + "_" + fk_column_name(ctx_) + "_fkey";
+    fk.name = free_name(fk.name, base, ctx_.caps.max_identifier_bytes, taken);
+  }
+
   std::vector<Step> emit() {
+    if (repairs_.add_fk) free_constraint_name(*repairs_.add_fk);
     std::vector<Step> steps = ctx_.caps.alter_constraints ? emit_alters() : emit_sqlite();
     if (repairs_.add_index)
       steps.push_back(Step{CreateIndex{ctx_.address, *repairs_.add_index},
@@ -692,7 +781,9 @@ class AddressRepair {
     if (repairs_.add_fk) {
       ForeignKey fk = *repairs_.add_fk;
       // A FK column added just now holds no rows: nothing to validate.
-      const bool fresh_column = !existing_.column(fk_column_name(ctx_));
+      // PostgreSQL refuses NOT VALID on a partitioned table: there the
+      // ADD CONSTRAINT validates at once, under its SHARE ROW EXCLUSIVE lock.
+      const bool fresh_column = !existing_.column(fk_column_name(ctx_)) || existing_.partitioned;
       fk.validated = fresh_column;
       steps.push_back(
           Step{AddForeignKey{ctx_.address, fk}, "foreign key " + at(fk_column_name(ctx_)) + " -> " +
@@ -760,6 +851,7 @@ class AddressRepair {
     rebuild.from = existing_;
     Table& to = rebuild.to;
     to = existing_;
+    if (!existing_.catalog_name.empty()) to.ref.name = existing_.catalog_name;
     to.sql.clear();  // `to` is built from the model, not the old CREATE text
     for (const Column& column : existing_.columns) rebuild.copy_columns.push_back(column.name);
     for (const Column& column : repairs_.add_columns) to.columns.push_back(column);
@@ -835,14 +927,17 @@ class ParentPlanner {
   }
 
   ParentPlan plan() {
-    const Table* parent = ctx_.catalog.find(ctx_.parent);
-    const std::optional<ParentKey> key = parent ? existing_parent_key(*parent) : create_parent();
     out_.relationship.fk_column = fk_column_name(ctx_);
     out_.relationship.on_delete = ctx_.config.related.on_delete;
+    if (!schema_exists(ctx_.parent) || !schema_exists(ctx_.address)) return std::move(out_);
+    const Table* parent = ctx_.catalog.find(ctx_.parent);
+    const std::optional<ParentKey> key = parent ? existing_parent_key(*parent) : create_parent();
     if (key) {
       out_.relationship.key_column = key->column;
       out_.relationship.key_type = key->type.display();
       plan_address(*key);
+      check_rights(parent);
+      check_seeds(parent);
     }
     // A blocked parent changes nothing; its findings still list every blocker.
     if (out_.blocked()) out_.steps.clear();
@@ -855,6 +950,103 @@ class ParentPlanner {
     out_.findings.push_back(make_finding(kind, severity, ctx_.parent, std::move(column),
                                          std::move(expected), std::move(found),
                                          std::move(message)));
+  }
+
+  // PostgreSQL resolves every name in its schema; a schema that is not
+  // there (or spelled in another case: names are case-sensitive) fails apply.
+  bool schema_exists(const TableRef& ref) {
+    if (!ctx_.catalog.schemas_known || schema_of(ref.schema)) return true;
+    std::string hint;
+    for (const Catalog::SchemaInfo& schema : ctx_.catalog.schemas)
+      if (ascii_lower(schema.name) == ascii_lower(ref.schema)) hint = " (did you mean " + schema.name + "?)";
+    if (std::none_of(out_.findings.begin(), out_.findings.end(),
+                     [](const Finding& f) { return f.kind == FindingKind::SchemaMissing; }))
+      add(FindingKind::SchemaMissing, Severity::Blocker, "", "schema " + ref.schema, "missing",
+          "schema " + ref.schema + " does not exist" + hint +
+              "; names are case-sensitive: fix schema in the config, or CREATE SCHEMA it first");
+    return false;
+  }
+
+  const Catalog::SchemaInfo* schema_of(const std::string& name) const {
+    for (const Catalog::SchemaInfo& schema : ctx_.catalog.schemas)
+      if (schema.name == name) return &schema;
+    return nullptr;
+  }
+
+  // A [[seed]] must be insertable into the tables as they are: every NOT
+  // NULL column without a default needs a value. Checked here, so `run`
+  // never commits a migration and then fails in its seed stage.
+  void check_seeds(const Table* parent) {
+    const Table* address = ctx_.catalog.find(ctx_.address);
+    for (const SeedSpec& seed : ctx_.config.seeds) {
+      if (seed.parent != ctx_.spec.table) continue;
+      const std::string at = ctx_.config.path + ":" + std::to_string(seed.line);
+      if (parent)
+        for (const Column& column : parent->columns)
+          if (needs_value(column) && !column.generated && !names(seed.values, *parent, column.name))
+            seed_blocker(column.name, "the [[seed]] at " + at + " gives no value for " +
+                                          column_text(ctx_.parent, column.name) +
+                                          ", which is NOT NULL without a default: add it to values");
+      if (!address) continue;
+      for (const Column& column : address->columns)
+        if (needs_value(column) && !column.generated && !is_seeded_address_column(*address, column.name))
+          seed_blocker(column.name, "the [[seed]] at " + at + " cannot insert addresses: " +
+                                        column_text(ctx_.address, column.name) +
+                                        " is NOT NULL without a default and not in [related] columns: "
+                                        "add it there, or give it a default");
+    }
+  }
+
+  static bool names(const Row& row, const Table& table, const std::string& column) {
+    return std::any_of(row.begin(), row.end(),
+                       [&](const FieldValue& field) { return table.same_name(field.column, column); });
+  }
+
+  bool is_seeded_address_column(const Table& address, const std::string& column) const {
+    if (address.same_name(column, fk_column_name(ctx_))) return true;
+    const auto& specs = ctx_.config.related.columns;
+    return std::any_of(specs.begin(), specs.end(),
+                       [&](const ColumnSpec& spec) { return address.same_name(spec.name, column); });
+  }
+
+  void seed_blocker(const std::string& column, std::string message) {
+    add(FindingKind::SeedIncomplete, Severity::Blocker, column, "a value", "none", std::move(message));
+  }
+
+  // What the plan does needs rights the role may lack; PostgreSQL checks
+  // them only when the statement runs, so the plan checks them first.
+  void check_rights(const Table* parent) {
+    const Table* address = ctx_.catalog.find(ctx_.address);
+    bool touches_address = false, adds_fk = false;
+    for (const Step& step : out_.steps) {
+      const bool creates = std::holds_alternative<CreateTable>(step.change);
+      if (creates) {
+        const TableRef& ref = std::get<CreateTable>(step.change).table.ref;
+        const Catalog::SchemaInfo* schema = schema_of(ref.schema);
+        if (schema && !schema->can_create)
+          no_right("CREATE on schema " + ref.schema, "create " + ref.display());
+      }
+      if (creates && std::get<CreateTable>(step.change).table.ref == ctx_.address) adds_fk = true;
+      if (!creates) touches_address = true;
+      if (std::holds_alternative<AddForeignKey>(step.change)) adds_fk = true;
+    }
+    if (address && touches_address && !address->owned)
+      no_right("ownership of " + ctx_.address.display(),
+               "alter " + ctx_.address.display() + " (only its owner or a member of the owning role may)");
+    if (address && touches_address && !address->alter_unsupported.empty())
+      add(FindingKind::TableShape, Severity::Blocker, "", "a plain table", address->alter_unsupported,
+          ctx_.address.display() + " is " + address->alter_unsupported +
+              "; addrmig does not alter such a table: make the change by hand (or on the table it "
+              "belongs to), then plan again");
+    if (parent && adds_fk && !parent->can_reference)
+      no_right("REFERENCES on " + ctx_.parent.display(),
+               "add a foreign key to " + ctx_.parent.display());
+  }
+
+  void no_right(const std::string& right, const std::string& to_do) {
+    add(FindingKind::Privilege, Severity::Blocker, "", right, "not granted",
+        "the current role lacks " + right + ", which it needs to " + to_do +
+            ": GRANT it, or run addrmig as a role that has it");
   }
 
   // A view, materialized view, foreign table, sequence or index holds the
