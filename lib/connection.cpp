@@ -3,11 +3,15 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <spdlog/spdlog.h>
+
 #include <filesystem>
 #include <regex>
 
 #include "lib/errors.h"
+#include "lib/interrupt.h"
 #include "lib/postgres_module.h"
+#include "lib/sqlite_session.h"
 
 namespace addrmig {
 namespace {
@@ -43,57 +47,113 @@ std::string postgres_sqlstate(const std::exception_ptr& error) {
   return postgres ? postgres->sqlstate(error) : std::string();
 }
 
+// libpq's notices and the server's last words before it closes a session
+// ("FATAL: terminating connection due to administrator command"): the error
+// that follows says what matters in addrmig's words; the server's text is a
+// debug log.
+void log_server_notice(const char* message) {
+  spdlog::debug("server: {}", one_line(message));
+}
+
 }  // namespace
 
 Connection::Connection(Connection&&) noexcept = default;
 Connection& Connection::operator=(Connection&&) noexcept = default;
 Connection::~Connection() = default;
 
-Connection Connection::open(const DatabaseUrl& url, OpenMode mode) {
+Connection Connection::open(const DatabaseUrl& url, OpenMode mode, std::chrono::milliseconds lock_timeout) {
   Connection conn;
   conn.dialect_ = url.dialect;
   conn.url_ = url;
-  if (url.dialect == Dialect::Sqlite) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    conn.exists_ = fs::exists(url.sqlite_path, ec);
-    if (!conn.exists_ && mode == OpenMode::ReadOnly) {
-      // Read-only commands never create the file: inspect an empty database.
-      conn.session_ = std::make_unique<soci::session>(soci::sqlite3, "db=:memory:");
-      return conn;
-    }
-    if (url.sqlite_path.find('"') != std::string::npos)
-      throw ConnectError("cannot open SQLite database " + url.redacted +
-                         ": paths containing '\"' are not supported");
-    try {
-      conn.session_ =
-          std::make_unique<soci::session>(soci::sqlite3, sqlite_connect_string(url.sqlite_path));
-      // Catch bad files (not a database, unreadable) at open, not mid-plan.
-      conn.session_->once << "PRAGMA schema_version";
-      // SQLite enforces foreign keys only when asked, per connection.
-      conn.session_->once << "PRAGMA foreign_keys = ON";
-      if (mode == OpenMode::ReadOnly) conn.session_->once << "PRAGMA query_only = ON";
-    } catch (const soci::soci_error& e) {
-      throw ConnectError("cannot open SQLite database " + url.redacted + ": " +
-                         one_line(e.get_error_message()));
-    }
-    return conn;
+  conn.lock_timeout_ = lock_timeout;
+  if (url.dialect == Dialect::Sqlite) conn.open_sqlite(mode, lock_timeout);
+  else conn.open_postgres(mode);
+  return conn;
+}
+
+void Connection::open_sqlite(OpenMode mode, std::chrono::milliseconds lock_timeout) {
+  namespace fs = std::filesystem;
+  const std::string& path = url_.sqlite_path;
+  std::error_code ec;
+  exists_ = fs::exists(path, ec);
+  if (!exists_ && mode == OpenMode::ReadWriteExisting)
+    throw DatabaseMissing("the SQLite database " + url_.redacted + " does not exist");
+  if (!exists_ && mode == OpenMode::ReadOnly) {
+    // Read-only commands never create the file: inspect an empty database.
+    session_ = std::make_unique<soci::session>(soci::sqlite3, "db=:memory:");
+    return;
   }
+  if (path.find('"') != std::string::npos)
+    throw ConnectError("cannot open SQLite database " + url_.redacted +
+                       ": paths containing '\"' are not supported");
+  try {
+    session_ = std::make_unique<soci::session>(soci::sqlite3, sqlite_connect_string(path));
+    const FileIdentity opened = file_identity(path);
+    device_ = opened.device;
+    inode_ = opened.inode;
+    lock_budget_ = std::make_unique<SqliteLockBudget>();
+    lock_budget_->deadline = std::chrono::steady_clock::now() + lock_timeout;
+    install_lock_budget(*session_, *lock_budget_);
+    void* handle = sqlite_handle(*session_);
+    cancel_registration_ = std::make_unique<CancelRegistration>([handle] { interrupt_sqlite(handle); });
+    // Catch bad files (not a database, unreadable, a hot journal that cannot
+    // be rolled back) at open, not mid-plan.
+    session_->once << "PRAGMA schema_version";
+    // SQLite enforces foreign keys only when asked, per connection.
+    session_->once << "PRAGMA foreign_keys = ON";
+    if (mode == OpenMode::ReadOnly) session_->once << "PRAGMA query_only = ON";
+  } catch (const soci::sqlite3_soci_error& e) {
+    if (e.result() == kSqliteBusy || e.result() == kSqliteLocked)
+      throw LockTimeout("cannot open SQLite database " + url_.redacted + ": database is locked: " +
+                        one_line(e.get_error_message()));
+    throw ConnectError("cannot open SQLite database " + url_.redacted + ": " +
+                       explain_open_failure(path, e.result(), one_line(e.get_error_message())));
+  } catch (const soci::soci_error& e) {
+    throw ConnectError("cannot open SQLite database " + url_.redacted + ": " + one_line(e.get_error_message()));
+  }
+}
+
+void Connection::open_postgres(OpenMode mode) {
   const PostgresModule& postgres = postgres_module();
   try {
-    conn.session_ = postgres.connect(url.conninfo);
-    // libpq prints NOTICEs on stderr by itself ("relation ... already exists,
-    // skipping"); they are not ours to show.
-    conn.session_->once << "SET client_min_messages = warning";
+    // fallback_application_name first: a URL's own application_name wins;
+    // pg_stat_activity shows "addrmig" otherwise.
+    session_ = postgres.connect("fallback_application_name=addrmig " + url_.conninfo);
+    // libpq prints notices and the messages of a server that ends the
+    // session (FATAL, PANIC) on stderr by itself; they are not ours to show.
+    postgres.route_notices(*session_, &log_server_notice);
+    canceller_ = std::shared_ptr<void>(postgres.make_canceller(*session_), [free = postgres.free_canceller](void* c) {
+      if (c) free(c);
+    });
+    if (void* canceller = canceller_.get())
+      cancel_registration_ = std::make_unique<CancelRegistration>([cancel = postgres.cancel, canceller] { cancel(canceller); });
+    session_->once << "SET client_min_messages = warning";
     if (mode == OpenMode::ReadOnly)
-      conn.session_->once << "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY";
+      session_->once << "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY";
   } catch (const soci::soci_error& e) {
-    std::string where = url.host.empty() ? std::string("local socket") : url.host;
-    if (!url.port.empty()) where += ":" + url.port;
-    throw ConnectError("cannot connect to PostgreSQL at " + where + " (database " + url.dbname +
-                       "): " + redact(one_line(e.get_error_message()), url.password));
+    std::string where = url_.host.empty() ? std::string("local socket") : url_.host;
+    if (!url_.port.empty()) where += ":" + url_.port;
+    throw ConnectError("cannot connect to PostgreSQL at " + where + " (database " + url_.dbname +
+                       "): " + redact(one_line(e.get_error_message()), url_.password));
   }
-  return conn;
+}
+
+void Connection::set_lock_deadline(std::chrono::steady_clock::time_point deadline) {
+  if (lock_budget_) lock_budget_->deadline = deadline;
+}
+
+bool Connection::connection_ok() const {
+  if (dialect_ != Dialect::Postgres || !session_) return true;
+  return postgres_module().connection_ok(*session_);
+}
+
+void Connection::check_same_file() const {
+  if (dialect_ != Dialect::Sqlite || inode_ == 0) return;  // 0: nothing opened on disk
+  const FileIdentity now = file_identity(url_.sqlite_path);
+  if (now.exists && now.device == device_ && now.inode == inode_) return;
+  throw DbError("the database file " + url_.sqlite_path +
+                (now.exists ? " was replaced (another file was renamed over it)" : " was deleted") +
+                " while addrmig had it open; changes made now would go to a file nobody opens again");
 }
 
 void Connection::execute(const std::string& sql, const std::string& context) {
@@ -105,6 +165,8 @@ void Connection::execute(const std::string& sql, const std::string& context) {
 }
 
 void rethrow_db_error(const std::string& context, const std::string& secret) {
+  // A statement failing after SIGINT/SIGTERM failed because it was cancelled.
+  throw_if_interrupted();
   const std::string prefix = context.empty() ? std::string() : context + ": ";
   try {
     throw;

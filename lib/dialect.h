@@ -56,6 +56,8 @@ class Renderer {
   virtual std::vector<Statement> render(const Step& step) const = 0;
   // The history table, created when absent.
   virtual std::string create_history_table() const = 0;
+  // Adds run_id to a history table made by an addrmig older than the column.
+  virtual std::string add_history_run_id() const = 0;
   // A portable or native type in this dialect's spelling.
   virtual std::string render_type(const ColumnType& type) const = 0;
 };

@@ -3,12 +3,15 @@
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <optional>
+#include <thread>
 
 #include "lib/checksum.h"
 #include "lib/errors.h"
 #include "lib/history.h"
 #include "lib/identifier.h"
+#include "lib/interrupt.h"
 #include "lib/saved_plan.h"
 #include "lib/script.h"
 #include "lib/sqlite_row_counter.h"
@@ -62,6 +65,7 @@ void run_statements(Connection& conn, const std::vector<Statement>& statements,
   if (progress && conn.dialect() == Dialect::Sqlite) rows.emplace(conn.session(), report);
   for (; current < total; ++current) {
     const Statement& statement = statements[current];
+    throw_if_interrupted();
     if (rows) rows->reset();
     report(-1);
     spdlog::debug("[{}/{}] {}", current + 1, total, statement.comment);
@@ -71,11 +75,74 @@ void run_statements(Connection& conn, const std::vector<Statement>& statements,
   }
 }
 
+// How often to try reaching the server again after losing it during COMMIT
+// (it may be restarting).
+constexpr int kReconnectAttempts = 3;
+
+// Asks a new connection whether the apply with `run_id` committed, once the
+// migration lock is free (the old transaction has ended either way).
+// Throws CommitUnknown when the server cannot tell.
+bool committed_on_server(const Connection& lost, const std::string& run_id, const std::string& what,
+                         std::chrono::milliseconds lock_timeout) {
+  const std::string unknown = what + "; outcome unknown: check `addrmig history` for run " + run_id;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      Connection conn = Connection::open(lost.url(), OpenMode::ReadWrite, lock_timeout);
+      MigrationTransaction lock(conn, lock_timeout, /*foreign_keys_off=*/false);
+      return history_has_run(conn, run_id);
+    } catch (const ConnectError& e) {
+      spdlog::debug("reconnecting after the lost COMMIT (attempt {}): {}", attempt, e.what());
+      if (attempt == kReconnectAttempts) throw CommitUnknown(unknown + " (cannot reach the server: " + e.what() + ")");
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    } catch (const LockTimeout&) {
+      throw CommitUnknown(unknown + " (the transaction still holds the migration lock on the server)");
+    } catch (const Interrupted&) {
+      throw CommitUnknown(unknown + " (interrupted while asking the server)");
+    } catch (const DbError& e) {
+      throw CommitUnknown(unknown + " (" + e.what() + ")");
+    }
+  }
+}
+
+// COMMIT with the connection lost in flight: reconnect and tell the truth.
+void commit_or_resolve(Connection& conn, MigrationTransaction& transaction, const std::string& run_id,
+                       std::chrono::milliseconds lock_timeout) {
+  try {
+    transaction.commit();
+  } catch (const CommitUnknown& e) {
+    if (!committed_on_server(conn, run_id, e.what(), lock_timeout))
+      throw DbError(std::string(e.what()) + "; reconnected: run " + run_id +
+                    " is not in addrmig_history, the migration was not applied");
+    spdlog::warn("{}; reconnected: run {} is in addrmig_history, the migration is committed", e.what(), run_id);
+  }
+}
+
+// Every failure says whether anything was applied: nothing, since the
+// transaction rolled back before this runs. Call in a catch block.
+[[noreturn]] void rethrow_nothing_applied() {
+  const std::string nothing = "; rolled back: nothing was applied";
+  try {
+    throw;
+  } catch (const Interrupted& e) {
+    throw Interrupted(e.signal(), "interrupted by " + signal_name(e.signal()) + " while applying" + nothing);
+  } catch (const LockTimeout& e) {
+    throw LockTimeout(std::string(e.what()) + "; nothing was applied");
+  } catch (const PlanChanged&) {
+    throw;  // says so itself
+  } catch (const CommitUnknown&) {
+    throw;
+  } catch (const DbError& e) {
+    if (std::string(e.what()).find("was not applied") != std::string::npos) throw;
+    throw DbError(e.what() + nothing, e.sqlstate());
+  }
+}
+
 // Runs the planned statements inside `transaction`, checks, records history
 // and commits.
 void execute_and_record(Connection& conn, const Config& config, MigrationTransaction& transaction,
-                        ApplyResult& result, const std::string& source, const ProgressFn& progress,
+                        ApplyResult& result, const std::string& source, const ApplyOptions& options,
                         std::chrono::steady_clock::time_point started) {
+  const ProgressFn& progress = options.progress;
   run_statements(conn, result.planned.statements, progress);
   report_finished(progress);
   if (conn.dialect() == Dialect::Sqlite) check_foreign_keys(conn, rebuilt_tables(result.planned.plan));
@@ -92,9 +159,11 @@ void execute_and_record(Connection& conn, const Config& config, MigrationTransac
   entry.duration_ms = result.duration_ms;
   entry.source = source;
   entry.dialect = std::string(dialect_name(conn.dialect()));
+  entry.run_id = new_run_id();
   record_history(conn, *make_renderer(conn.dialect()), entry);
-  transaction.commit();
+  commit_or_resolve(conn, transaction, entry.run_id, options.lock_timeout);
   result.applied = true;
+  result.run_id = entry.run_id;
 }
 
 std::string describe_changes(const std::vector<TableFingerprint>& saved,
@@ -110,24 +179,8 @@ std::string describe_changes(const std::vector<TableFingerprint>& saved,
   return out;
 }
 
-}  // namespace
-
-ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyOptions& options) {
-  const auto started = std::chrono::steady_clock::now();
-  MigrationTransaction transaction(conn, options.lock_timeout);
-  ApplyResult result;
-  result.planned = plan_migration(conn, config, options.progress);
-  report_finished(options.progress);
-  if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;  // rolls back
-  execute_and_record(conn, config, transaction, result, "config", options.progress, started);
-  return result;
-}
-
-ApplyResult apply_saved_plan(Connection& conn, const Config& config, const SavedPlan& saved,
-                             const ApplyOptions& options) {
-  if (saved.dialect != dialect_name(conn.dialect()))
-    throw Error(saved.path + ": the plan was saved for " + saved.dialect + ", not " +
-                std::string(dialect_name(conn.dialect())));
+ApplyResult apply_saved_plan_locked(Connection& conn, const Config& config, const SavedPlan& saved,
+                                    const ApplyOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   MigrationTransaction transaction(conn, options.lock_timeout);
   ApplyResult result;
@@ -143,9 +196,53 @@ ApplyResult apply_saved_plan(Connection& conn, const Config& config, const Saved
     throw PlanChanged("the config or addrmig version no longer produces the SQL in " + saved.path +
                       "; nothing was applied: review a new plan");
   if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;
-  execute_and_record(conn, config, transaction, result, "file:" + saved.path, options.progress,
-                     started);
+  execute_and_record(conn, config, transaction, result, "file:" + saved.path, options, started);
   return result;
+}
+
+}  // namespace
+
+ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyOptions& options) {
+  try {
+    const auto started = std::chrono::steady_clock::now();
+    MigrationTransaction transaction(conn, options.lock_timeout);
+    ApplyResult result;
+    result.planned = plan_migration(conn, config, options.progress);
+    report_finished(options.progress);
+    if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;  // rolls back
+    execute_and_record(conn, config, transaction, result, "config", options, started);
+    return result;
+  } catch (const Error&) {
+    rethrow_nothing_applied();
+  }
+}
+
+ApplyResult apply_saved_plan(Connection& conn, const Config& config, const SavedPlan& saved,
+                             const ApplyOptions& options) {
+  if (saved.dialect != dialect_name(conn.dialect()))
+    throw Error(saved.path + ": the plan was saved for " + saved.dialect + ", not " +
+                std::string(dialect_name(conn.dialect())));
+  try {
+    return apply_saved_plan_locked(conn, config, saved, options);
+  } catch (const Error&) {
+    rethrow_nothing_applied();
+  }
+}
+
+}  // namespace addrmig
+
+namespace addrmig {
+
+Connection open_for_saved_plan(const DatabaseUrl& url, const SavedPlan& saved,
+                               std::chrono::milliseconds lock_timeout) {
+  const bool read_existing = std::any_of(saved.tables.begin(), saved.tables.end(),
+                                         [](const TableFingerprint& t) { return t.digest != "absent"; });
+  try {
+    return Connection::open(url, read_existing ? OpenMode::ReadWriteExisting : OpenMode::ReadWrite, lock_timeout);
+  } catch (const DatabaseMissing& e) {
+    throw PlanChanged(std::string(e.what()) + " any more, but " + saved.path +
+                      " was planned from it; nothing was applied, nothing was created");
+  }
 }
 
 }  // namespace addrmig

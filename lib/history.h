@@ -21,6 +21,10 @@ struct HistoryEntry {
   std::int64_t duration_ms = 0;
   std::string source;  // "config" | "file:<name>"
   std::string dialect;
+  // Unique per apply, written inside the apply's transaction: when the
+  // connection is lost during COMMIT, looking it up tells whether it committed.
+  // Empty in rows written by an addrmig older than the column.
+  std::string run_id;
 };
 
 inline constexpr const char* kHistoryTable = "addrmig_history";
@@ -31,6 +35,13 @@ void record_history(Connection& conn, const Renderer& renderer, const HistoryEnt
 
 // Every recorded entry, oldest first; empty when the table does not exist.
 std::vector<HistoryEntry> read_history(Connection& conn);
+
+// True when a row with `run_id` is in the history (false when the table does
+// not exist).
+bool history_has_run(Connection& conn, const std::string& run_id);
+
+// 32 random hex digits.
+std::string new_run_id();
 
 // Now, as ISO 8601 UTC with seconds ("2026-11-25T23:10:10Z").
 std::string utc_now_iso8601();

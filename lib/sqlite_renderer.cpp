@@ -269,8 +269,13 @@ std::string SqliteRenderer::create_history_table() const {
          "  \"statement_count\" INTEGER NOT NULL,\n"
          "  \"duration_ms\" INTEGER NOT NULL,\n"
          "  \"source\" TEXT NOT NULL,\n"
-         "  \"dialect\" TEXT NOT NULL\n"
+         "  \"dialect\" TEXT NOT NULL,\n"
+         "  \"run_id\" TEXT\n"
          ")";
+}
+
+std::string SqliteRenderer::add_history_run_id() const {
+  return "ALTER TABLE \"addrmig_history\" ADD COLUMN \"run_id\" TEXT";
 }
 
 }  // namespace addrmig
