@@ -21,11 +21,20 @@ constexpr int kSqliteLocked = 6;  // SQLITE_LOCKED
 
 // A driver message as one line: SOCI prefixes its own words ("Cannot
 // establish connection to the database.", "sqlite3_statement_backend::
-// loadOne: ") to libpq's or SQLite's multi-line text; keep the driver's words.
+// loadOne: ") to libpq's or SQLite's multi-line text; keep the driver's words,
+// without the server's severity labels ("FATAL:  terminating connection due
+// to administrator command") and libpq's three-line guess about a closed
+// connection: the line is addrmig's own, the server's reason inside it.
 std::string one_line(const std::string& text) {
-  static const std::regex soci_prefix(R"(^(Cannot establish connection to the database\.\s*|[a-z0-9_]+::[A-Za-z_]+: ))");
+  static const std::regex soci_prefix(
+      R"(^(Cannot establish connection to the database\.\s*|Cannot execute query\. Fatal error\. (Connection failed\. )?|[a-z0-9_]+::[A-Za-z_]+: ))");
+  static const std::regex severity(R"((^|\n)\s*(ERROR|FATAL|PANIC|WARNING):\s+)");
+  static const std::regex closed_guess(
+      R"(server closed the connection unexpectedly\s+This probably means the server terminated abnormally\s+before or while processing the request\.)");
   static const std::regex blanks(R"(\s+)");
   std::string line = std::regex_replace(text, soci_prefix, "");
+  line = std::regex_replace(line, severity, "$1");
+  line = std::regex_replace(line, closed_guess, "the server closed the connection");
   line = std::regex_replace(line, blanks, " ");
   while (!line.empty() && line.back() == ' ') line.pop_back();
   return line;
@@ -104,8 +113,8 @@ void Connection::open_sqlite(OpenMode mode, std::chrono::milliseconds lock_timeo
     if (mode == OpenMode::ReadOnly) session_->once << "PRAGMA query_only = ON";
   } catch (const soci::sqlite3_soci_error& e) {
     if (e.result() == kSqliteBusy || e.result() == kSqliteLocked)
-      throw LockTimeout("cannot open SQLite database " + url_.redacted + ": database is locked: " +
-                        one_line(e.get_error_message()));
+      throw LockTimeout("cannot read SQLite database " + url_.redacted +
+                        ": another connection holds it locked, longer than the lock timeout");
     throw ConnectError("cannot open SQLite database " + url_.redacted + ": " +
                        explain_open_failure(path, e.result(), one_line(e.get_error_message())));
   } catch (const soci::soci_error& e) {

@@ -8,7 +8,7 @@ std::string postgres_transaction_settings(std::chrono::milliseconds lock_timeout
          " set_config('statement_timeout', '0', true),"
          " set_config('idle_in_transaction_session_timeout', '0', true),"
          " CASE WHEN current_setting('server_version_num')::int >= 140000"
-         " THEN set_config('client_connection_check_interval', '1000', true) END";
+         " THEN set_config('client_connection_check_interval', '500', true) END";
 }
 
 }  // namespace addrmig

@@ -15,7 +15,7 @@ namespace addrmig {
 //    long VALIDATE) — the migration runs under its own timeouts;
 //  - client_connection_check_interval (PostgreSQL 14+): when addrmig is
 //    killed (SIGKILL) while a statement waits or runs, the server notices the
-//    closed connection within a second and releases every lock, instead of
+//    closed connection within about a second and releases every lock, instead of
 //    waiting for the statement to end.
 std::string postgres_transaction_settings(std::chrono::milliseconds lock_timeout);
 

@@ -78,7 +78,10 @@ void MigrationTransaction::commit() {
   } catch (const DbError& e) {
     if (conn_.connection_ok()) throw;  // the server answered: rolled back
     handled_ = true;                   // nothing left to roll back on this connection
-    throw CommitUnknown(std::string("the connection was lost during COMMIT (") + e.what() + ")");
+    std::string reason = e.what();
+    const std::string context = "committing: ";
+    if (reason.rfind(context, 0) == 0) reason.erase(0, context.size());
+    throw CommitUnknown("the connection was lost during COMMIT (" + reason + ")");
   }
   handled_ = true;
   restore_foreign_keys();
