@@ -156,19 +156,27 @@ bool Connection::connection_ok() const {
   return postgres_module().connection_ok(*session_);
 }
 
-void Connection::check_same_file() const {
-  if (dialect_ != Dialect::Sqlite || inode_ == 0) return;  // 0: nothing opened on disk
+std::string Connection::file_change() const {
+  if (dialect_ != Dialect::Sqlite || inode_ == 0) return {};  // 0: nothing opened on disk
   const FileIdentity now = file_identity(url_.sqlite_path);
-  if (now.exists && now.device == device_ && now.inode == inode_) return;
-  throw DbError("the database file " + url_.sqlite_path +
-                (now.exists ? " was replaced (another file was renamed over it)" : " was deleted") +
-                " while addrmig had it open; changes made now would go to a file nobody opens again");
+  if (now.exists && now.device == device_ && now.inode == inode_) return {};
+  return "the database file " + url_.sqlite_path +
+         (now.exists ? " was replaced (another file was renamed over it)" : " was deleted") +
+         " while addrmig had it open; changes made now would go to a file nobody opens again";
+}
+
+void Connection::check_same_file() const {
+  if (std::string change = file_change(); !change.empty()) throw DbError(change);
 }
 
 void Connection::execute(const std::string& sql, const std::string& context) {
   try {
     session_->once << sql;
   } catch (...) {
+    // SQLite refuses writes to a moved file ("attempt to write a readonly
+    // database"): say what happened instead.
+    if (std::string change = file_change(); !change.empty())
+      throw DbError(context.empty() ? change : context + ": " + change);
     rethrow_db_error(context, url_.password);
   }
 }

@@ -72,6 +72,8 @@ class Connection {
   Connection() = default;
   void open_sqlite(OpenMode mode, std::chrono::milliseconds lock_timeout);
   void open_postgres(OpenMode mode);
+  // check_same_file's message, empty when the path still names the file.
+  std::string file_change() const;
   // Declared in this order so that, on destruction, the registration goes
   // first (no cancel can run any more), then the cancel handle, then the
   // session, and last the lock budget its busy handler reads while closing.

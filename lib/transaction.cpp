@@ -66,6 +66,15 @@ MigrationTransaction::~MigrationTransaction() {
     // A failed rollback leaves nothing to do: the connection is closed next,
     // and the server (or SQLite, at the next open) rolls back.
   }
+  if (conn_.dialect() == Dialect::Sqlite) {
+    // After an I/O error (a full disk) SQLite's pager is in its error state
+    // and would leave the journal hot at close; a read makes it roll the
+    // journal back now and delete it.
+    try {
+      conn_.execute("PRAGMA schema_version");
+    } catch (...) {
+    }
+  }
   restore_foreign_keys();
 }
 

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "lib/database_url.h"
 #include "tests/cli/faults_helpers.h"
@@ -130,7 +131,7 @@ TEST_CASE("a database renamed over during apply: refused before COMMIT, both fil
   fs::create_hard_link(db.file(), old_inode);  // keeps the file addrmig opens reachable
   const std::string before = schema_and_count(db.file(), "customer");
 
-  // A reader holds the file, so the apply waits (holding PENDING) once it
+  // A reader holds the file, so the apply waits in BEGIN EXCLUSIVE once it
   // has opened it; meanwhile another file is renamed over the path.
   Connection reader = db.connect();
   reader.execute("BEGIN");
@@ -138,13 +139,13 @@ TEST_CASE("a database renamed over during apply: refused before COMMIT, both fil
   reader.session() << "SELECT count(*) FROM customer", soci::into(rows);
   BackgroundAddrmig apply({"-c", config.string(), "--lock-timeout", "30", "apply"});
   REQUIRE(eventually([&] {
-    try {
-      Connection probe = Connection::open(parse_database_url(db.url()), OpenMode::ReadOnly, 0ms);
-      return false;
-    } catch (const LockTimeout&) {
-      return true;  // a writer holds PENDING: the apply has the old file open
-    }
+    // The apply has the old file open.
+    std::error_code ec;
+    for (const auto& fd : fs::directory_iterator("/proc/" + std::to_string(apply.pid()) + "/fd", ec))
+      if (fs::read_symlink(fd.path(), ec) == db.file()) return true;
+    return false;
   }));
+  std::this_thread::sleep_for(200ms);  // and reached its BEGIN, which waits for the reader
   fs::rename(replacement, db.file());
   reader.execute("ROLLBACK");
   const int code = apply.wait(30s);
