@@ -46,8 +46,10 @@ std::string commit_waiting_for_standby(const ThrowawayCluster& cluster, const st
 
 TEST_CASE("connection lost during COMMIT: reconnects and reports committed, or outcome unknown when unreachable", "[postgres]") {
   ThrowawayCluster cluster;
-  cluster.exec("ALTER SYSTEM SET synchronous_standby_names = 'absent_standby'; SELECT pg_reload_conf();");
-  cluster.exec("CREATE DATABASE terminated; CREATE DATABASE crashed;");
+  cluster.exec("ALTER SYSTEM SET synchronous_standby_names = 'absent_standby'");  // not in a transaction block
+  cluster.exec("SELECT pg_reload_conf()");
+  cluster.exec("CREATE DATABASE terminated");
+  cluster.exec("CREATE DATABASE crashed");
   // Only addrmig's sessions wait for the standby (the cluster runs with
   // synchronous_commit off).
   const std::string sync = "?options=-csynchronous_commit%3Don";
