@@ -8,8 +8,10 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "cmd/junit.h"
+#include "cmd/markdown_report.h"
 #include "cmd/progress.h"
 #include "cmd/report.h"
 #include "lib/connection.h"
@@ -63,6 +65,13 @@ PlannedMigration read_plan(Connection& conn, const Context& ctx) {
   return plan_migration(conn, ctx.config, progress.fn());
 }
 
+// Markdown is for reviewers of a change: plan, apply, audit, verify, run.
+void reject_markdown(const Context& ctx, const std::string& command) {
+  if (ctx.global.format == Format::Markdown)
+    throw UsageError("--format markdown is for plan, apply, audit, verify and run, not " + command +
+                     "; use text or json");
+}
+
 void log_blockers(const Plan& plan) {
   for (const Finding* blocker : plan.blockers()) spdlog::error("blocked: {}", blocker->message);
 }
@@ -84,6 +93,9 @@ Context load_context(const GlobalOptions& global) {
 }
 
 int cmd_plan(const Context& ctx, const PlanOptions& options) {
+  if (options.sql && ctx.global.format == Format::Markdown)
+    throw UsageError("plan --sql prints the SQL script as text (or, with --format json, in the "
+                     "document's \"script\" field); --format markdown shows the SQL per parent already");
   Connection conn = open(ctx, OpenMode::ReadOnly);
   const PlannedMigration planned = read_plan(conn, ctx);
   const auto renderer = make_renderer(conn.dialect());
@@ -93,9 +105,17 @@ int cmd_plan(const Context& ctx, const PlanOptions& options) {
     file << write_saved_plan(planned, ctx.config, conn.dialect());
     if (!file) throw Error("cannot write plan to '" + options.out_file + "'");
   }
-  if (options.sql) std::cout << script;
-  else if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan, *renderer), "plan");
-  else print_plan(std::cout, planned.plan, *renderer, true, use_color(STDOUT_FILENO));
+  if (ctx.global.format == Format::Json) {
+    Json body = plan_json(planned.plan, *renderer);
+    if (options.sql) body["script"] = script;  // what `plan --sql` prints, in one field
+    print_json(body, "plan");
+  } else if (options.sql) {
+    std::cout << script;
+  } else if (ctx.global.format == Format::Markdown) {
+    print_plan_markdown(std::cout, planned.plan, *renderer, ctx.config);
+  } else {
+    print_plan(std::cout, planned.plan, *renderer, true, use_color(STDOUT_FILENO));
+  }
   if (planned.plan.blocked()) {
     log_blockers(planned.plan);
     return kError;
@@ -115,6 +135,7 @@ int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
                                    : apply_migration(conn, ctx.config, apply_options);
   const auto renderer = make_renderer(conn.dialect());
   if (ctx.global.format == Format::Json) print_json(apply_json(result, *renderer), "apply");
+  else if (ctx.global.format == Format::Markdown) print_apply_markdown(std::cout, result, *renderer, ctx.config);
   else print_apply(std::cout, result, *renderer, use_color(STDOUT_FILENO));
   if (result.planned.plan.blocked()) {
     log_blockers(result.planned.plan);
@@ -128,11 +149,13 @@ int cmd_audit(const Context& ctx, const std::string& junit_file) {
   const PlannedMigration planned = read_plan(conn, ctx);
   if (!junit_file.empty()) write_junit(junit_file, audit_junit(planned.plan));
   if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan, *make_renderer(conn.dialect())), "audit");
+  else if (ctx.global.format == Format::Markdown) print_audit_markdown(std::cout, planned.plan, ctx.config);
   else print_audit(std::cout, planned.plan);
   return drift_count(planned.plan) == 0 ? kOk : kDifferences;
 }
 
 int cmd_seed(const Context& ctx, int lock_timeout_seconds) {
+  reject_markdown(ctx, "seed");
   Connection conn = open(ctx, OpenMode::ReadWrite);
   const SeedResult result = seed_database(conn, ctx.config, seconds(lock_timeout_seconds));
   if (ctx.global.format == Format::Json) print_json(seed_json(result), "seed");
@@ -145,9 +168,27 @@ int cmd_verify(const Context& ctx, const std::string& junit_file) {
   const VerifyReport report = verify_database(conn, ctx.config);
   if (!junit_file.empty()) write_junit(junit_file, verify_junit(report));
   if (ctx.global.format == Format::Json) print_json(verify_json(report), "verify");
+  else if (ctx.global.format == Format::Markdown) print_verify_markdown(std::cout, report);
   else print_verify(std::cout, report);
   return report.mismatch_count() == 0 ? kOk : kDifferences;
 }
+
+namespace {
+
+// A stage of `run` failed after earlier ones completed (the apply may have
+// committed): print what completed, then fail with the original error. JSON:
+// one document with the completed stages and {"error": {stage, message}}.
+[[noreturn]] void fail_stage(const Context& ctx, Json done, const std::string& stage,
+                             const std::exception& error, const ApplyResult& applied) {
+  if (ctx.global.format == Format::Json) {
+    done["error"] = Json{{"stage", stage}, {"message", error.what()}};
+    print_json(done, "run");
+  }
+  spdlog::error("run: {} failed after the earlier stages completed (printed above)", stage);
+  rethrow_after_apply(applied);
+}
+
+}  // namespace
 
 int cmd_run(const Context& ctx, int lock_timeout_seconds) {
   Connection conn = open(ctx, OpenMode::ReadWrite);
@@ -155,39 +196,49 @@ int cmd_run(const Context& ctx, int lock_timeout_seconds) {
   TerminalProgress progress(ctx.global.quiet);
   const ApplyResult applied =
       apply_migration(conn, ctx.config, ApplyOptions{seconds(lock_timeout_seconds), progress.fn()});
+  const bool json = ctx.global.format == Format::Json;
+  const bool markdown = ctx.global.format == Format::Markdown;
+  const bool text = !json && !markdown;
+  Json done{{"apply", apply_json(applied, *renderer)}};
+  if (text) print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));
   if (applied.planned.plan.blocked()) {
-    if (ctx.global.format == Format::Json) print_json(Json{{"apply", apply_json(applied, *renderer)}}, "run");
-    else print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));
+    if (json) print_json(done, "run");
+    else if (markdown) print_run_markdown(std::cout, applied, nullptr, nullptr, *renderer, ctx.config);
     log_blockers(applied.planned.plan);
     return kError;
   }
-  SeedResult seeded;
-  VerifyReport report;
+  std::cout.flush();  // the committed apply is reported even if seed fails
+  std::optional<SeedResult> seeded;
   try {
     seeded = seed_database(conn, ctx.config, seconds(lock_timeout_seconds));
+  } catch (const std::exception& error) {
+    if (markdown) print_run_markdown(std::cout, applied, nullptr, nullptr, *renderer, ctx.config);
+    fail_stage(ctx, done, "seed", error, applied);
+  }
+  done["seed"] = seed_json(*seeded);
+  if (text) print_seed(std::cout, *seeded);
+  std::cout.flush();
+  std::optional<VerifyReport> report;
+  try {
     report = verify_database(conn, ctx.config);
-  } catch (const Error&) {
-    rethrow_after_apply(applied);
+  } catch (const std::exception& error) {
+    if (markdown) print_run_markdown(std::cout, applied, &*seeded, nullptr, *renderer, ctx.config);
+    fail_stage(ctx, done, "verify", error, applied);
   }
-  if (ctx.global.format == Format::Json) {
-    print_json(Json{{"apply", apply_json(applied, *renderer)},
-                    {"seed", seed_json(seeded)},
-                    {"verify", verify_json(report)}},
-               "run");
-  } else {
-    print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));
-    print_seed(std::cout, seeded);
-    print_verify(std::cout, report);
-  }
-  return report.mismatch_count() == 0 ? kOk : kDifferences;
+  done["verify"] = verify_json(*report);
+  if (json) print_json(done, "run");
+  else if (markdown) print_run_markdown(std::cout, applied, &*seeded, &*report, *renderer, ctx.config);
+  else print_verify(std::cout, *report);
+  return report->mismatch_count() == 0 ? kOk : kDifferences;
 }
 
 int cmd_history(const Context& ctx) {
+  reject_markdown(ctx, "history");
   Connection conn = open(ctx, OpenMode::ReadOnly);
   std::vector<HistoryEntry> entries;
   {
     ReadTransaction snapshot(conn);
-    entries = read_history(conn);
+    entries = read_history(conn, history_schema_for(conn, ctx.config));
   }
   if (ctx.global.format == Format::Json) print_json(history_json(entries), "history");
   else print_history(std::cout, entries);

@@ -13,7 +13,7 @@ namespace addrmig::cli {
 // Interrupted (SIGINT/SIGTERM) exits 128 + the signal number: 130, 143.
 enum ExitCode { kOk = 0, kError = 1, kDifferences = 2, kLocked = 3, kOutcomeUnknown = 4 };
 
-enum class Format { Text, Json };
+enum class Format { Text, Json, Markdown };
 
 struct GlobalOptions {
   std::string config_path = "addrmig.toml";

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "cmd/commands.h"
+#include "cmd/unknown_command.h"
 #include "lib/errors.h"
 #include "lib/interrupt.h"
 
@@ -100,8 +101,9 @@ int main(int argc, char** argv) {
   app.add_option("-c,--config", o.global.config_path, "config file (default addrmig.toml)");
   app.add_option("--database", o.global.database,
                  "database URL (overrides ADDRMIG_DATABASE_URL and [database] url)");
-  app.add_option("--format", o.format, "output format: text or json")
-      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--format", o.format,
+                 "output format: text, json, or markdown (plan, apply, audit, verify, run: for pull requests)")
+      ->check(CLI::IsMember({"text", "json", "markdown"}));
   app.add_flag("-q,--quiet", o.global.quiet, "only errors on stderr");
   app.add_flag("-v,--verbose", o.global.verbose, "debug logs on stderr");
   app.add_option("--lock-timeout", o.global.lock_timeout_seconds,
@@ -117,9 +119,12 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);  // --help, --version
   } catch (const CLI::ParseError& e) {
+    if (const auto unknown = unknown_command_message(app, argc, argv)) return fail(*unknown, kError);
     return fail(std::string(e.what()) + " (see addrmig --help)", kError);
   }
-  o.global.format = o.format == "json" ? Format::Json : Format::Text;
+  o.global.format = o.format == "json"       ? Format::Json
+                     : o.format == "markdown" ? Format::Markdown
+                                              : Format::Text;
   setup_logging(o.global);
 
   const std::string name = app.get_subcommands().front()->get_name();

@@ -47,14 +47,17 @@ Json statements_json(const ParentPlan& parent, const Renderer& renderer) {
   Json out = Json::array();
   if (parent.blocked()) return out;
   for (const Step& step : parent.steps)
-    for (const Statement& statement : renderer.render(step))
-      out.push_back(Json{{"comment", statement.comment}, {"sql", statement.sql + ";"}});
+    for (const Statement& statement : renderer.render(step)) {
+      Json j{{"comment", statement.comment}, {"sql", statement.sql + ";"}};
+      if (statement.after_commit) j["after_commit"] = true;
+      out.push_back(std::move(j));
+    }
   return out;
 }
 
 Json row_json(const RowView& row) {
   Json values = Json::object();
-  for (const auto& [column, value] : row.cells) values[column] = value;
+  for (const auto& [column, value] : row.cells) values[column] = value ? Json(*value) : Json(nullptr);
   return Json{{"table", row.table}, {"values", values}};
 }
 
@@ -80,6 +83,9 @@ const char* status_color(ParentStatus status) {
   }
   return "";
 }
+
+// "1 parent", "2 parents".
+std::string parents_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " parent" : " parents"); }
 
 std::string parent_headline(const ParentPlan& parent, bool color = false) {
   std::string line(1, status_symbol(parent.status()));
@@ -188,9 +194,13 @@ void print_plan(std::ostream& out, const Plan& plan, const Renderer& renderer, b
     if (!with_sql || parent.blocked()) continue;
     for (const Step& step : parent.steps)
       for (const Statement& statement : renderer.render(step))
-        out << "      -- " << statement.comment << "\n" << indent_sql(statement.sql) << ";\n";
+        out << "      -- " << (statement.after_commit ? "after COMMIT: " : "") << statement.comment << "\n"
+            << indent_sql(statement.sql) << ";\n";
   }
-  for (const Finding& finding : plan.findings) print_finding(out, finding);
+  // Tied to no parent: at the top level, not under the last parent printed.
+  if (!plan.findings.empty()) out << "\n";
+  for (const Finding& finding : plan.findings)
+    out << severity_symbol(finding.severity) << " " << finding.message << "\n";
   std::size_t ok = 0, create = 0, change = 0, blocked = 0;
   for (const ParentPlan& parent : plan.parents) {
     switch (parent.status()) {
@@ -200,7 +210,7 @@ void print_plan(std::ostream& out, const Plan& plan, const Renderer& renderer, b
       case ParentStatus::Blocked: ++blocked; break;
     }
   }
-  out << "\n" << plan.parents.size() << " parents: " << create << " to create, " << change
+  out << "\n" << parents_text(plan.parents.size()) << ": " << create << " to create, " << change
       << " to change, " << ok << " ok, " << blocked << " blocked";
   if (plan.blocked()) out << " (nothing will be applied until every blocker is resolved)";
   out << "\n";
@@ -239,11 +249,12 @@ void print_verify(std::ostream& out, const VerifyReport& report) {
   std::size_t mismatches = 0;
   for (const VerifyEntry& entry : report.entries)
     for (const std::string& line : entry.mismatches) {
-      out << "MISMATCH " << entry.parent << ": " << line << "\n";
+      out << "MISMATCH " << line << "\n";  // each line names the seeded row it is about
       ++mismatches;
     }
-  out << (mismatches == 0 ? "verify: ok, " + std::to_string(report.entries.size()) +
-                                " seed entries match in both directions"
+  const std::size_t n = report.entries.size();
+  out << (mismatches == 0 ? "verify: ok, " + std::to_string(n) + (n == 1 ? " seed entry matches" : " seed entries match") +
+                                " in both directions"
                           : "verify: " + std::to_string(mismatches) + " mismatch(es)")
       << "\n";
 }
@@ -268,7 +279,7 @@ void print_apply(std::ostream& out, const ApplyResult& result, const Renderer& r
     return;
   }
   if (!result.applied) {
-    out << "nothing to do: " << plan.parents.size() << " parents up to date\n";
+    out << "nothing to do: " << parents_text(plan.parents.size()) << " up to date\n";
     return;
   }
   print_plan(out, plan, renderer, false, color);
@@ -277,8 +288,11 @@ void print_apply(std::ostream& out, const ApplyResult& result, const Renderer& r
 }
 
 void print_seed(std::ostream& out, const SeedResult& result) {
-  out << "seed: inserted " << result.parents_inserted << " parent rows and "
-      << result.addresses_inserted << " address rows\n";
+  const auto rows = [](int n, const char* what) {
+    return std::to_string(n) + " " + what + (n == 1 ? " row" : " rows");
+  };
+  out << "seed: inserted " << rows(result.parents_inserted, "parent") << " and "
+      << rows(result.addresses_inserted, "address") << "\n";
 }
 
 }  // namespace addrmig::cli

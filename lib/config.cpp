@@ -10,6 +10,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <limits>
+#include <map>
 #include <memory>
 #include <unordered_map>
 
@@ -17,6 +18,7 @@
 #include "lib/database_url.h"
 #include "lib/errors.h"
 #include "lib/identifier.h"
+#include "lib/portable_value.h"
 
 namespace addrmig {
 namespace {
@@ -77,12 +79,43 @@ std::size_t utf8_length(std::string_view text) {
   }));
 }
 
+// TOML dates and times as ISO 8601 text: fractional seconds without trailing
+// zeros, a zero offset as Z.
+std::string iso_date(const toml::date& date) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%04u-%02u-%02u", unsigned{date.year}, unsigned{date.month},
+                unsigned{date.day});
+  return buffer;
+}
+
+std::string iso_time(const toml::time& time) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%02u:%02u:%02u", unsigned{time.hour}, unsigned{time.minute},
+                unsigned{time.second});
+  std::string out = buffer;
+  if (time.nanosecond == 0) return out;
+  std::snprintf(buffer, sizeof buffer, ".%09u", unsigned{time.nanosecond});
+  std::string fraction = buffer;
+  while (fraction.back() == '0') fraction.pop_back();
+  return out + fraction;
+}
+
+std::string iso_date_time(const toml::date_time& value) {
+  std::string out = iso_date(value.date) + "T" + iso_time(value.time);
+  if (!value.offset) return out;
+  const int minutes = value.offset->minutes;
+  if (minutes == 0) return out + "Z";
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%c%02d:%02d", minutes < 0 ? '-' : '+', std::abs(minutes) / 60,
+                std::abs(minutes) % 60);
+  return out + buffer;
+}
+
 // What a value must be for a column of a portable type: nullopt when it fits,
 // else why not ("an integer", "at most 20 characters").
 std::optional<std::string> misfit(const std::string& type, const Value& value) {
   const bool is_string = std::holds_alternative<std::string>(value);
   const bool is_integer = std::holds_alternative<std::int64_t>(value);
-  const bool is_float = std::holds_alternative<double>(value);
   if (type == "boolean")
     return std::holds_alternative<bool>(value) ? std::nullopt
                                                : std::optional<std::string>("a boolean");
@@ -96,8 +129,9 @@ std::optional<std::string> misfit(const std::string& type, const Value& value) {
     return std::nullopt;
   }
   if (type == "bigint") return is_integer ? std::nullopt : std::optional<std::string>("an integer");
-  if (type == "real" || type == "double" || type.starts_with("numeric("))
-    return is_integer || is_float ? std::nullopt : std::optional<std::string>("a number");
+  if (type == "real" || type == "double" || type.starts_with("numeric(") || type == "date" ||
+      type == "timestamp" || type == "uuid")
+    return portable_value_misfit(type, value);
   if (!is_string) return "a string";
   if (type.starts_with("varchar(")) {
     const std::size_t limit = std::stoul(type.substr(8));
@@ -118,7 +152,9 @@ class ConfigReader {
     Config config;
     config.path = path_;
     config.checksum = sha256_hex(text);
-    check_keys(document, {"database", "related", "parents", "seed", "apply"}, "at the top level");
+    check_keys(document, {"database", "related", "parents", "seed", "apply", "history"},
+               "at the top level");
+    if (const toml::node* history = document.get("history")) read_history(*history, config);
     if (const toml::node* database = document.get("database")) read_database(*database, config);
     if (const toml::node* apply = document.get("apply")) read_apply(*apply, config);
     if (const toml::node* related = document.get("related")) read_related(*related, config.related);
@@ -225,7 +261,15 @@ class ConfigReader {
   }
 
   Value value_of(const toml::node& node, std::string_view what) const {
-    if (const auto* v = node.as_string()) return v->get();
+    if (const auto* v = node.as_string()) {
+      // libpq passes text as C strings (PostgreSQL cuts it at the NUL) and
+      // text cannot hold one anyway: refuse rather than store another value.
+      if (v->get().find('\0') != std::string::npos)
+        fail(line_of(node), std::string(what) +
+                                " contains a NUL character (\\u0000), which PostgreSQL text cannot "
+                                "hold and addrmig would not store faithfully; remove it");
+      return v->get();
+    }
     if (const auto* v = node.as_integer()) return v->get();
     if (const auto* v = node.as_floating_point()) {
       // nan never equals itself, so verify could not find the row again.
@@ -234,7 +278,13 @@ class ConfigReader {
       return v->get();
     }
     if (const auto* v = node.as_boolean()) return v->get();
-    fail(line_of(node), std::string(what) + " must be a string, integer, float or boolean, not " +
+    // TOML's own dates and times, as the ISO 8601 text they stand for; the
+    // column type then decides whether they fit (an offset does not fit a
+    // timestamp column, which stores none).
+    if (const auto* v = node.as_date()) return iso_date(v->get());
+    if (const auto* v = node.as_time()) return iso_time(v->get());
+    if (const auto* v = node.as_date_time()) return iso_date_time(v->get());
+    fail(line_of(node), std::string(what) + " must be a string, integer, float, boolean, date or time, not " +
                             std::string(kind_of(node)));
   }
 
@@ -257,6 +307,15 @@ class ConfigReader {
     if (const toml::node* timeout = apply.get("lock_timeout")) {
       config.lock_timeout_seconds = seconds_of(*timeout, "lock_timeout", 0);
       config.lock_timeout_line = line_of(*timeout);
+    }
+  }
+
+  void read_history(const toml::node& node, Config& config) const {
+    const toml::table& history = as_table(node, "[history]");
+    check_keys(history, {"schema"}, "in [history]");
+    if (const toml::node* schema = history.get("schema")) {
+      config.history_schema = name_of(*schema, "schema");
+      config.history_schema_line = line_of(*schema);
     }
   }
 
@@ -618,12 +677,47 @@ Config parse_config(std::string_view text, const std::string& path) {
   return ConfigReader(path).read(text);
 }
 
+namespace {
+
+// SQLite matches column and table names ASCII case-insensitively: `street`
+// and `STREET` are one column there, and two parents `Customer`/`customer`
+// one table.
+void check_sqlite_name_clashes(const Config& config) {
+  const auto fold = [](std::string name) {
+    for (char& c : name)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return name;
+  };
+  std::map<std::string, std::string> columns{{fold(config.related.foreign_key), config.related.foreign_key}};
+  for (const ColumnSpec& column : config.related.columns) {
+    auto [it, fresh] = columns.emplace(fold(column.name), column.name);
+    if (!fresh)
+      throw ConfigError(config.path, column.line,
+                        "column " + shown(column.name) + " is the same SQLite column as " +
+                            shown(it->second) + " (SQLite names ignore case); rename one");
+  }
+  std::map<std::string, std::string> tables;
+  for (const ParentSpec& parent : config.parents) {
+    auto [it, fresh] = tables.emplace(fold(parent.table), parent.table);
+    if (!fresh)
+      throw ConfigError(config.path, parent.line,
+                        "parent " + shown(parent.table) + " is the same SQLite table as " +
+                            shown(it->second) + " (SQLite names ignore case)");
+  }
+}
+
+}  // namespace
+
 void check_identifier_limits(const Config& config, Dialect dialect) {
   if (dialect == Dialect::Sqlite) {
     for (const ParentSpec& parent : config.parents)
       if (!parent.schema.empty())
         throw ConfigError(config.path, parent.schema_line,
                           "'schema' is for PostgreSQL only, but the database is SQLite");
+    check_sqlite_name_clashes(config);
+    if (!config.history_schema.empty())
+      throw ConfigError(config.path, config.history_schema_line,
+                        "[history] schema is for PostgreSQL only, but the database is SQLite");
     return;
   }
   for (const NamedIdentifier& id : identifiers_of(config))

@@ -74,6 +74,11 @@ struct Config {
   // not wait. Unset: the CLI default (60); `--lock-timeout` overrides it.
   std::optional<int> lock_timeout_seconds;
   int lock_timeout_line = 0;
+  // [history] schema: where PostgreSQL keeps addrmig_history. Empty: the
+  // first parent's schema (see history_schema_for), which a role that can
+  // create address tables can also write to.
+  std::string history_schema;
+  int history_schema_line = 0;
   RelatedSpec related;
   std::vector<ParentSpec> parents;
   std::vector<SeedSpec> seeds;

@@ -7,8 +7,10 @@
 
 #include <filesystem>
 #include <regex>
+#include <sstream>
 
 #include "lib/errors.h"
+#include "lib/identifier.h"
 #include "lib/interrupt.h"
 #include "lib/postgres_module.h"
 #include "lib/sqlite_session.h"
@@ -19,23 +21,41 @@ namespace {
 constexpr int kSqliteBusy = 5;    // SQLITE_BUSY
 constexpr int kSqliteLocked = 6;  // SQLITE_LOCKED
 
-// A driver message as one line: SOCI prefixes its own words ("Cannot
-// establish connection to the database.", "sqlite3_statement_backend::
-// loadOne: ") to libpq's or SQLite's multi-line text; keep the driver's words,
-// without the server's severity labels ("FATAL:  terminating connection due
-// to administrator command") and libpq's three-line guess about a closed
-// connection: the line is addrmig's own, the server's reason inside it.
+// A driver message as one line: the server's own words. SOCI prefixes its
+// own ("Cannot execute query. Fatal error.", "Cannot establish connection to
+// the database.", "sqlite3_statement_backend::loadOne: "); libpq adds the
+// severity tag ("ERROR:  ", also before a server's last words: "FATAL:
+// terminating connection due to administrator command"), its three-line guess
+// about a closed connection and, on several lines, an excerpt of the
+// statement with a caret under the failing spot ("LINE 1: ...", "^") and
+// CONTEXT/QUERY/STATEMENT echoes. Kept: the message, DETAIL and HINT; the line
+// is addrmig's own, the server's reason inside it.
 std::string one_line(const std::string& text) {
   static const std::regex soci_prefix(
       R"(^(Cannot establish connection to the database\.\s*|Cannot execute query\. Fatal error\. (Connection failed\. )?|[a-z0-9_]+::[A-Za-z_]+: ))");
-  static const std::regex severity(R"((^|\n)\s*(ERROR|FATAL|PANIC|WARNING):\s+)");
+  static const std::regex severity_tag(R"((^|\s)(ERROR|FATAL|PANIC|WARNING):\s+)");
   static const std::regex closed_guess(
       R"(server closed the connection unexpectedly\s+This probably means the server terminated abnormally\s+before or while processing the request\.)");
+  static const std::regex echo_line(R"(^(LINE \d+:|QUERY:|CONTEXT:|STATEMENT:|\s*\^\s*$))");
   static const std::regex blanks(R"(\s+)");
-  std::string line = std::regex_replace(text, soci_prefix, "");
-  line = std::regex_replace(line, severity, "$1");
-  line = std::regex_replace(line, closed_guess, "the server closed the connection");
+  std::string message = std::regex_replace(text, soci_prefix, "");
+  std::smatch tag;
+  if (std::regex_search(message, tag, severity_tag)) message = tag.suffix().str();
+  message = std::regex_replace(message, closed_guess, "the server closed the connection");
+  std::string line;
+  std::istringstream lines(message);
+  bool in_echo = false;
+  for (std::string part; std::getline(lines, part);) {
+    // An echo goes on over tab-indented continuation lines.
+    if (std::regex_search(part, echo_line)) in_echo = true;
+    else if (part.empty() || (part[0] != '\t' && part[0] != ' ')) in_echo = false;
+    if (!in_echo) line += " " + part;
+  }
+  // The labels of further messages in the same text ("FATAL: ..." after a
+  // "WARNING: ..." the server sent before closing the session).
+  line = std::regex_replace(line, severity_tag, "$1");
   line = std::regex_replace(line, blanks, " ");
+  while (!line.empty() && line.front() == ' ') line.erase(0, 1);
   while (!line.empty() && line.back() == ' ') line.pop_back();
   return line;
 }
@@ -62,6 +82,45 @@ std::string postgres_sqlstate(const std::exception_ptr& error) {
 // debug log.
 void log_server_notice(const char* message) {
   spdlog::debug("server: {}", one_line(message));
+}
+
+// Every PostgreSQL session, in one round trip:
+//  - client_encoding UTF8: config text, identifiers and seed values are UTF-8;
+//    the server converts to its own encoding (LATIN1, ...) and refuses text
+//    it cannot represent (SQLSTATE 22P05) instead of storing mojibake.
+//  - row_security off: the checks that decide about data (orphans, NULLs,
+//    seed lookups, verify) must see every row; a query that a row-level
+//    security policy would filter fails (42501) instead of seeing fewer rows.
+//  - DateStyle ISO, extra_float_digits 1: dates, timestamps and floats read
+//    back as text in one exact spelling, whatever the server's defaults.
+//  - client_min_messages: NOTICEs ("relation ... already exists, skipping")
+//    are not ours to show (the notice processor logs what still comes).
+constexpr const char* kPostgresSessionSettings =
+    "SELECT set_config('client_encoding', 'UTF8', false), set_config('row_security', 'off', false),"
+    " set_config('DateStyle', 'ISO, YMD', false), set_config('extra_float_digits', '1', false),"
+    " set_config('client_min_messages', 'warning', false)";
+
+// "host:port (database d)" as libpq resolved them; a socket directory or the
+// default one for a local connection.
+std::string where(const PostgresTarget& target) {
+  std::string host = target.host.empty()          ? std::string("the local socket")
+                     : target.host.front() == '/' ? "socket directory " + target.host
+                                                  : target.host;
+  if (!target.port.empty()) host += (target.host.empty() || target.host.front() == '/' ? " port " : ":") + target.port;
+  return escape_control(host) + " (database " + escape_control(target.dbname) + ")";
+}
+
+// What a DBA needs to know beyond the server's words, for the errors that a
+// production server's own settings cause.
+std::string explain_sqlstate(const std::string& state, const std::string& text) {
+  // untranslatable_character: the text has no form in the server encoding.
+  if (state == "22P05")
+    return "; the database's encoding cannot store this text (addrmig sends UTF-8); nothing was written";
+  // insufficient_privilege raised by row_security = off (see above).
+  if (state == "42501" && text.find("row-level security") != std::string::npos)
+    return "; row-level security would hide rows from addrmig's checks: run as the table owner "
+           "(without FORCE ROW LEVEL SECURITY) or a role with BYPASSRLS";
+  return {};
 }
 
 }  // namespace
@@ -136,14 +195,12 @@ void Connection::open_postgres(OpenMode mode) {
     });
     if (void* canceller = canceller_.get())
       cancel_registration_ = std::make_unique<CancelRegistration>([cancel = postgres.cancel, canceller] { cancel(canceller); });
-    session_->once << "SET client_min_messages = warning";
+    session_->once << kPostgresSessionSettings;
     if (mode == OpenMode::ReadOnly)
       session_->once << "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY";
   } catch (const soci::soci_error& e) {
-    std::string where = url_.host.empty() ? std::string("local socket") : url_.host;
-    if (!url_.port.empty()) where += ":" + url_.port;
-    throw ConnectError("cannot connect to PostgreSQL at " + where + " (database " + url_.dbname +
-                       "): " + redact(one_line(e.get_error_message()), url_.password));
+    throw ConnectError("cannot connect to PostgreSQL at " + where(postgres.describe_target(url_.conninfo)) +
+                       ": " + redact(one_line(e.get_error_message()), url_.secrets));
   }
 }
 
@@ -177,11 +234,11 @@ void Connection::execute(const std::string& sql, const std::string& context) {
     // database"): say what happened instead.
     if (std::string change = file_change(); !change.empty())
       throw DbError(context.empty() ? change : context + ": " + change);
-    rethrow_db_error(context, url_.password);
+    rethrow_db_error(context, url_.secrets);
   }
 }
 
-void rethrow_db_error(const std::string& context, const std::string& secret) {
+void rethrow_db_error(const std::string& context, const std::vector<std::string>& secrets) {
   // A statement failing after SIGINT/SIGTERM failed because it was cancelled.
   throw_if_interrupted();
   const std::string prefix = context.empty() ? std::string() : context + ": ";
@@ -193,12 +250,12 @@ void rethrow_db_error(const std::string& context, const std::string& secret) {
       throw LockTimeout(prefix + "database is locked: " + text);
     throw DbError(prefix + text);
   } catch (const soci::soci_error& e) {
-    const std::string text = redact(one_line(e.get_error_message()), secret);
+    const std::string text = redact(one_line(e.get_error_message()), secrets);
     const std::string state = postgres_sqlstate(std::current_exception());
     if (state.empty()) throw DbError(prefix + text);
     // 55P03 lock_not_available: lock_timeout expired waiting for a table lock.
     if (state == "55P03") throw LockTimeout(prefix + "timed out waiting for a lock: " + text);
-    throw DbError(prefix + text + " (SQLSTATE " + state + ")", state);
+    throw DbError(prefix + text + explain_sqlstate(state, text) + " (SQLSTATE " + state + ")", state);
   }
 }
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "lib/database_url.h"
 #include "lib/errors.h"
@@ -96,8 +97,8 @@ class DatabaseMissing : public ConnectError {
 
 // Call inside a catch block: rethrows the current exception as DbError (with
 // SQLSTATE on PostgreSQL) or LockTimeout (SQLITE_BUSY, PostgreSQL 55P03),
-// prefixed with `context`, with `secret` redacted from the text. Non-SOCI
-// exceptions pass through unchanged.
-[[noreturn]] void rethrow_db_error(const std::string& context, const std::string& secret = {});
+// prefixed with `context`, with every one of `secrets` redacted from the
+// text. Non-SOCI exceptions pass through unchanged.
+[[noreturn]] void rethrow_db_error(const std::string& context, const std::vector<std::string>& secrets = {});
 
 }  // namespace addrmig

@@ -10,6 +10,7 @@ namespace addrmig {
 Capabilities sqlite_capabilities() {
   Capabilities caps;
   caps.dialect = Dialect::Sqlite;
+  caps.fold_case_names = true;
   return caps;
 }
 

@@ -27,6 +27,7 @@ struct Capabilities {
   bool schemas = false;                // tables live in named schemas
   std::size_t max_identifier_bytes = 0;  // 0: no limit
   std::string default_schema;          // "public" on PostgreSQL, "" on SQLite
+  bool fold_case_names = false;        // names match ASCII case-insensitively (SQLite)
 };
 
 Capabilities sqlite_capabilities();
@@ -48,6 +49,11 @@ class Inspector {
 struct Statement {
   std::string sql;      // no trailing ';'
   std::string comment;  // one line, printed as "-- comment" before it; may be empty
+  // Runs after the migration transaction commits, in a transaction of its own
+  // (PostgreSQL VALIDATE CONSTRAINT, so that the write-blocking lock of ADD
+  // CONSTRAINT is not held through the long scan). A failure leaves the
+  // committed part in place.
+  bool after_commit = false;
 };
 
 class Renderer {
@@ -55,11 +61,16 @@ class Renderer {
   virtual ~Renderer() = default;
   virtual std::vector<Statement> render(const Step& step) const = 0;
   // The history table, created when absent.
-  virtual std::string create_history_table() const = 0;
+  // `schema`: where the history lives (PostgreSQL; ignored by SQLite).
+  virtual std::string create_history_table(const std::string& schema) const = 0;
   // Adds run_id to a history table made by an addrmig older than the column.
-  virtual std::string add_history_run_id() const = 0;
+  virtual std::string add_history_run_id(const std::string& schema) const = 0;
   // A portable or native type in this dialect's spelling.
   virtual std::string render_type(const ColumnType& type) const = 0;
+  // SQL reading the value of `column_sql` as text without losing precision
+  // (reals: at least 15 significant digits); seed and verify compare stored
+  // values with the config in memory.
+  virtual std::string exact_text(const std::string& column_sql) const = 0;
 };
 
 std::unique_ptr<Inspector> make_inspector(Dialect dialect, soci::session& session);

@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <optional>
-#include <thread>
 
 #include "lib/checksum.h"
+#include "lib/commit_outcome.h"
 #include "lib/errors.h"
 #include "lib/history.h"
 #include "lib/identifier.h"
@@ -75,48 +75,6 @@ void run_statements(Connection& conn, const std::vector<Statement>& statements,
   }
 }
 
-// How often to try reaching the server again after losing it during COMMIT
-// (it may be restarting).
-constexpr int kReconnectAttempts = 3;
-
-// Asks a new connection whether the apply with `run_id` committed, once the
-// migration lock is free (the old transaction has ended either way).
-// Throws CommitUnknown when the server cannot tell.
-bool committed_on_server(const Connection& lost, const std::string& run_id, const std::string& what,
-                         std::chrono::milliseconds lock_timeout) {
-  const std::string unknown = what + "; outcome unknown: check `addrmig history` for run " + run_id;
-  for (int attempt = 1;; ++attempt) {
-    try {
-      Connection conn = Connection::open(lost.url(), OpenMode::ReadWrite, lock_timeout);
-      MigrationTransaction lock(conn, lock_timeout, /*foreign_keys_off=*/false);
-      return history_has_run(conn, run_id);
-    } catch (const ConnectError& e) {
-      spdlog::debug("reconnecting after the lost COMMIT (attempt {}): {}", attempt, e.what());
-      if (attempt == kReconnectAttempts) throw CommitUnknown(unknown + " (cannot reach the server: " + e.what() + ")");
-      std::this_thread::sleep_for(std::chrono::seconds(1));
-    } catch (const LockTimeout&) {
-      throw CommitUnknown(unknown + " (the transaction still holds the migration lock on the server)");
-    } catch (const Interrupted&) {
-      throw CommitUnknown(unknown + " (interrupted while asking the server)");
-    } catch (const DbError& e) {
-      throw CommitUnknown(unknown + " (" + e.what() + ")");
-    }
-  }
-}
-
-// COMMIT with the connection lost in flight: reconnect and tell the truth.
-void commit_or_resolve(Connection& conn, MigrationTransaction& transaction, const std::string& run_id,
-                       std::chrono::milliseconds lock_timeout) {
-  try {
-    transaction.commit();
-  } catch (const CommitUnknown& e) {
-    if (!committed_on_server(conn, run_id, e.what(), lock_timeout))
-      throw DbError(std::string(e.what()) + "; reconnected: run " + run_id +
-                    " is not in addrmig_history, the migration was not applied");
-    spdlog::warn("{}; reconnected: run {} is in addrmig_history, the migration is committed", e.what(), run_id);
-  }
-}
-
 // Every failure says whether anything was applied: nothing, since the
 // transaction rolled back before this runs. Call in a catch block.
 [[noreturn]] void rethrow_nothing_applied() {
@@ -137,33 +95,109 @@ void commit_or_resolve(Connection& conn, MigrationTransaction& transaction, cons
   }
 }
 
-// Runs the planned statements inside `transaction`, checks, records history
-// and commits.
-void execute_and_record(Connection& conn, const Config& config, MigrationTransaction& transaction,
-                        ApplyResult& result, const std::string& source, const ApplyOptions& options,
-                        std::chrono::steady_clock::time_point started) {
-  const ProgressFn& progress = options.progress;
-  run_statements(conn, result.planned.statements, progress);
-  report_finished(progress);
-  if (conn.dialect() == Dialect::Sqlite) check_foreign_keys(conn, rebuilt_tables(result.planned.plan));
-  result.sql_checksum = sha256_hex(saved_plan_body(result.planned, conn.dialect()));
-  result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now() - started)
-                           .count();
+HistoryEntry history_entry(const Config& config, Connection& conn, const std::vector<Statement>& statements,
+                           std::string sql_checksum, std::string source, std::int64_t duration_ms,
+                           std::string run_id) {
   HistoryEntry entry;
   entry.applied_at = utc_now_iso8601();
   entry.tool_version = ADDRMIG_VERSION;
   entry.config_checksum = config.checksum;
-  entry.sql_checksum = result.sql_checksum;
-  entry.statement_count = static_cast<std::int64_t>(result.planned.statements.size());
-  entry.duration_ms = result.duration_ms;
-  entry.source = source;
+  entry.sql_checksum = std::move(sql_checksum);
+  entry.statement_count = static_cast<std::int64_t>(statements.size());
+  entry.duration_ms = duration_ms;
+  entry.source = std::move(source);
   entry.dialect = std::string(dialect_name(conn.dialect()));
-  entry.run_id = new_run_id();
-  record_history(conn, *make_renderer(conn.dialect()), entry);
-  commit_or_resolve(conn, transaction, entry.run_id, options.lock_timeout);
+  entry.run_id = std::move(run_id);
+  return entry;
+}
+
+std::int64_t ms_since(std::chrono::steady_clock::time_point started) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+      .count();
+}
+
+// What runs once the migration has committed (validate_after_commit).
+struct AfterCommit {
+  std::vector<Statement> statements;
+  std::string source;          // of the migration's history row
+  std::string history_schema;  // where it was recorded
+};
+
+// Runs the planned statements inside `transaction` (except the ones that run
+// after the commit: returned), checks, records history with a new run id and
+// commits; a COMMIT whose connection is lost is resolved by looking that run
+// id up.
+AfterCommit execute_and_record(Connection& conn, const Config& config, MigrationTransaction& transaction,
+                        ApplyResult& result, const std::string& source, const ApplyOptions& options,
+                        std::chrono::steady_clock::time_point started) {
+  auto [in_transaction, after_commit] = split_after_commit(result.planned.statements);
+  AfterCommit after{std::move(after_commit), source, history_schema_for(conn, config)};
+  result.sql_checksum = sha256_hex(saved_plan_body(result.planned, conn.dialect()));
+  if (in_transaction.empty()) {
+    // Only validations are left to do: this transaction wrote nothing.
+    try {
+      transaction.commit();
+    } catch (const CommitUnknown& e) {
+      throw DbError(std::string(e.what()) + "; nothing had been written");
+    }
+    return after;
+  }
+  run_statements(conn, in_transaction, options.progress);
+  report_finished(options.progress);
+  if (conn.dialect() == Dialect::Sqlite) check_foreign_keys(conn, rebuilt_tables(result.planned.plan));
+  result.duration_ms = ms_since(started);
+  result.run_id = new_run_id();
+  record_history(conn, *make_renderer(conn.dialect()),
+                 history_entry(config, conn, in_transaction, result.sql_checksum, source, result.duration_ms,
+                               result.run_id),
+                 after.history_schema);
+  commit_or_resolve(conn, transaction, result.run_id, after.history_schema, options.lock_timeout,
+                    "the migration");
   result.applied = true;
-  result.run_id = entry.run_id;
+  return after;
+}
+
+// The after_commit statements (PostgreSQL VALIDATE CONSTRAINT), once the
+// migration has committed, each in a transaction of its own under the
+// migration lock and the migration's own timeouts (MigrationTransaction),
+// recorded in history as source "<source> (validate)" with a run id of its
+// own ("<run id>.<n>": a lost COMMIT of a validation is looked up like the
+// migration's). Each constraint is already in place NOT VALID and checks new
+// rows, so a failure loses nothing: the next apply plans just the validations
+// still missing.
+void validate_after_commit(Connection& conn, const Config& config, const AfterCommit& after_commit,
+                           ApplyResult& result, const ApplyOptions& options) {
+  const std::string committed = result.applied ? "the migration was committed; then " : "";
+  const std::string after =
+      "; the constraint stays NOT VALID (it already checks new rows): run apply again to validate it";
+  const std::string run_base = result.run_id.empty() ? new_run_id() : result.run_id;
+  for (std::size_t n = 0; n < after_commit.statements.size(); ++n) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::vector<Statement> one{after_commit.statements[n]};
+    const std::string run_id = run_base + "." + std::to_string(n + 1);
+    try {
+      MigrationTransaction transaction(conn, options.lock_timeout);
+      run_statements(conn, one, options.progress);
+      report_finished(options.progress);
+      record_history(conn, *make_renderer(conn.dialect()),
+                     history_entry(config, conn, one, sha256_hex(render_statements(one)),
+                                   after_commit.source + " (validate)", ms_since(started), run_id),
+                     after_commit.history_schema);
+      commit_or_resolve(conn, transaction, run_id, after_commit.history_schema, options.lock_timeout,
+                        "the validation");
+    } catch (const Interrupted& e) {
+      throw Interrupted(e.signal(), committed + "interrupted by " + signal_name(e.signal()) +
+                                        " while validating: rolled back" + after);
+    } catch (const CommitUnknown& e) {
+      throw CommitUnknown(committed + e.what() + "; if it did not commit, the constraint stays NOT VALID: "
+                                                 "run apply again to validate it");
+    } catch (const LockTimeout& e) {
+      throw LockTimeout(committed + e.what() + after);
+    } catch (const DbError& e) {
+      throw DbError(committed + e.what() + after, e.sqlstate());
+    }
+    result.applied = true;
+  }
 }
 
 std::string describe_changes(const std::vector<TableFingerprint>& saved,
@@ -179,11 +213,30 @@ std::string describe_changes(const std::vector<TableFingerprint>& saved,
   return out;
 }
 
-ApplyResult apply_saved_plan_locked(Connection& conn, const Config& config, const SavedPlan& saved,
-                                    const ApplyOptions& options) {
-  const auto started = std::chrono::steady_clock::now();
+// Why the re-plan no longer yields the saved SQL although every table kept
+// its fingerprint: a blocker the data now causes (orphans, NULLs), the config,
+// the addrmig version, or else the data facts behind the plan.
+std::string why_plan_differs(const SavedPlan& saved, const Config& config,
+                             const PlannedMigration& now) {
+  const std::vector<const Finding*> blockers = now.plan.blockers();
+  if (!blockers.empty()) {
+    std::string out = "the database changed since " + saved.path + " was saved: the plan is now blocked: ";
+    for (std::size_t i = 0; i < blockers.size(); ++i) out += (i ? "; " : "") + blockers[i]->message;
+    return out;
+  }
+  if (saved.config_checksum != config.checksum)
+    return "the config changed since " + saved.path + " was saved, so it no longer produces its SQL";
+  if (saved.version != ADDRMIG_VERSION)
+    return saved.path + " was saved by addrmig " + saved.version + "; this addrmig " ADDRMIG_VERSION
+           " no longer produces its SQL";
+  return "the data changed since " + saved.path + " was saved: the plan now has " +
+         std::to_string(now.statements.size()) + " statements and differs from the saved SQL";
+}
+
+AfterCommit apply_saved_plan_locked(Connection& conn, const Config& config, const SavedPlan& saved,
+                                    const ApplyOptions& options, std::chrono::steady_clock::time_point started,
+                                    ApplyResult& result) {
   MigrationTransaction transaction(conn, options.lock_timeout);
-  ApplyResult result;
   result.planned = plan_migration(conn, config, options.progress);
   report_finished(options.progress);
   std::vector<TableRef> tables;
@@ -193,28 +246,38 @@ ApplyResult apply_saved_plan_locked(Connection& conn, const Config& config, cons
     throw PlanChanged("the database changed since " + saved.path + " was saved (" + changed +
                       "); nothing was applied: review a new plan");
   if (sha256_hex(saved_plan_body(result.planned, conn.dialect())) != saved.body_checksum)
-    throw PlanChanged("the config or addrmig version no longer produces the SQL in " + saved.path +
+    throw PlanChanged(why_plan_differs(saved, config, result.planned) +
                       "; nothing was applied: review a new plan");
-  if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;
-  execute_and_record(conn, config, transaction, result, "file:" + saved.path, options, started);
-  return result;
+  if (result.planned.plan.blocked() || result.planned.statements.empty()) return {};
+  return execute_and_record(conn, config, transaction, result, "file:" + saved.path, options, started);
+}
+
+AfterCommit apply_locked(Connection& conn, const Config& config, const ApplyOptions& options,
+                         std::chrono::steady_clock::time_point started, ApplyResult& result) {
+  MigrationTransaction transaction(conn, options.lock_timeout);
+  result.planned = plan_migration(conn, config, options.progress);
+  report_finished(options.progress);
+  if (result.planned.plan.blocked() || result.planned.statements.empty()) return {};  // rolls back
+  return execute_and_record(conn, config, transaction, result, "config", options, started);
 }
 
 }  // namespace
 
+// The migration's transaction, whose failures all end in "nothing was
+// applied"; then, after its commit, the validations (whose failures say the
+// migration was committed).
 ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  ApplyResult result;
+  AfterCommit after;
   try {
-    const auto started = std::chrono::steady_clock::now();
-    MigrationTransaction transaction(conn, options.lock_timeout);
-    ApplyResult result;
-    result.planned = plan_migration(conn, config, options.progress);
-    report_finished(options.progress);
-    if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;  // rolls back
-    execute_and_record(conn, config, transaction, result, "config", options, started);
-    return result;
+    after = apply_locked(conn, config, options, started, result);
   } catch (const Error&) {
     rethrow_nothing_applied();
   }
+  validate_after_commit(conn, config, after, result, options);
+  if (result.applied) result.duration_ms = ms_since(started);
+  return result;
 }
 
 ApplyResult apply_saved_plan(Connection& conn, const Config& config, const SavedPlan& saved,
@@ -222,11 +285,17 @@ ApplyResult apply_saved_plan(Connection& conn, const Config& config, const Saved
   if (saved.dialect != dialect_name(conn.dialect()))
     throw Error(saved.path + ": the plan was saved for " + saved.dialect + ", not " +
                 std::string(dialect_name(conn.dialect())));
+  const auto started = std::chrono::steady_clock::now();
+  ApplyResult result;
+  AfterCommit after;
   try {
-    return apply_saved_plan_locked(conn, config, saved, options);
+    after = apply_saved_plan_locked(conn, config, saved, options, started, result);
   } catch (const Error&) {
     rethrow_nothing_applied();
   }
+  validate_after_commit(conn, config, after, result, options);
+  if (result.applied) result.duration_ms = ms_since(started);
+  return result;
 }
 
 }  // namespace addrmig

@@ -2,7 +2,8 @@
 // apply: take the migration lock, re-plan inside it (so concurrent runs apply
 // once and the rest find nothing to do), run every statement in the same
 // transaction, check, record history, commit. Any failure rolls everything
-// back.
+// back. Then, on PostgreSQL, each VALIDATE CONSTRAINT in a transaction of its
+// own (under the lock and the same timeouts), recorded in history too.
 
 #include <chrono>
 #include <functional>
@@ -36,7 +37,8 @@ struct ApplyResult {
 // Every message says whether anything was applied. When the connection is
 // lost during COMMIT, a new connection looks for the run id the transaction
 // recorded in addrmig_history: found, the apply succeeded (a warning says
-// so); not found, DbError "not applied".
+// so); not found, DbError "not applied". A failure after the migration
+// committed (a validation) says "the migration was committed; then ...".
 // A blocked plan is returned with applied == false and changes nothing.
 ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyOptions& options);
 

@@ -12,35 +12,36 @@
 namespace addrmig {
 namespace {
 
-std::string history_table(Dialect dialect) {
-  return dialect == Dialect::Postgres ? quote_ident("public") + "." + quote_ident(kHistoryTable)
+std::string history_table(Dialect dialect, const std::string& schema) {
+  return dialect == Dialect::Postgres ? quote_ident(schema) + "." + quote_ident(kHistoryTable)
                                       : quote_ident(kHistoryTable);
 }
 
-bool history_exists(Connection& conn) {
+bool history_exists(Connection& conn, const std::string& schema) {
   int found = 0;
   const std::string name = kHistoryTable;
   if (conn.dialect() == Dialect::Sqlite) {
     conn.session() << "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = :name",
         soci::use(name), soci::into(found);
   } else {
-    const std::string qualified = "public." + name;
+    const std::string qualified = quote_ident(schema) + "." + quote_ident(name);
     conn.session() << "SELECT CASE WHEN to_regclass(:name) IS NULL THEN 0 ELSE 1 END",
         soci::use(qualified), soci::into(found);
   }
   return found > 0;
 }
 
-bool history_has_run_id_column(Connection& conn) {
+bool history_has_run_id_column(Connection& conn, const std::string& schema) {
   int found = 0;
   try {
     if (conn.dialect() == Dialect::Sqlite) {
       conn.session() << "SELECT count(*) FROM pragma_table_info('addrmig_history') WHERE name = 'run_id'",
           soci::into(found);
     } else {
-      conn.session() << "SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('public.addrmig_history')"
+      const std::string qualified = quote_ident(schema) + "." + quote_ident(kHistoryTable);
+      conn.session() << "SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass(:name)"
                         " AND attname = 'run_id' AND NOT attisdropped",
-          soci::into(found);
+          soci::use(qualified), soci::into(found);
     }
   } catch (...) {
     rethrow_db_error("reading the columns of " + std::string(kHistoryTable));
@@ -61,11 +62,11 @@ std::string new_run_id() {
   return out;
 }
 
-bool history_has_run(Connection& conn, const std::string& run_id) {
+bool history_has_run(Connection& conn, const std::string& schema, const std::string& run_id) {
   try {
-    if (!history_exists(conn) || !history_has_run_id_column(conn)) return false;
+    if (!history_exists(conn, schema) || !history_has_run_id_column(conn, schema)) return false;
     int found = 0;
-    conn.session() << "SELECT count(*) FROM " + history_table(conn.dialect()) + " WHERE run_id = :run_id",
+    conn.session() << "SELECT count(*) FROM " + history_table(conn.dialect(), schema) + " WHERE run_id = :run_id",
         soci::use(run_id), soci::into(found);
     return found > 0;
   } catch (...) {
@@ -82,16 +83,36 @@ std::string utc_now_iso8601() {
   return buffer;
 }
 
-void record_history(Connection& conn, const Renderer& renderer, const HistoryEntry& entry) {
-  conn.execute(renderer.create_history_table(), "creating " + std::string(kHistoryTable));
-  if (!history_has_run_id_column(conn))
-    conn.execute(renderer.add_history_run_id(), "adding run_id to " + std::string(kHistoryTable));
+std::string history_schema_for(const Config& config) {
+  if (!config.history_schema.empty()) return config.history_schema;
+  if (!config.parents.empty() && !config.parents.front().schema.empty())
+    return config.parents.front().schema;
+  return "public";
+}
+
+std::string history_schema_for(Connection& conn, const Config& config) {
+  const std::string schema = history_schema_for(config);
+  if (conn.dialect() != Dialect::Postgres || !config.history_schema.empty() || schema == "public")
+    return schema;
+  try {
+    if (history_exists(conn, "public")) return "public";
+  } catch (...) {
+    rethrow_db_error("looking for public." + std::string(kHistoryTable));
+  }
+  return schema;
+}
+
+void record_history(Connection& conn, const Renderer& renderer, const HistoryEntry& entry,
+                    const std::string& schema) {
+  conn.execute(renderer.create_history_table(schema), "creating " + std::string(kHistoryTable));
+  if (!history_has_run_id_column(conn, schema))
+    conn.execute(renderer.add_history_run_id(schema), "adding run_id to " + std::string(kHistoryTable));
   const std::string cast = conn.dialect() == Dialect::Postgres ? "CAST(:applied_at AS timestamptz)"
                                                                : ":applied_at";
   long long statements = entry.statement_count;
   long long duration = entry.duration_ms;
   try {
-    conn.session() << "INSERT INTO " + history_table(conn.dialect()) +
+    conn.session() << "INSERT INTO " + history_table(conn.dialect(), schema) +
                           " (applied_at, tool_version, config_checksum, sql_checksum,"
                           " statement_count, duration_ms, source, dialect, run_id) VALUES (" +
                           cast +
@@ -105,15 +126,15 @@ void record_history(Connection& conn, const Renderer& renderer, const HistoryEnt
   }
 }
 
-std::vector<HistoryEntry> read_history(Connection& conn) {
+std::vector<HistoryEntry> read_history(Connection& conn, const std::string& schema) {
   std::vector<HistoryEntry> out;
   bool has_run_id = false;
   try {
-    if (!history_exists(conn)) return out;
+    if (!history_exists(conn, schema)) return out;
   } catch (...) {
     rethrow_db_error("reading " + std::string(kHistoryTable));
   }
-  has_run_id = history_has_run_id_column(conn);
+  has_run_id = history_has_run_id_column(conn, schema);
   const std::string applied_at = conn.dialect() == Dialect::Postgres
                                      ? "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
                                      : "applied_at";
@@ -123,7 +144,7 @@ std::vector<HistoryEntry> read_history(Connection& conn) {
                    "SELECT CAST(id AS TEXT), " + applied_at +
                        ", tool_version, config_checksum, sql_checksum, CAST(statement_count AS TEXT),"
                        " CAST(duration_ms AS TEXT), source, dialect, " + (has_run_id ? "run_id" : "NULL") + " FROM " +
-                       history_table(conn.dialect()) + " ORDER BY id");
+                       history_table(conn.dialect(), schema) + " ORDER BY id");
   for (const TextRow& row : query.rows("reading " + std::string(kHistoryTable))) {
     auto text = [&](std::size_t i) { return row.at(i).value_or(""); };
     HistoryEntry entry;

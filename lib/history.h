@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/config.h"
 #include "lib/connection.h"
 #include "lib/dialect.h"
 
@@ -29,16 +30,25 @@ struct HistoryEntry {
 
 inline constexpr const char* kHistoryTable = "addrmig_history";
 
-// Creates the table when absent and inserts `entry` (bound values), inside
-// the caller's transaction.
-void record_history(Connection& conn, const Renderer& renderer, const HistoryEntry& entry);
+// Where PostgreSQL keeps the history: [history] schema, else the first
+// parent's schema (a role that may create address tables there may create
+// the history too; PostgreSQL 15 grants no CREATE on public), else public.
+std::string history_schema_for(const Config& config);
+// The same, except that without [history] schema an existing
+// public.addrmig_history (where addrmig kept it before) stays in use.
+std::string history_schema_for(Connection& conn, const Config& config);
+
+// Creates the table when absent (adds run_id to one made before that column)
+// and inserts `entry` (bound values), inside the caller's transaction.
+void record_history(Connection& conn, const Renderer& renderer, const HistoryEntry& entry,
+                    const std::string& schema);
 
 // Every recorded entry, oldest first; empty when the table does not exist.
-std::vector<HistoryEntry> read_history(Connection& conn);
+std::vector<HistoryEntry> read_history(Connection& conn, const std::string& schema);
 
 // True when a row with `run_id` is in the history (false when the table does
 // not exist).
-bool history_has_run(Connection& conn, const std::string& run_id);
+bool history_has_run(Connection& conn, const std::string& schema, const std::string& run_id);
 
 // 32 random hex digits.
 std::string new_run_id();

@@ -26,6 +26,8 @@ std::string_view finding_kind_name(FindingKind kind) {
     case FindingKind::ExtraIndex: return "extra_index";
     case FindingKind::ExtraTable: return "extra_table";
     case FindingKind::RebuildUnsafe: return "rebuild_unsafe";
+    case FindingKind::NameTaken: return "name_taken";
+    case FindingKind::RowSecurity: return "row_security";
   }
   return "unknown";
 }

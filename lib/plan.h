@@ -34,6 +34,8 @@ enum class FindingKind {
   ExtraIndex,           // informational
   ExtraTable,           // informational: a *_<related> table no parent names
   RebuildUnsafe,        // SQLite: a needed rebuild would lose schema the model lacks
+  NameTaken,            // a view/sequence/index/... holds a name a table needs
+  RowSecurity,          // PostgreSQL: RLS would hide rows from a data check
 };
 std::string_view finding_kind_name(FindingKind kind);  // "column_missing", ...
 
@@ -79,6 +81,7 @@ struct RebuildTable {
   Table to;
   std::vector<std::string> copy_columns;
   std::vector<SchemaObject> dependent_views;
+  std::vector<SchemaObject> dependent_view_triggers;  // on those views, recreated after them
 };
 
 using Change = std::variant<CreateTable, AddColumn, AddForeignKey, ValidateForeignKey,
@@ -92,10 +95,21 @@ struct Step {
 enum class ParentStatus { Ok, Create, Change, Blocked };
 std::string_view parent_status_name(ParentStatus status);  // "ok" | "create" | ...
 
+// The link the plan makes or keeps between a parent and its address table,
+// for pictures of the plan (markdown's diagram). key_column is empty when the
+// parent has no usable key.
+struct Relationship {
+  std::string key_column;  // the parent column the FK references
+  std::string key_type;    // its type, as shown to people
+  std::string fk_column;   // the address table's FK column
+  OnDelete on_delete = OnDelete::Cascade;
+};
+
 struct ParentPlan {
   std::string parent;      // ParentSpec::table (config name)
   TableRef parent_table;
   TableRef address_table;
+  Relationship relationship;
   std::vector<Finding> findings;
   std::vector<Step> steps;
 

@@ -126,7 +126,24 @@ Finding make_finding(FindingKind kind, Severity severity, TableRef table, std::s
   return finding;
 }
 
+// What holds `ref`'s name if it is not a table (a view, sequence, index...).
+const Catalog::NamedRelation* name_holder(const Catalog& catalog, const TableRef& ref,
+                                          const Capabilities& caps) {
+  for (const Catalog::NamedRelation& relation : catalog.other_relations)
+    if (relation.ref.schema == ref.schema &&
+        (caps.fold_case_names ? ascii_lower(relation.ref.name) == ascii_lower(ref.name)
+                              : relation.ref.name == ref.name))
+      return &relation;
+  return nullptr;
+}
+
 // --------------------------------------------------------------- facts ----
+
+// " (ids 3, 7)" naming sampled rows in a message; "" without samples.
+std::string sample_ids(const std::string& id_column, const std::vector<std::string>& samples) {
+  if (samples.empty()) return "";
+  return " (" + id_column + (samples.size() == 1 ? " " : "s ") + join(samples, ", ") + ")";
+}
 
 FactRequest row_count_request(const TableRef& table) {
   FactRequest request;
@@ -135,11 +152,15 @@ FactRequest row_count_request(const TableRef& table) {
   return request;
 }
 
-FactRequest null_count_request(const TableRef& table, const std::string& column) {
+// `id_column`: the rows' key, to sample up to 5 of the NULL rows by; empty
+// when the table has no single-column key.
+FactRequest null_count_request(const TableRef& table, const std::string& column,
+                               const std::string& id_column) {
   FactRequest request;
   request.kind = FactKind::NullCount;
   request.table = table;
   request.column = column;
+  request.id_column = id_column;
   return request;
 }
 
@@ -147,11 +168,23 @@ FactRequest null_count_request(const TableRef& table, const std::string& column)
 // question asked, which is what fact_requests() returns.
 class FactLookup {
  public:
-  explicit FactLookup(const Facts& facts) : facts_(facts) {}
+  FactLookup(const Facts& facts, const Catalog& catalog) : facts_(facts), catalog_(catalog) {}
 
+  // nullptr when not measured, and never asked when row-level security would
+  // filter the rows counted (the count would be wrong, and with row_security
+  // off the query fails): the caller blocks, naming RLS.
   const Fact* find(const FactRequest& request) {
+    if (row_security_hides(request)) return nullptr;
     if (seen_.insert(identity(request)).second) asked_.push_back(request);
     return facts_.find(request);
+  }
+  // The table of `request` that row-level security filters, if any.
+  const Table* row_security_hides(const FactRequest& request) const {
+    for (const TableRef* ref : {&request.table, &request.parent}) {
+      const Table* table = ref->name.empty() ? nullptr : catalog_.find(*ref);
+      if (table && table->row_security_applies) return table;
+    }
+    return nullptr;
   }
   std::vector<FactRequest> take_asked() { return std::move(asked_); }
 
@@ -167,6 +200,7 @@ class FactLookup {
   }
 
   const Facts& facts_;
+  const Catalog& catalog_;
   std::vector<FactRequest> asked_;
   std::unordered_set<std::string> seen_;
 };
@@ -297,10 +331,19 @@ class AddressRepair {
   std::optional<std::int64_t> measured(const FactRequest& request, FindingKind kind,
                                        const std::string& column, std::string_view what) {
     if (const Fact* fact = facts_.find(request)) return fact->count;
-    not_measured(kind, column, what);
+    not_measured(kind, column, what, request);
     return std::nullopt;
   }
-  void not_measured(FindingKind kind, const std::string& column, std::string_view what) {
+  void not_measured(FindingKind kind, const std::string& column, std::string_view what,
+                    const FactRequest& request) {
+    if (const Table* hidden = facts_.row_security_hides(request)) {
+      blocker(FindingKind::RowSecurity, column, "every row visible", "row-level security",
+              at(column) + ": " + std::string(what) + " cannot be trusted: row-level security on " +
+                  hidden->ref.display() +
+                  " hides rows from this role; run addrmig as the table owner (without FORCE ROW "
+                  "LEVEL SECURITY) or as a role with BYPASSRLS");
+      return;
+    }
     blocker(kind, column, "measured", "not measured",
             at(column) + ": " + std::string(what) +
                 " was not measured, so the change cannot be checked; this is a bug, please "
@@ -372,20 +415,25 @@ class AddressRepair {
           at(found.name) + " is NOT NULL but the config allows NULL; left as is");
       return;
     }
-    const FactRequest request = null_count_request(ctx_.address, found.name);
+    const std::string id_column =
+        existing_.primary_key.size() == 1 ? existing_.primary_key.front() : std::string();
+    const FactRequest request = null_count_request(ctx_.address, found.name, id_column);
+    const Fact* fact = facts_.find(request);
     const std::optional<std::int64_t> nulls =
         measured(request, blocker_kind, found.name, "the NULL count");
     if (!nulls) return;
     if (*nulls > 0) {
-      const bool is_fk = found.name == fk_column_name(ctx_);
+      const bool is_fk = existing_.same_name(found.name, fk_column_name(ctx_));
       const std::string them = *nulls == 1 ? "it" : "them";
       blocker(blocker_kind, found.name, "NOT NULL", count_of(*nulls, "NULL"),
-              at(found.name) + " has " + count_of(*nulls, "NULL row") + "; " +
+              at(found.name) + " has " + count_of(*nulls, "NULL row") +
+                  sample_ids(id_column, fact->samples) + "; " +
                   (is_fk ? "give " + them + " a " + ctx_.parent.display() +
                                " row or delete " + them
                          : "fill " + them + " or make the column nullable in the config") +
                   " before it can be set NOT NULL");
       findings_.back().count = *nulls;
+      findings_.back().samples = fact->samples;
       return;
     }
     add(FindingKind::ColumnNullability, Severity::Change, found.name, "NOT NULL", "NULL",
@@ -434,7 +482,7 @@ class AddressRepair {
     const bool same_table =
         ctx_.caps.schemas ? fk.ref_schema == ctx_.parent.schema && fk.ref_table == ctx_.parent.name
                           : ascii_lower(fk.ref_table) == ascii_lower(ctx_.parent.name);
-    const bool same_columns = fk.ref_columns == std::vector<std::string>{key_.column} ||
+    const bool same_columns = existing_.same_names(fk.ref_columns, {key_.column}) ||
                               (fk.ref_columns.empty() && key_.is_primary_key);
     return same_table && same_columns;
   }
@@ -455,11 +503,28 @@ class AddressRepair {
     const bool on_delete_ok = found->on_delete == desired.on_delete;
     if (!target_ok) {
       const std::string found_target =
-          target_text(TableRef{found->ref_schema, found->ref_table}, found->ref_columns);
+          target_text(TableRef{found->ref_schema, found->ref_table,
+                               ctx_.caps.schemas && found->ref_schema == ctx_.caps.default_schema},
+                      found->ref_columns);
+      // Each value means a row of the old target: pointing the FK elsewhere
+      // hands existing rows to other parents, so only an empty table is safe.
+      const std::optional<std::int64_t> rows = measured(
+          row_count_request(ctx_.address), FindingKind::ForeignKeyWrongTarget, fk_column, "the row count");
+      if (!rows) return;
+      if (*rows > 0) {
+        blocker(FindingKind::ForeignKeyWrongTarget, fk_column, expected_target, found_target,
+                "foreign key " + name + " references " + found_target + " instead of " +
+                    expected_target + "; each of the " + count_of(*rows, "row") + " of " +
+                    ctx_.address.display() + " means a row of " + found_target +
+                    ", so replacing it would hand rows to other parents: set key in the "
+                    "[[parents]] entry to the column it references, or rewrite " + fk_column +
+                    " and replace the foreign key by hand");
+        return;
+      }
       add(FindingKind::ForeignKeyWrongTarget, Severity::Change, fk_column, expected_target,
           found_target,
           "foreign key " + name + " references " + found_target + " instead of " + expected_target +
-              "; it will be replaced");
+              "; the table is empty, so it will be replaced");
     }
     if (!on_delete_ok) {
       const std::string expected = "ON DELETE " + std::string(on_delete_sql(desired.on_delete));
@@ -472,6 +537,11 @@ class AddressRepair {
       if (no_orphans("added")) {
         repairs_.drop_fk = found->name;
         repairs_.add_fk = desired;
+        // What the config does not set stays as the user made it.
+        repairs_.add_fk->on_update = found->on_update;
+        repairs_.add_fk->deferrable = found->deferrable;
+        repairs_.add_fk->initially_deferred = found->initially_deferred;
+        repairs_.add_fk->match_full = found->match_full;
       }
       return;
     }
@@ -498,14 +568,11 @@ class AddressRepair {
     request.parent_key = key_.column;
     const Fact* fact = facts_.find(request);
     if (!fact) {
-      not_measured(FindingKind::Orphans, fk, "the orphan count");
+      not_measured(FindingKind::Orphans, fk, "the orphan count", request);
       return false;
     }
     if (fact->count == 0) return true;
-    const std::string ids = fact->samples.empty()
-                                ? ""
-                                : " (" + id_column + (fact->samples.size() == 1 ? " " : "s ") +
-                                      join(fact->samples, ", ") + ")";
+    const std::string ids = sample_ids(id_column, fact->samples);
     blocker(FindingKind::Orphans, fk, "0 orphans", count_of(fact->count, "orphan"),
             at(fk) + ": " + count_of(fact->count, "orphan row") + ids +
                 (fact->count == 1 ? " references" : " reference") + " no " + ctx_.parent.display() +
@@ -536,7 +603,8 @@ class AddressRepair {
   const Index* fk_index() const { return existing_.index_leading(fk_column_name(ctx_)); }
   bool fk_indexed() const {
     const std::string fk = fk_column_name(ctx_);
-    return fk_index() || (!existing_.primary_key.empty() && existing_.primary_key.front() == fk);
+    return fk_index() ||
+           (!existing_.primary_key.empty() && existing_.same_name(existing_.primary_key.front(), fk));
   }
 
   // CREATE INDEX fails when the planned name already belongs to another
@@ -544,7 +612,8 @@ class AddressRepair {
   std::string free_index_name(const std::string& planned) const {
     const auto taken = [&](const std::string& name) {
       return std::any_of(existing_.indexes.begin(), existing_.indexes.end(),
-                         [&](const Index& index) { return index.name == name; });
+                         [&](const Index& index) { return index.name == name; }) ||
+             name_holder(ctx_.catalog, TableRef{ctx_.address.schema, name}, ctx_.caps);
     };
     if (!taken(planned)) return planned;
     const std::string base = ctx_.address.name + "_" + fk_column_name(ctx_) + "_idx_";
@@ -567,10 +636,10 @@ class AddressRepair {
   // ---------------------------------------------------------------- extras --
 
   bool is_configured_column(const std::string& name) const {
-    if (name == "id" || name == fk_column_name(ctx_)) return true;
+    if (existing_.same_name(name, "id") || existing_.same_name(name, fk_column_name(ctx_))) return true;
     const auto& specs = ctx_.config.related.columns;
     return std::any_of(specs.begin(), specs.end(),
-                       [&](const ColumnSpec& spec) { return spec.name == name; });
+                       [&](const ColumnSpec& spec) { return existing_.same_name(spec.name, name); });
   }
 
   // Indexes addrmig neither wants nor minds: not the FK index, not the
@@ -578,7 +647,7 @@ class AddressRepair {
   // PRIMARY KEY or UNIQUE constraint).
   bool is_extra_index(const Index& index) const {
     if (&index == fk_index()) return false;
-    if (index.unique && index.columns == existing_.primary_key) return false;
+    if (index.unique && existing_.same_names(index.columns, existing_.primary_key)) return false;
     if (ctx_.caps.dialect == Dialect::Sqlite && index.sql.empty()) return false;
     return true;
   }
@@ -661,6 +730,12 @@ class AddressRepair {
                   "; make the change by hand");
       return {};
     }
+    // The rebuild ends with PRAGMA foreign_key_check, which also re-checks
+    // an FK that stays as it is: SQLite let orphans in while foreign_keys
+    // was off, and they would fail the apply at the very end.
+    if (!repairs_.add_fk && existing_.foreign_key_on(fk_column_name(ctx_)) &&
+        !no_orphans("re-checked by the table rebuild"))
+      return {};
     const std::string temp_name = rebuild_table_name(ctx_.address.name);
     if (table_exists(temp_name)) {
       blocker(FindingKind::RebuildUnsafe, "", "no table " + temp_name, temp_name,
@@ -689,19 +764,19 @@ class AddressRepair {
     for (const Column& column : existing_.columns) rebuild.copy_columns.push_back(column.name);
     for (const Column& column : repairs_.add_columns) to.columns.push_back(column);
     for (Column& column : to.columns)
-      if (std::find(repairs_.set_not_null.begin(), repairs_.set_not_null.end(), column.name) !=
-          repairs_.set_not_null.end())
-        column.nullable = false;
+      for (const std::string& name : repairs_.set_not_null)
+        if (to.same_name(column.name, name)) column.nullable = false;
     if (repairs_.add_fk) replace_fk(to, *repairs_.add_fk);
     // The new FK index is a CreateIndex step after the rebuild; `to.indexes`
     // are only the existing ones, which the rebuild recreates.
     rebuild.dependent_views = dependent_views();
+    rebuild.dependent_view_triggers = triggers_on(rebuild.dependent_views);
     return rebuild;
   }
 
   void replace_fk(Table& table, const ForeignKey& fk) const {
     for (ForeignKey& existing : table.foreign_keys)
-      if (existing.columns == fk.columns) {
+      if (table.same_names(existing.columns, fk.columns)) {
         existing = fk;
         return;
       }
@@ -715,6 +790,17 @@ class AddressRepair {
     const std::string name = ascii_lower(ctx_.address.name);
     for (const SchemaObject& view : ctx_.catalog.views)
       if (ascii_lower(view.sql).find(name) != std::string::npos) out.push_back(view);
+    return out;
+  }
+
+  // DROP VIEW drops the view's triggers (INSTEAD OF ...): they come back too.
+  std::vector<SchemaObject> triggers_on(const std::vector<SchemaObject>& views) const {
+    std::vector<SchemaObject> out;
+    for (const SchemaObject& trigger : ctx_.catalog.view_triggers)
+      if (std::any_of(views.begin(), views.end(), [&](const SchemaObject& view) {
+            return ascii_lower(view.name) == ascii_lower(trigger.table);
+          }))
+        out.push_back(trigger);
     return out;
   }
 
@@ -751,7 +837,13 @@ class ParentPlanner {
   ParentPlan plan() {
     const Table* parent = ctx_.catalog.find(ctx_.parent);
     const std::optional<ParentKey> key = parent ? existing_parent_key(*parent) : create_parent();
-    if (key) plan_address(*key);
+    out_.relationship.fk_column = fk_column_name(ctx_);
+    out_.relationship.on_delete = ctx_.config.related.on_delete;
+    if (key) {
+      out_.relationship.key_column = key->column;
+      out_.relationship.key_type = key->type.display();
+      plan_address(*key);
+    }
     // A blocked parent changes nothing; its findings still list every blocker.
     if (out_.blocked()) out_.steps.clear();
     return std::move(out_);
@@ -765,8 +857,23 @@ class ParentPlanner {
                                          std::move(message)));
   }
 
+  // A view, materialized view, foreign table, sequence or index holds the
+  // name: CREATE TABLE would fail, and addrmig cannot attach an FK to it.
+  bool name_taken(const TableRef& ref, const std::string& role) {
+    const Catalog::NamedRelation* holder = name_holder(ctx_.catalog, ref, ctx_.caps);
+    if (!holder) return false;
+    add(FindingKind::NameTaken, Severity::Blocker, "", "a table or no object", holder->kind,
+        role + " " + ref.display() + " is a " + holder->kind + ", not a table; addrmig needs a " +
+            "table of that name to " + (role == "parent" ? "reference" : "hold the addresses") +
+            ": point the config at a table (" + (role == "parent" ? "[[parents]] table" : "[related] name") +
+            "), or rename the " + holder->kind);
+    out_.findings.back().table = ref;
+    return true;
+  }
+
   std::optional<ParentKey> create_parent() {
     const std::string name = ctx_.parent.display();
+    if (name_taken(ctx_.parent, "parent")) return std::nullopt;
     if (ctx_.spec.columns.empty()) {
       add(FindingKind::ParentMissing, Severity::Blocker, "", "table", "missing",
           "parent table " + name +
@@ -794,9 +901,18 @@ class ParentPlanner {
 
   static bool has_unique_index_on(const Table& table, const std::string& column) {
     return std::any_of(table.indexes.begin(), table.indexes.end(), [&](const Index& index) {
-      return index.unique && index.valid && !index.partial &&
-             index.columns == std::vector<std::string>{column};
+      return index.unique && index.valid && !index.partial && index.unusable_as_key.empty() &&
+             table.same_names(index.columns, {column});
     });
+  }
+
+  // A unique index on exactly `column` that the dialect refuses as an FK target.
+  static const Index* refused_unique_index_on(const Table& table, const std::string& column) {
+    for (const Index& index : table.indexes)
+      if (index.unique && index.valid && !index.partial && !index.unusable_as_key.empty() &&
+          table.same_names(index.columns, {column}))
+        return &index;
+    return nullptr;
   }
 
   std::optional<ParentKey> existing_parent_key(const Table& parent) {
@@ -824,7 +940,16 @@ class ParentPlanner {
               name);
       return std::nullopt;
     }
-    const bool is_primary_key = parent.primary_key == std::vector<std::string>{key};
+    const bool is_primary_key = parent.same_names(parent.primary_key, {key});
+    const Index* refused = is_primary_key ? nullptr : refused_unique_index_on(parent, key);
+    if (!is_primary_key && !has_unique_index_on(parent, key) && refused) {
+      add(FindingKind::ParentKeyUnusable, Severity::Blocker, key, "a unique key a foreign key can use",
+          "index " + refused->name,
+          "parent key " + column_text(ctx_.parent, key) + " is unique only through index " +
+              refused->name + ", but " + refused->unusable_as_key +
+              ": add a plain unique index or constraint on " + key + ", or choose another key");
+      return std::nullopt;
+    }
     if (!is_primary_key && !has_unique_index_on(parent, key)) {
       add(FindingKind::ParentKeyUnusable, Severity::Blocker, key, "unique", "not unique",
           "parent key " + column_text(ctx_.parent, key) +
@@ -832,11 +957,13 @@ class ParentPlanner {
               "key needs a unique target: add a unique index or choose another key");
       return std::nullopt;
     }
-    return ParentKey{key, column->type, is_primary_key, false};
+    // The catalog's spelling: SQLite matched `code` to a column `CODE`.
+    return ParentKey{column->name, column->type, is_primary_key, false};
   }
 
   void plan_address(const ParentKey& key) {
     const Table* existing = ctx_.catalog.find(ctx_.address);
+    if (!existing && name_taken(ctx_.address, "address table")) return;
     if (!existing) {
       out_.findings.push_back(
           make_finding(FindingKind::TableMissing, Severity::Change, ctx_.address, "", "table",
@@ -870,9 +997,10 @@ std::vector<Finding> extra_address_tables(const Config& config, const Catalog& c
     owned.insert(table.schema + '\0' + table.name);
   const std::string suffix = "_" + config.related.name;
   std::vector<Finding> out;
-  for (const TableRef& table : catalog.all_tables) {
+  for (TableRef table : catalog.all_tables) {
     if (table.name.size() <= suffix.size() || !ends_with(table.name, suffix)) continue;
     if (owned.count(table.schema + '\0' + table.name)) continue;
+    table.schema_implied = caps.schemas && table.schema == caps.default_schema;
     out.push_back(make_finding(FindingKind::ExtraTable, Severity::Info, table, "", "", "table",
                                table.display() +
                                    " looks like an address table but no [[parents]] entry "
@@ -899,11 +1027,13 @@ Plan plan_with(const Config& config, const Catalog& catalog, FactLookup& facts,
 TableRef parent_ref(const ParentSpec& parent, const Capabilities& caps) {
   std::string schema;
   if (caps.schemas) schema = parent.schema.empty() ? caps.default_schema : parent.schema;
-  return TableRef{std::move(schema), parent.table};
+  return TableRef{std::move(schema), parent.table, caps.schemas && parent.schema.empty()};
 }
 
 TableRef address_ref(const Config& config, const ParentSpec& parent, const Capabilities& caps) {
-  return TableRef{parent_ref(parent, caps).schema, address_table_name(config, parent)};
+  TableRef ref = parent_ref(parent, caps);
+  ref.name = address_table_name(config, parent);
+  return ref;
 }
 
 std::vector<TableRef> tables_to_inspect(const Config& config, const Capabilities& caps) {
@@ -915,17 +1045,25 @@ std::vector<TableRef> tables_to_inspect(const Config& config, const Capabilities
   return out;
 }
 
+// A question can follow from the answer to another (no rows in the table ->
+// the FK may be replaced -> count its orphans), so the questions are asked
+// again, assuming every count so far is 0, until no new one comes up.
 std::vector<FactRequest> fact_requests(const Config& config, const Catalog& catalog,
                                        const Capabilities& caps) {
-  const Facts none;
-  FactLookup lookup(none);
-  plan_with(config, catalog, lookup, caps);
-  return lookup.take_asked();
+  Facts assumed;
+  for (;;) {
+    FactLookup lookup(assumed, catalog);
+    plan_with(config, catalog, lookup, caps);
+    std::vector<FactRequest> asked = lookup.take_asked();
+    if (asked.size() <= assumed.facts.size()) return asked;
+    assumed.facts.clear();
+    for (const FactRequest& request : asked) assumed.facts.push_back(Fact{request, 0, {}});
+  }
 }
 
 Plan make_plan(const Config& config, const Catalog& catalog, const Facts& facts,
                const Capabilities& caps) {
-  FactLookup lookup(facts);
+  FactLookup lookup(facts, catalog);
   return plan_with(config, catalog, lookup, caps);
 }
 

@@ -79,6 +79,23 @@ std::string column_of(const std::string& alias, const std::string& column) {
   return quote_ident(alias) + "." + quote_ident(column);
 }
 
+// (count, samples) of the rows `rows` selects ("FROM ... WHERE ..."): up to
+// kOrphanSamples ids of them when the request names an id column.
+std::string count_with_samples(const FactRequest& request, const std::string& rows) {
+  std::string samples = "NULL::text";
+  if (!request.id_column.empty()) {
+    const std::string id = column_of("a", request.id_column);
+    // Sorted by the id's own type (numeric ids ascend numerically), then
+    // sent as text so any key type fits the Fact. Only run when such rows
+    // exist (an uncorrelated subquery under CASE is evaluated lazily), so
+    // the common clean table is scanned once, not twice.
+    samples = "CASE WHEN c.n > 0 THEN (SELECT json_agg(o.id ORDER BY o.sort_key)::text FROM (SELECT " +
+              id + "::text AS id, " + id + " AS sort_key" + rows + " ORDER BY " + id + " LIMIT " +
+              std::to_string(kOrphanSamples) + ") AS o) END";
+  }
+  return "c.n, " + samples + " AS samples FROM (SELECT count(*) AS n" + rows + ") AS c";
+}
+
 // One term of the measuring UNION ALL: (ord, count, samples as JSON text).
 std::string measure_term(const FactRequest& request, std::size_t ord) {
   const std::string table = qualified_name(request.table) + " AS " + quote_ident("a");
@@ -87,28 +104,15 @@ std::string measure_term(const FactRequest& request, std::size_t ord) {
     case FactKind::RowCount:
       return prefix + "(SELECT count(*) FROM " + table + ") AS n, NULL::text AS samples";
     case FactKind::NullCount:
-      return prefix + "(SELECT count(*) FROM " + table + " WHERE " +
-             column_of("a", request.column) + " IS NULL) AS n, NULL::text AS samples";
-    case FactKind::Orphans: {
-      const std::string orphan_rows =
-          " FROM " + table + " WHERE " + column_of("a", request.column) +
-          " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + qualified_name(request.parent) +
-          " AS " + quote_ident("p") + " WHERE " + column_of("p", request.parent_key) + " = " +
-          column_of("a", request.column) + ")";
-      std::string samples = "NULL::text";
-      if (!request.id_column.empty()) {
-        const std::string id = column_of("a", request.id_column);
-        // Sorted by the id's own type (numeric ids ascend numerically), then
-        // sent as text so any key type fits the Fact. Only run when orphans
-        // exist (an uncorrelated subquery under CASE is evaluated lazily), so
-        // the common clean table is scanned once, not twice.
-        samples = "CASE WHEN c.n > 0 THEN (SELECT json_agg(o.id ORDER BY o.sort_key)::text FROM (SELECT " +
-                  id + "::text AS id, " + id + " AS sort_key" + orphan_rows + " ORDER BY " + id +
-                  " LIMIT " + std::to_string(kOrphanSamples) + ") AS o) END";
-      }
-      return prefix + "c.n, " + samples + " AS samples FROM (SELECT count(*) AS n" + orphan_rows +
-             ") AS c";
-    }
+      return prefix + count_with_samples(request, " FROM " + table + " WHERE " +
+                                                      column_of("a", request.column) + " IS NULL");
+    case FactKind::Orphans:
+      return prefix +
+             count_with_samples(request, " FROM " + table + " WHERE " + column_of("a", request.column) +
+                                             " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " +
+                                             qualified_name(request.parent) + " AS " + quote_ident("p") +
+                                             " WHERE " + column_of("p", request.parent_key) + " = " +
+                                             column_of("a", request.column) + ")");
   }
   throw Error("postgres inspector: unknown fact kind");
 }
@@ -163,7 +167,7 @@ Catalog PostgresInspector::inspect(const std::vector<TableRef>& tables) {
   read_columns(request, slots);
   read_constraints(request, slots);
   read_indexes(request, slots);
-  catalog.all_tables = read_all_tables(request);
+  read_all_relations(request, catalog);
   for (std::optional<Table>& slot : slots)
     if (slot) catalog.tables.push_back(std::move(*slot));
   return catalog;
@@ -175,6 +179,7 @@ void PostgresInspector::read_columns(const std::string& request, TableSlots& slo
     if (!slot) {
       slot.emplace();
       slot->ref = TableRef{row.get<std::string>(1), row.get<std::string>(2)};
+      slot->row_security_applies = row.get<int>(10) != 0;
     }
     if (row.get<int>(3) == 0) return;  // a table without columns
     Column column;
@@ -210,6 +215,10 @@ void PostgresInspector::read_constraints(const std::string& request, TableSlots&
     fk.ref_columns = json_strings(row.get<std::string>(6));
     fk.on_delete = on_delete_from_confdeltype(row.get<std::string>(7));
     fk.validated = row.get<int>(8) != 0;
+    fk.on_update = on_delete_from_confdeltype(row.get<std::string>(9));
+    fk.deferrable = row.get<int>(10) != 0;
+    fk.initially_deferred = row.get<int>(11) != 0;
+    fk.match_full = row.get<std::string>(12) == "f";
     slot->foreign_keys.push_back(std::move(fk));
   });
 }
@@ -225,16 +234,30 @@ void PostgresInspector::read_indexes(const std::string& request, TableSlots& slo
     index.partial = row.get<int>(4) != 0;
     index.sql = row.get<std::string>(5);
     index.valid = row.get<int>(6) != 0;
+    if (index.unique && row.get<int>(7) == 0)
+      index.unusable_as_key =
+          "it is DEFERRABLE, and PostgreSQL refuses a foreign key to a deferrable unique constraint";
     slot->indexes.push_back(std::move(index));
   });
 }
 
-std::vector<TableRef> PostgresInspector::read_all_tables(const std::string& request) {
-  std::vector<TableRef> out;
+static std::string relation_kind(const std::string& relkind) {
+  if (relkind == "v") return "view";
+  if (relkind == "m") return "materialized view";
+  if (relkind == "f") return "foreign table";
+  if (relkind == "S") return "sequence";
+  if (relkind == "i" || relkind == "I") return "index";
+  if (relkind == "c") return "composite type";
+  return "relation";
+}
+
+void PostgresInspector::read_all_relations(const std::string& request, Catalog& catalog) {
   run_query(kAllTablesQuery, request, "listing tables", [&](const soci::row& row) {
-    out.push_back(TableRef{row.get<std::string>(0), row.get<std::string>(1)});
+    TableRef ref{row.get<std::string>(0), row.get<std::string>(1)};
+    const std::string relkind = row.get<std::string>(2);
+    if (relkind == "r" || relkind == "p") catalog.all_tables.push_back(std::move(ref));
+    else catalog.other_relations.push_back({std::move(ref), relation_kind(relkind)});
   });
-  return out;
 }
 
 Facts PostgresInspector::measure(const std::vector<FactRequest>& requests) {
@@ -270,7 +293,11 @@ constexpr std::string_view kFoundTables =
     "  SELECT r.schema, r.name, r.ord\n"
     "  FROM json_to_recordset(:request::json) AS r(schema text, name text, ord int)\n"
     "), found AS (\n"
-    "  SELECT q.ord, c.oid, n.nspname::text AS schema_name, c.relname::text AS table_name\n"
+    "  SELECT q.ord, c.oid, n.nspname::text AS schema_name, c.relname::text AS table_name,\n"
+    // The rule of the server's check_enable_rls(): would a policy filter us?
+    "    (c.relrowsecurity\n"
+    "     AND NOT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)\n"
+    "     AND (c.relforcerowsecurity OR NOT pg_has_role(c.relowner, 'USAGE')))::int AS rls\n"
     "  FROM requested q\n"
     "  JOIN pg_namespace n ON n.nspname = q.schema\n"
     "  JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = q.name\n"
@@ -286,7 +313,8 @@ const std::string kColumnsQuery = std::string(kFoundTables) +
     "  coalesce(a.attnotnull::int, 0) AS not_null,\n"
     "  coalesce(pg_get_expr(d.adbin, d.adrelid), '') AS default_sql,\n"
     "  coalesce(a.attidentity::text, '') AS identity,\n"
-    "  coalesce(a.attgenerated::text, '') AS generated\n"
+    "  coalesce(a.attgenerated::text, '') AS generated,\n"
+    "  f.rls\n"
     "FROM found f\n"
     "LEFT JOIN pg_attribute a ON a.attrelid = f.oid AND a.attnum > 0 AND NOT a.attisdropped\n"
     "LEFT JOIN pg_attrdef d ON d.adrelid = f.oid AND d.adnum = a.attnum\n"
@@ -304,7 +332,8 @@ const std::string kConstraintsQuery = std::string(kFoundTables) +
     "  (SELECT coalesce(json_agg(a.attname ORDER BY k.i), '[]')::text\n"
     "   FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, i)\n"
     "   JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum) AS ref_columns,\n"
-    "  con.confdeltype::text, con.convalidated::int\n"
+    "  con.confdeltype::text, con.convalidated::int, coalesce(con.confupdtype::text, 'a'),\n"
+    "  con.condeferrable::int, con.condeferred::int, coalesce(con.confmatchtype::text, 's')\n"
     "FROM found f\n"
     "JOIN pg_constraint con ON con.conrelid = f.oid AND con.contype IN ('p', 'f')\n"
     "LEFT JOIN pg_class rc ON rc.oid = con.confrelid\n"
@@ -321,7 +350,7 @@ const std::string kIndexesQuery = std::string(kFoundTables) +
     "   LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum\n"
     "   WHERE k.i <= i.indnkeyatts) AS columns,\n"
     "  i.indisunique::int, (i.indpred IS NOT NULL)::int, pg_get_indexdef(i.indexrelid),\n"
-    "  i.indisvalid::int\n"
+    "  i.indisvalid::int, i.indimmediate::int\n"
     "FROM found f\n"
     "JOIN pg_index i ON i.indrelid = f.oid AND NOT i.indisprimary\n"
     "JOIN pg_class ic ON ic.oid = i.indexrelid\n"
@@ -330,10 +359,10 @@ const std::string kIndexesQuery = std::string(kFoundTables) +
 // Partitions are left out: they are storage of their partitioned table, not
 // tables anyone configures.
 const std::string kAllTablesQuery = std::string(kFoundTables) +
-    "SELECT n.nspname::text, c.relname::text\n"
+    "SELECT n.nspname::text, c.relname::text, c.relkind::text\n"
     "FROM pg_class c\n"
     "JOIN pg_namespace n ON n.oid = c.relnamespace\n"
-    "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition\n"
+    "WHERE NOT (c.relkind IN ('r', 'p') AND c.relispartition) AND c.relkind <> 't'\n"
     "  AND n.nspname IN (SELECT schema FROM requested)\n"
     "ORDER BY n.nspname, c.relname";
 

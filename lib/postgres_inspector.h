@@ -48,7 +48,8 @@ class PostgresInspector : public Inspector {
   void read_columns(const std::string& request_json, TableSlots& slots);
   void read_constraints(const std::string& request_json, TableSlots& slots);
   void read_indexes(const std::string& request_json, TableSlots& slots);
-  std::vector<TableRef> read_all_tables(const std::string& request_json);
+  // Base tables into all_tables, every other relation into other_relations.
+  void read_all_relations(const std::string& request_json, Catalog& catalog);
   // Measures one chunk of requests with a single UNION ALL statement.
   void measure_chunk(const std::vector<FactRequest>& requests, std::size_t first,
                      std::size_t count, std::vector<Fact>& facts);

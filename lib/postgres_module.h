@@ -18,7 +18,17 @@ class session;
 
 namespace addrmig {
 
-inline constexpr int kPostgresModuleVersion = 2;
+inline constexpr int kPostgresModuleVersion = 3;
+
+// Where libpq connects for a conninfo, as libpq resolves it (environment and
+// compiled-in defaults included). host: a name, an address, a socket
+// directory (starts with '/'), a comma-separated list, or "" (the default
+// socket directory).
+struct PostgresTarget {
+  std::string host;
+  std::string port;
+  std::string dbname;
+};
 
 struct PostgresModule {
   int version = kPostgresModuleVersion;
@@ -26,6 +36,7 @@ struct PostgresModule {
   std::unique_ptr<soci::session> (*connect)(const std::string& conninfo) = nullptr;
   // The SQLSTATE carried by `error` when libpq raised it, else "".
   std::string (*sqlstate)(const std::exception_ptr& error) = nullptr;
+  PostgresTarget (*describe_target)(const std::string& conninfo) = nullptr;
   // A cancel handle for the session's connection (PQgetCancel), or nullptr;
   // free it with free_canceller.
   void* (*make_canceller)(soci::session& session) = nullptr;

@@ -97,23 +97,38 @@ bool ColumnType::operator==(const ColumnType& other) const {
   return lower_single_spaced(native) == lower_single_spaced(other.native);
 }
 
-std::string TableRef::display() const { return schema.empty() ? name : schema + "." + name; }
+std::string TableRef::display() const {
+  return schema.empty() || schema_implied ? name : schema + "." + name;
+}
+
+bool Table::same_name(std::string_view a, std::string_view b) const {
+  if (!fold_case) return a == b;
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+}
+
+bool Table::same_names(const std::vector<std::string>& a, const std::vector<std::string>& b) const {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(),
+                    [&](const std::string& x, const std::string& y) { return same_name(x, y); });
+}
 
 const Column* Table::column(std::string_view name) const {
   for (const Column& c : columns)
-    if (c.name == name) return &c;
+    if (same_name(c.name, name)) return &c;
   return nullptr;
 }
 
 const Index* Table::index_leading(std::string_view column) const {
   for (const Index& i : indexes)
-    if (i.valid && !i.partial && !i.columns.empty() && i.columns.front() == column) return &i;
+    if (i.valid && !i.partial && !i.columns.empty() && same_name(i.columns.front(), column)) return &i;
   return nullptr;
 }
 
 const ForeignKey* Table::foreign_key_on(std::string_view column) const {
   for (const ForeignKey& fk : foreign_keys)
-    if (fk.columns.size() == 1 && fk.columns.front() == column) return &fk;
+    if (fk.columns.size() == 1 && same_name(fk.columns.front(), column)) return &fk;
   return nullptr;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "lib/connection.h"
@@ -181,6 +182,7 @@ class CatalogBuilder {
       Table table;
       table.ref = ref;
       table.sql = sql->second;
+      table.fold_case = true;  // SQLite names are ASCII case-insensitive
       catalog_.tables.push_back(std::move(table));
       pk_positions_.emplace_back();
       generated_columns_.push_back(false);
@@ -252,29 +254,33 @@ std::string orphan_condition(const FactRequest& r) {
          quote_ident(r.column) + ")";
 }
 
+// (count, JSON array of sample ids) of the rows of `table` matching `where`:
+// up to kOrphanSamples ids of them when the request names an id column.
+std::string count_with_samples(const FactRequest& r, const std::string& table, const std::string& where) {
+  // The LIMITed, ordered subquery is not flattened into the aggregate, so
+  // json_group_array sees the samples in ascending order. Under CASE it
+  // runs only when such rows exist: a clean table is scanned once, not twice.
+  const std::string samples = r.id_column.empty()
+                                  ? std::string("'[]'")
+                                  : "CASE WHEN count(*) > 0 THEN (SELECT json_group_array(sample) "
+                                    "FROM (SELECT o." +
+                                        quote_ident(r.id_column) + " AS sample FROM " + table +
+                                        " WHERE " + where + " ORDER BY 1 LIMIT " +
+                                        std::to_string(kOrphanSamples) + ")) ELSE '[]' END";
+  return "count(*), " + samples + " FROM " + table + " WHERE " + where;
+}
+
 // One SELECT term: (ordinal, count, JSON array of sample ids).
 std::string measure_term(std::size_t ordinal, const FactRequest& r) {
-  const std::string head = "SELECT " + std::to_string(ordinal) + ", count(*), ";
+  const std::string head = "SELECT " + std::to_string(ordinal) + ", ";
   const std::string table = quote_ident(r.table.name) + " AS o";
   switch (r.kind) {
     case FactKind::RowCount:
-      return head + "'[]' FROM " + table;
+      return head + "count(*), '[]' FROM " + table;
     case FactKind::NullCount:
-      return head + "'[]' FROM " + table + " WHERE o." + quote_ident(r.column) + " IS NULL";
-    case FactKind::Orphans: {
-      const std::string where = orphan_condition(r);
-      // The LIMITed, ordered subquery is not flattened into the aggregate, so
-      // json_group_array sees the samples in ascending order. Under CASE it
-      // runs only when orphans exist: a clean table is scanned once, not twice.
-      const std::string samples = r.id_column.empty()
-                                      ? std::string("'[]'")
-                                      : "CASE WHEN count(*) > 0 THEN (SELECT json_group_array(sample) "
-                                        "FROM (SELECT o." +
-                                            quote_ident(r.id_column) + " AS sample FROM " + table +
-                                            " WHERE " + where + " ORDER BY 1 LIMIT " +
-                                            std::to_string(kOrphanSamples) + ")) ELSE '[]' END";
-      return head + samples + " FROM " + table + " WHERE " + where;
-    }
+      return head + count_with_samples(r, table, "o." + quote_ident(r.column) + " IS NULL");
+    case FactKind::Orphans:
+      return head + count_with_samples(r, table, orphan_condition(r));
   }
   throw Error("sqlite inspector: unknown fact kind");
 }
@@ -324,13 +330,21 @@ Catalog SqliteInspector::inspect(const std::vector<TableRef>& tables) {
       table_sql.emplace(fold_name(row.name), row.sql);
     } else if (row.type == "view") {
       catalog.views.push_back(SchemaObject{"view", row.name, "", row.sql});
+      catalog.other_relations.push_back({TableRef{"", row.name}, "view"});
+    } else if (row.type == "index") {
+      catalog.other_relations.push_back({TableRef{"", row.name}, "index"});
     }
   }
   builder.add_requested(tables, table_sql);
-  for (const SchemaRow& row : objects)
-    if (row.type == "trigger")
-      if (Table* table = builder.table(row.table))
-        table->triggers.push_back(SchemaObject{"trigger", row.name, table->ref.name, row.sql});
+  std::unordered_set<std::string> view_names;
+  for (const SchemaObject& view : catalog.views) view_names.insert(fold_name(view.name));
+  for (const SchemaRow& row : objects) {
+    if (row.type != "trigger") continue;
+    if (Table* table = builder.table(row.table))
+      table->triggers.push_back(SchemaObject{"trigger", row.name, table->ref.name, row.sql});
+    else if (view_names.count(fold_name(row.table)))
+      catalog.view_triggers.push_back(SchemaObject{"trigger", row.name, row.table, row.sql});
+  }
 
   // 2. Columns, in cid order.
   run_query(queries_, "reading columns", [&] {
@@ -399,6 +413,13 @@ Catalog SqliteInspector::inspect(const std::vector<TableRef>& tables) {
         index.unique = unique != 0;
         index.partial = partial != 0;
         index.sql = sql;
+        // A parent key needs a unique index with the column's own collation
+        // (else every FK check fails with "foreign key mismatch"). An index
+        // naming a COLLATE of its own may differ; one without uses the column's.
+        if (index.unique && has_word(sql_tokens(sql), "COLLATE"))
+          index.unusable_as_key =
+              "it names a COLLATE of its own, and SQLite refuses a foreign key to a unique index "
+              "whose collation differs from the column's (foreign key mismatch)";
         table->indexes.push_back(std::move(index));
       }
       table->indexes.back().columns.push_back(column);
@@ -442,7 +463,7 @@ namespace {
 const char kObjectsQuery[] = R"(
 SELECT type, name, tbl_name, coalesce(sql, '')
 FROM sqlite_schema
-WHERE type IN ('table', 'view', 'trigger')
+WHERE type IN ('table', 'view', 'trigger', 'index')
 ORDER BY rowid)";
 
 // The next three read the requested tables only: `?` is the JSON array of

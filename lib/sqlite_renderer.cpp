@@ -255,10 +255,13 @@ std::vector<Statement> SqliteRenderer::render_rebuild(const RebuildTable& rebuil
     out.push_back(statement(trigger->sql, who + "recreate trigger " + trigger->name));
   for (const SchemaObject& view : rebuild.dependent_views)
     out.push_back(statement(view.sql, who + "recreate view " + view.name));
+  for (const SchemaObject& trigger : rebuild.dependent_view_triggers)
+    out.push_back(statement(trigger.sql, who + "recreate trigger " + trigger.name + " on view " +
+                                             trigger.table));
   return out;
 }
 
-std::string SqliteRenderer::create_history_table() const {
+std::string SqliteRenderer::create_history_table(const std::string&) const {
   // Shared with the executor and `history`: keep these columns exactly.
   return "CREATE TABLE IF NOT EXISTS \"addrmig_history\" (\n"
          "  \"id\" INTEGER PRIMARY KEY,\n"
@@ -274,8 +277,14 @@ std::string SqliteRenderer::create_history_table() const {
          ")";
 }
 
-std::string SqliteRenderer::add_history_run_id() const {
+std::string SqliteRenderer::add_history_run_id(const std::string&) const {
   return "ALTER TABLE \"addrmig_history\" ADD COLUMN \"run_id\" TEXT";
+}
+
+std::string SqliteRenderer::exact_text(const std::string& column_sql) const {
+  // Reals print with 15 significant digits, which is how seed and verify
+  // compare them (lib/portable_value.cpp).
+  return "CAST(" + column_sql + " AS TEXT)";
 }
 
 }  // namespace addrmig

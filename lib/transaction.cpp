@@ -113,7 +113,7 @@ ReadTransaction::ReadTransaction(Connection& conn) : conn_(conn) {
   }
   conn_.execute("BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ", "starting a read-only transaction");
   try {
-    conn_.execute(postgres_transaction_settings(conn_.lock_timeout()), "setting lock_timeout");
+    conn_.execute(postgres_transaction_settings(conn_.lock_timeout()), "setting the transaction's timeouts");
   } catch (...) {
     try { conn_.execute("ROLLBACK"); } catch (...) {}
     throw;

@@ -1,7 +1,10 @@
 #include "lib/verify.h"
 
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
+#include "lib/address_rows.h"
 #include "lib/bound_query.h"
 #include "lib/identifier.h"
 #include "lib/interrupt.h"
@@ -13,7 +16,19 @@ namespace {
 
 std::string quoted(const TableRef& ref) { return quote_qualified(ref.schema, ref.name); }
 
-std::string as_text(const std::string& column) { return "CAST(" + quote_ident(column) + " AS TEXT)"; }
+// Verify's reads name each table by its own name (FROM "s"."t" AS "t") and
+// every column through it ("t"."c"): an unqualified ORDER BY "id" binds to
+// the CAST(... AS TEXT) output column of the same name on PostgreSQL and
+// sorts 1, 10, 11, 2; SQLite reads a double-quoted name that is no column as
+// a string literal (a column dropped by hand would show its own name as the
+// value); and an error names the column as "t.c".
+std::string from(const TableRef& table) { return quoted(table) + " AS " + quote_ident(table.name); }
+std::string column_of(const TableRef& table, const std::string& column) {
+  return quote_ident(table.name) + "." + quote_ident(column);
+}
+std::string as_text(const TableRef& table, const std::string& column) {
+  return "CAST(" + column_of(table, column) + " AS TEXT)";
+}
 
 std::string describe_row(const Row& row) {
   std::string out;
@@ -30,15 +45,15 @@ std::vector<std::string> shown_columns(const std::string& key, const std::vector
   return out;
 }
 
-std::string select_list(const std::vector<std::string>& columns) {
+std::string select_list(const TableRef& table, const std::vector<std::string>& columns) {
   std::string out;
-  for (const auto& c : columns) out += (out.empty() ? "" : ", ") + as_text(c);
+  for (const auto& c : columns) out += (out.empty() ? "" : ", ") + as_text(table, c);
   return out;
 }
 
 RowView to_view(const std::string& table, const std::vector<std::string>& columns, const TextRow& row) {
   RowView view{table, {}};
-  for (std::size_t i = 0; i < columns.size(); ++i) view.cells.emplace_back(columns[i], row.at(i).value_or("NULL"));
+  for (std::size_t i = 0; i < columns.size(); ++i) view.cells.emplace_back(columns[i], row.at(i));
   return view;
 }
 
@@ -55,59 +70,26 @@ std::vector<std::string> address_columns(const Config& config, const SeedTarget&
   return shown_columns(target.address_id, names);
 }
 
-long long count_matching(Connection& conn, const SeedTarget& target, const std::string& key, const Row& address) {
-  BoundQuery query(conn.session(), "SELECT count(*) FROM " + quoted(target.address) + " WHERE ");
-  query << quote_ident(target.foreign_key) + " = " + query.placeholder(Value{key});
-  if (!address.empty()) query << " AND " + match_clause(query, address);
-  return std::stoll(query.rows("verify: counting " + target.address.display()).at(0).at(0).value_or("0"));
-}
-
-void check_parent_to_addresses(Connection& conn, const SeedTarget& target,
-                               const std::string& key, VerifyEntry& entry) {
+// parent -> addresses: each configured row as often as configured, and no
+// other rows; counted in memory over the rows read once.
+void check_parent_to_addresses(const Config& config, const SeedTarget& target,
+                               const std::vector<StoredAddress>& stored, VerifyEntry& entry) {
   const std::string who = target.seed->parent + " " + describe_row(target.seed->values);
+  AddressMatcher matcher(config.related, stored, target.null_when_absent);
+  std::unordered_map<std::string, long long> copies;
+  for (const Row& wanted : target.seed->addresses) ++copies[configured_row_key(config.related, wanted)];
+  std::unordered_set<std::string> reported;
   for (const Row& wanted : target.seed->addresses) {
-    const long long copies = std::count(target.seed->addresses.begin(), target.seed->addresses.end(), wanted);
-    const long long found = count_matching(conn, target, key, wanted);
-    const std::string line = who + ": expected " + std::to_string(copies) + " address(es) " +
-                             describe_row(wanted) + ", found " + std::to_string(found);
-    if (found != copies && std::find(entry.mismatches.begin(), entry.mismatches.end(), line) == entry.mismatches.end())
-      entry.mismatches.push_back(line);
+    const std::string key = configured_row_key(config.related, wanted);
+    if (!reported.insert(key).second) continue;
+    const long long found = matcher.count(wanted);
+    if (found != copies[key])
+      entry.mismatches.push_back(who + ": expected " + std::to_string(copies[key]) + " address(es) " +
+                                 describe_row(wanted) + ", found " + std::to_string(found));
   }
-  const long long total = count_matching(conn, target, key, {});
-  if (total != static_cast<long long>(target.seed->addresses.size()))
-    entry.mismatches.push_back(who + ": has " + std::to_string(total) + " address rows, expected " +
+  if (stored.size() != target.seed->addresses.size())
+    entry.mismatches.push_back(who + ": has " + std::to_string(stored.size()) + " address rows, expected " +
                                std::to_string(target.seed->addresses.size()));
-}
-
-void check_address_to_parent(Connection& conn, const SeedTarget& target, const std::string& key,
-                             AddressView& view, VerifyEntry& entry) {
-  const std::string fk = view.address.cells.back().second;  // FK is the last shown column
-  const std::vector<std::string> shown = parent_columns(target);
-  BoundQuery query(conn.session(), "SELECT " + select_list(shown) + " FROM " + quoted(target.parent) +
-                                       " WHERE " + quote_ident(target.key) + " = ");
-  query << query.placeholder(Value{fk});
-  for (const TextRow& row : query.rows("verify: following " + target.address.display() + " to its parent"))
-    view.parents.push_back(to_view(target.parent.name, shown, row));
-  const std::string who = view.address.display();
-  if (view.parents.size() != 1) {
-    entry.mismatches.push_back(who + ": its " + target.foreign_key + " reaches " +
-                               std::to_string(view.parents.size()) + " " + target.parent.display() + " rows");
-    return;
-  }
-  const RowView& parent = view.parents.front();
-  if (parent.cells.front().second != key) {
-    entry.mismatches.push_back(who + ": reaches " + parent.display() + ", not the seeded parent");
-    return;
-  }
-  BoundQuery same(conn.session(), "SELECT count(*) FROM " + quoted(target.parent) + " WHERE " +
-                                      quote_ident(target.key) + " = ");
-  // Two statements: the operands of one `+` may be evaluated in either
-  // order, and placeholders must be handed out in text order.
-  same << same.placeholder(Value{fk});
-  same << " AND " + match_clause(same, target.seed->values);
-  if (same.rows("verify: comparing the parent of " + who).at(0).at(0).value_or("0") != "1")
-    entry.mismatches.push_back(who + ": reaches " + parent.display() + " whose values differ from " +
-                               describe_row(target.seed->values));
 }
 
 VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget& target) {
@@ -115,8 +97,10 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
   entry.parent = target.seed->parent;
   entry.line = target.seed->line;
   const std::vector<std::string> pcols = parent_columns(target);
-  BoundQuery parents(conn.session(), "SELECT " + select_list(pcols) + " FROM " + quoted(target.parent) + " WHERE ");
-  parents << match_clause(parents, target.seed->values) + " ORDER BY " + quote_ident(target.key);
+  BoundQuery parents(conn.session(), "SELECT " + select_list(target.parent, pcols) + " FROM " +
+                                         from(target.parent) + " WHERE ");
+  parents << match_clause(parents, target.seed->values, target.parent.name) + " ORDER BY " +
+                 column_of(target.parent, target.key);
   for (const TextRow& row : parents.rows("verify: reading " + target.parent.display()))
     entry.parent_rows.push_back(to_view(target.parent.name, pcols, row));
   if (entry.parent_rows.size() != 1) {
@@ -125,15 +109,17 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
                                std::to_string(entry.parent_rows.size()));
     return entry;
   }
-  const std::string key = entry.parent_rows.front().cells.front().second;
+  const std::string key = entry.parent_rows.front().cells.front().second.value_or("");
   const std::vector<std::string> acols = address_columns(config, target);
-  BoundQuery addresses(conn.session(), "SELECT " + select_list(acols) + " FROM " + quoted(target.address) +
-                                           " WHERE " + quote_ident(target.foreign_key) + " = ");
-  addresses << addresses.placeholder(Value{key}) + " ORDER BY " + quote_ident(target.address_id);
-  for (const TextRow& row : addresses.rows("verify: reading " + target.address.display()))
-    entry.addresses.push_back(AddressView{to_view(target.address.name, acols, row), {}});
-  check_parent_to_addresses(conn, target, key, entry);
-  for (AddressView& view : entry.addresses) check_address_to_parent(conn, target, key, view, entry);
+  // Every address row is read by its FK = the parent's key, so following its
+  // FK reaches that parent row, whose values matched above.
+  const std::vector<StoredAddress> stored =
+      read_addresses(conn, *make_renderer(conn.dialect()), config, target, key, acols,
+                     "verify: reading " + target.address.display());
+  for (const StoredAddress& address : stored)
+    entry.addresses.push_back(
+        AddressView{to_view(target.address.name, acols, address.shown), {entry.parent_rows.front()}});
+  check_parent_to_addresses(config, target, stored, entry);
   return entry;
 }
 
@@ -142,7 +128,8 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
 std::string RowView::display() const {
   std::string out = table + "(";
   for (std::size_t i = 0; i < cells.size(); ++i)
-    out += (i ? ", " : "") + cells[i].first + "=" + (i == 0 ? cells[i].second : quote_literal(cells[i].second));
+    out += (i ? ", " : "") + cells[i].first + "=" +
+           (!cells[i].second ? std::string("NULL") : i == 0 ? *cells[i].second : quote_literal(*cells[i].second));
   return out + ")";
 }
 
@@ -155,7 +142,7 @@ std::size_t VerifyReport::mismatch_count() const {
 VerifyReport verify_database(Connection& conn, const Config& config) {
   ReadTransaction snapshot(conn);
   VerifyReport report;
-  for (const SeedTarget& target : resolve_seed_targets(conn, config)) {
+  for (const SeedTarget& target : resolve_seed_targets(conn, config, "verify")) {
     throw_if_interrupted();
     report.entries.push_back(verify_seed(conn, config, target));
   }

@@ -2,6 +2,7 @@
 // verify: read the seed data back both ways, parent -> addresses (by FK) and
 // address -> parent (following each address's FK), and compare with config.
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,8 +14,9 @@ namespace addrmig {
 
 struct RowView {
   std::string table;
-  std::vector<std::pair<std::string, std::string>> cells;  // column, value as text
-  std::string display() const;  // customer(id=1, name='customer 1')
+  // column, value as text (nullopt: SQL NULL)
+  std::vector<std::pair<std::string, std::optional<std::string>>> cells;
+  std::string display() const;  // customer(id=1, name='customer 1', note=NULL)
 };
 
 struct AddressView {

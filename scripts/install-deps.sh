@@ -10,7 +10,11 @@ packages=(
   postgresql-15 sqlite3 python3                     # test cluster, CLI baselines, free-port lookup
   libxml2-utils                                     # xmllint validates the JUnit output in tests
   help2man                                          # addrmig(1) from the CLI's own --help
+  chromium                                          # renders the markdown's Mermaid diagrams in tests
 )
+# npm installs Mermaid for those tests (tests/render/setup.sh, npm ci). Use the
+# machine's Node.js and npm when present, else Debian's.
+command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -127,9 +127,9 @@ void verify_reports_mismatches(Dialect dialect) {
   db.exec("INSERT INTO supplier_address (street, city, zip, parent_id) VALUES ('x', 'y', 'z', 1)");
   CliResult verify = cli(config, {"verify"});
   CHECK(verify.exit_code == 2);
-  CHECK(verify.out.find("MISMATCH customer: customer name='customer 1': expected 1 address(es) "
+  CHECK(verify.out.find("MISMATCH customer name='customer 1': expected 1 address(es) "
                         "street='40 main street', city='San Francisco', zip='95732', found 0") != std::string::npos);
-  CHECK(verify.out.find("MISMATCH supplier: supplier company_name='Ace Hammers': has 2 address rows, expected 1") !=
+  CHECK(verify.out.find("MISMATCH supplier company_name='Ace Hammers': has 2 address rows, expected 1") !=
         std::string::npos);
   // seed repairs the missing row; the extra one stays (never deleted).
   REQUIRE(cli(config, {"seed"}).exit_code == 0);

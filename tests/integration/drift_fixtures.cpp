@@ -252,7 +252,7 @@ CREATE TABLE customer_address (
 );
 CREATE INDEX customer_address_parent_id_idx ON customer_address (parent_id);
 )") + kAddressRows + "UPDATE customer_address SET city = NULL WHERE id = 3;\n",
-                 "customer_address.city has 1 NULL row; fill it or make the column nullable");
+                 "customer_address.city has 1 NULL row (id 3); fill it or make the column nullable");
 }
 
 // An empty address table from an older config: zip and the FK column are

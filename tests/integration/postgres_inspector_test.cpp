@@ -618,8 +618,8 @@ TEST_CASE("postgres history table can be created twice", "[postgres]") {
   TestDatabase db(Dialect::Postgres);
   Connection conn = db.connect();
   PostgresRenderer renderer;
-  conn.execute(renderer.create_history_table());
-  conn.execute(renderer.create_history_table());
+  conn.execute(renderer.create_history_table("public"));
+  conn.execute(renderer.create_history_table("public"));
   conn.execute(
       "INSERT INTO addrmig_history (tool_version, config_checksum, sql_checksum, statement_count, "
       "duration_ms, source, dialect) VALUES ('0.1.0', 'c', 's', 3, 12, 'config', 'postgresql')");

@@ -271,8 +271,8 @@ TEST_CASE("config errors are one line with file and line", "[config]") {
        "by"},
       {kMinimal + "[[seed]]\nparent = \"customer\"\nvalues = { x = nan }\n",
        "bad.toml:5: seed value 'x' must be a finite number"},
-      {kMinimal + "[[seed]]\nparent = \"customer\"\nvalues = { at = 1979-05-27 }\n",
-       "bad.toml:5: seed value 'at' must be a string, integer, float or boolean, not a date"},
+      {kMinimal + "[[seed]]\nparent = \"customer\"\nvalues = { at = [1979-05-27] }\n",
+       "bad.toml:5: seed value 'at' must be a string, integer, float, boolean, date or time, not an array"},
       {kMinimal + "[[seed]]\nparent = \"customer\"\nvalues = { n = 1 }\n[[seed]]\nparent = "
                   "\"customer\"\nvalues = { n = 1 }\n",
        "bad.toml:7: duplicate seed for parent 'customer' with the same values (first at line 4)"},

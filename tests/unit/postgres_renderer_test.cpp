@@ -153,7 +153,7 @@ TEST_CASE("postgres renderer: set NOT NULL and create indexes") {
 }
 
 TEST_CASE("postgres renderer: history table") {
-  check_golden("history_table", PostgresRenderer().create_history_table() + ";\n");
+  check_golden("history_table", PostgresRenderer().create_history_table("public") + ";\n");
 }
 
 TEST_CASE("postgres renderer: statements carry no terminator and one comment each") {

@@ -272,7 +272,7 @@ TEST_CASE("sqlite renderer: a rebuild that would copy nothing is refused", "[ren
 }
 
 TEST_CASE("sqlite renderer: the history table", "[renderer]") {
-  check_golden("history_table", SqliteRenderer().create_history_table() + ";\n");
+  check_golden("history_table", SqliteRenderer().create_history_table("public") + ";\n");
 }
 
 TEST_CASE("sqlite renderer: constraint changes are not expressible with ALTER TABLE",

@@ -1,3 +1,3 @@
 -- addrmig 0.1.0 plan for postgresql
--- blocked: public.customer_address.zip is missing and is NOT NULL without a default, but the table has 2 rows; give it a default or make it nullable in the config, or add and fill it by hand
+-- blocked: customer_address.zip is missing and is NOT NULL without a default, but the table has 2 rows; give it a default or make it nullable in the config, or add and fill it by hand
 -- nothing will be applied until every blocker is resolved

@@ -1,3 +1,3 @@
 -- addrmig 0.1.0 plan for sqlite
--- blocked: customer_address.city has 1 NULL row; fill it or make the column nullable in the config before it can be set NOT NULL
+-- blocked: customer_address.city has 1 NULL row (id 3); fill it or make the column nullable in the config before it can be set NOT NULL
 -- nothing will be applied until every blocker is resolved

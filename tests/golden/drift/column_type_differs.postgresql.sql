@@ -1,3 +1,3 @@
 -- addrmig 0.1.0 plan for postgresql
--- blocked: public.customer_address.zip is integer but the config says text; addrmig never changes a column type (it could truncate data): alter it by hand or change the config
+-- blocked: customer_address.zip is integer but the config says text; addrmig never changes a column type (it could truncate data): alter it by hand or change the config
 -- nothing will be applied until every blocker is resolved

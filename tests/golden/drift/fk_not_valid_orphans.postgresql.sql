@@ -1,3 +1,3 @@
 -- addrmig 0.1.0 plan for postgresql
--- blocked: public.customer_address.parent_id: 1 orphan row (id 40) references no public.customer row; fix or delete it before the foreign key can be validated
+-- blocked: customer_address.parent_id: 1 orphan row (id 40) references no customer row; fix or delete it before the foreign key can be validated
 -- nothing will be applied until every blocker is resolved

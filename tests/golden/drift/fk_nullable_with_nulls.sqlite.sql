@@ -1,3 +1,3 @@
 -- addrmig 0.1.0 plan for sqlite
--- blocked: customer_address.parent_id has 2 NULL rows; give them a customer row or delete them before it can be set NOT NULL
+-- blocked: customer_address.parent_id has 2 NULL rows (ids 2, 10); give them a customer row or delete them before it can be set NOT NULL
 -- nothing will be applied until every blocker is resolved

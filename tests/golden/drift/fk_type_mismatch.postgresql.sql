@@ -1,3 +1,3 @@
 -- addrmig 0.1.0 plan for postgresql
--- blocked: public.customer_address.parent_id is bigint but public.customer.id is integer; the foreign key column must have exactly the parent key's type and addrmig never changes a column type: alter it by hand
+-- blocked: customer_address.parent_id is bigint but customer.id is integer; the foreign key column must have exactly the parent key's type and addrmig never changes a column type: alter it by hand
 -- nothing will be applied until every blocker is resolved

@@ -1,3 +1,3 @@
 -- addrmig 0.1.0 plan for postgresql
--- blocked: public.customer_address exists but has neither the foreign key column parent_id nor any configured address column; it is not an address table: rename it, or set another [related] name
+-- blocked: customer_address exists but has neither the foreign key column parent_id nor any configured address column; it is not an address table: rename it, or set another [related] name
 -- nothing will be applied until every blocker is resolved

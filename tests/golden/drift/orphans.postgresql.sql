@@ -1,3 +1,3 @@
 -- addrmig 0.1.0 plan for postgresql
--- blocked: public.customer_address.parent_id: 7 orphan rows (ids 30, 31, 32, 33, 34) reference no public.customer row; fix or delete them before the foreign key can be added
+-- blocked: customer_address.parent_id: 7 orphan rows (ids 30, 31, 32, 33, 34) reference no customer row; fix or delete them before the foreign key can be added
 -- nothing will be applied until every blocker is resolved

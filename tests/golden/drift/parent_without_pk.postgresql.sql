@@ -1,3 +1,3 @@
 -- addrmig 0.1.0 plan for postgresql
--- blocked: parent table public.customer has no single-column primary key (found: none); set key = "<column>" in its [[parents]] entry to a unique column
+-- blocked: parent table customer has no single-column primary key (found: none); set key = "<column>" in its [[parents]] entry to a unique column
 -- nothing will be applied until every blocker is resolved
