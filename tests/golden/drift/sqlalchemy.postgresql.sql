@@ -4,8 +4,6 @@ BEGIN;
 ALTER TABLE "public"."customer_address" DROP CONSTRAINT "customer_address_parent_id_fkey";
 -- customer_address: add foreign key parent_id -> customer(id) on delete cascade, NOT VALID so existing rows are checked without a long lock
 ALTER TABLE "public"."customer_address" ADD CONSTRAINT "customer_address_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "public"."customer" ("id") ON DELETE CASCADE NOT VALID;
--- customer_address: validate foreign key customer_address_parent_id_fkey (checks existing rows; writes stay allowed)
-ALTER TABLE "public"."customer_address" VALIDATE CONSTRAINT "customer_address_parent_id_fkey";
 -- customer_address: set street NOT NULL (a full scan under an exclusive lock checks for NULLs)
 ALTER TABLE "public"."customer_address" ALTER COLUMN "street" SET NOT NULL;
 -- customer_address: set city NOT NULL (a full scan under an exclusive lock checks for NULLs)
@@ -20,8 +18,6 @@ CREATE INDEX "customer_address_parent_id_idx" ON "public"."customer_address" ("p
 ALTER TABLE "public"."supplier_address" DROP CONSTRAINT "supplier_address_parent_id_fkey";
 -- supplier_address: add foreign key parent_id -> supplier(id) on delete cascade, NOT VALID so existing rows are checked without a long lock
 ALTER TABLE "public"."supplier_address" ADD CONSTRAINT "supplier_address_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "public"."supplier" ("id") ON DELETE CASCADE NOT VALID;
--- supplier_address: validate foreign key supplier_address_parent_id_fkey (checks existing rows; writes stay allowed)
-ALTER TABLE "public"."supplier_address" VALIDATE CONSTRAINT "supplier_address_parent_id_fkey";
 -- supplier_address: set street NOT NULL (a full scan under an exclusive lock checks for NULLs)
 ALTER TABLE "public"."supplier_address" ALTER COLUMN "street" SET NOT NULL;
 -- supplier_address: set city NOT NULL (a full scan under an exclusive lock checks for NULLs)
@@ -32,4 +28,14 @@ ALTER TABLE "public"."supplier_address" ALTER COLUMN "zip" SET NOT NULL;
 ALTER TABLE "public"."supplier_address" ALTER COLUMN "parent_id" SET NOT NULL;
 -- supplier_address: index supplier_address_parent_id_idx on parent_id
 CREATE INDEX "supplier_address_parent_id_idx" ON "public"."supplier_address" ("parent_id");
+COMMIT;
+-- after the COMMIT above, in its own transaction; if it fails, the constraint stays NOT VALID
+BEGIN;
+-- customer_address: validate foreign key customer_address_parent_id_fkey (checks existing rows; writes stay allowed)
+ALTER TABLE "public"."customer_address" VALIDATE CONSTRAINT "customer_address_parent_id_fkey";
+COMMIT;
+-- after the COMMIT above, in its own transaction; if it fails, the constraint stays NOT VALID
+BEGIN;
+-- supplier_address: validate foreign key supplier_address_parent_id_fkey (checks existing rows; writes stay allowed)
+ALTER TABLE "public"."supplier_address" VALIDATE CONSTRAINT "supplier_address_parent_id_fkey";
 COMMIT;
