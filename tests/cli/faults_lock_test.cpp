@@ -86,7 +86,7 @@ void lock_timeout_zero_does_not_wait(Dialect dialect) {
   // Nothing in the way: 0 still works.
   CHECK(cli(with_zero, {"seed"}).exit_code == 0);
 }
-DIALECT_TEST("--lock-timeout 0 and [apply] lock_timeout = 0 fail at once when a lock is taken", lock_timeout_zero_does_not_wait)
+DIALECT_TEST("a lock timeout of 0 (--lock-timeout 0, [apply] lock_timeout = 0) fails at once when a lock is taken", lock_timeout_zero_does_not_wait)
 
 TEST_CASE("a database statement_timeout neither cuts the lock wait short nor kills long statements", "[postgres]") {
   TestDatabase db(Dialect::Postgres);
