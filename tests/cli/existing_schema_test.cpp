@@ -191,7 +191,6 @@ table = "vendor"
 )");
   const CliResult plan = cli(config, {"plan"});
   CHECK(plan.exit_code == 1);
-  // The schema is left out where the config implies it (public).
   CHECK_THAT(plan.out, Catch::Contains("parent customer is a materialized view") &&
                            Catch::Contains("parent supplier is a foreign table") &&
                            Catch::Contains("address table vendor_address is a sequence"));

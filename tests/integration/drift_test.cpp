@@ -27,13 +27,19 @@ std::string normalized_json(const std::string& text) {
   return nlohmann::json::parse(text).dump(2) + "\n";
 }
 
+// The history table lives where addrmig put it ([history] schema, or the
+// first parent's schema on PostgreSQL), so find it by name, not by path.
 std::int64_t history_rows(TestDatabase& db) {
-  const std::string exists_sql =
-      db.dialect() == Dialect::Sqlite
-          ? "SELECT count(*) FROM sqlite_schema WHERE name = 'addrmig_history'"
-          : "SELECT count(*) FROM pg_class WHERE relname = 'addrmig_history'";
-  if (db.count(exists_sql) == 0) return 0;
-  return db.count("SELECT count(*) FROM addrmig_history");
+  if (db.dialect() == Dialect::Sqlite) {
+    if (db.count("SELECT count(*) FROM sqlite_schema WHERE name = 'addrmig_history'") == 0) return 0;
+    return db.count("SELECT count(*) FROM addrmig_history");
+  }
+  const std::vector<std::string> schemas = db.query(
+      "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE c.relname = 'addrmig_history'");
+  if (schemas.empty()) return 0;
+  REQUIRE(schemas.size() == 1);
+  return db.count("SELECT count(*) FROM \"" + schemas.front() + "\".addrmig_history");
 }
 
 int expected_audit_exit(DriftOutcome outcome) {
@@ -162,6 +168,7 @@ void run_scenario(Dialect dialect, const std::string& name, const AfterApply& af
 
 DRIFT_SCENARIO("fk_missing")
 DRIFT_SCENARIO("fk_wrong_table")
+DRIFT_SCENARIO("fk_wrong_table_empty")
 DRIFT_SCENARIO("fk_wrong_on_delete")
 DRIFT_SCENARIO("index_missing")
 DRIFT_SCENARIO("index_name_taken")
@@ -248,6 +255,7 @@ DIALECT_TEST("drift: sqlalchemy", sqlalchemy_then_run)
 TEST_CASE("drift: the scenario list", "[sqlite][drift]") {
   const std::vector<std::string> shared = {"fk_missing",
                                            "fk_wrong_table",
+                                           "fk_wrong_table_empty",
                                            "fk_wrong_on_delete",
                                            "index_missing",
                                            "index_name_taken",

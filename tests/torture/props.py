@@ -58,8 +58,10 @@ def touched_tables(plan: dict) -> set:
     out = set()
     for parent in plan.get("parents", []):
         if parent.get("statements"):
-            out.add(parent["table"])
-            out.add(parent["address_table"])
+            for name in (parent["table"], parent["address_table"]):
+                out.add(name)
+                # Reports leave PostgreSQL's default schema out of a name.
+                out.add("public." + name)
     return out
 
 
