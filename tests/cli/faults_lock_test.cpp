@@ -88,28 +88,50 @@ void lock_timeout_zero_does_not_wait(Dialect dialect) {
 }
 DIALECT_TEST("a lock timeout of 0 (--lock-timeout 0, [apply] lock_timeout = 0) fails at once when a lock is taken", lock_timeout_zero_does_not_wait)
 
-TEST_CASE("a database statement_timeout neither cuts the lock wait short nor kills long statements", "[postgres]") {
+// `ALTER DATABASE ... SET` or, with precedence over it, `ALTER ROLE ... IN
+// DATABASE ... SET` (a role's setting, kept to this test's database).
+void set_default(TestDatabase& db, const std::string& scope, const std::string& setting, const std::string& value) {
+  const std::string target = scope == "database" ? "DATABASE %I" : "ROLE current_user IN DATABASE %I";
+  db.exec("DO $$ BEGIN EXECUTE format('ALTER " + target + " SET " + setting + " = %L', current_database(), '" +
+          value + "'); END $$");
+}
+
+TEST_CASE("a database or role statement_timeout neither cuts the lock wait short nor kills long statements",
+          "[postgres]") {
   TestDatabase db(Dialect::Postgres);
   const auto config = write_config(db, kOneParent);
   db.exec("CREATE TABLE customer (id integer PRIMARY KEY, name text);"
           "INSERT INTO customer SELECT i, 'c' || i FROM generate_series(1, 300000) i;"
           "CREATE TABLE customer_address (id integer PRIMARY KEY, parent_id integer NOT NULL, street text NOT NULL);"
           "INSERT INTO customer_address SELECT i, i, 's' FROM generate_series(1, 300000) i;");
-  db.exec("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET statement_timeout = %L', current_database(), '1s'); END $$");
-  {
+  for (const std::string scope : {"database", "role"}) {
     // The lock wait is bounded by --lock-timeout 3, not by the 1 s statement_timeout.
+    INFO("statement_timeout of the " << scope);
+    set_default(db, scope, "statement_timeout", "1s");
     LockHolder holder(db, "customer");
     const Timed t = timed_cli(config, {"--lock-timeout", "3", "apply"});
     check_lock_timeout(t, 3000);
     CHECK(t.ms >= 2500);
-    CHECK(t.result.err.find("lock") != std::string::npos);
+    CHECK(t.result.err.find("timed out waiting for a lock") != std::string::npos);
+    CHECK(t.result.err.find("nothing was applied") != std::string::npos);
+    db.exec("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET statement_timeout', current_database()); END $$");
   }
-  // The FK index and validation over 300,000 rows take longer than 10 ms.
-  db.exec("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET statement_timeout = %L', current_database(), '10ms'); END $$");
+  // The FK index in the migration, and the VALIDATE over 300,000 rows in its
+  // own transaction after the commit, take longer than 10 ms.
+  set_default(db, "role", "statement_timeout", "10ms");
   CliResult apply = cli(config, {"apply"});
   INFO(apply.err);
   CHECK(apply.exit_code == 0);
+  // The test's own session has the 10 ms too.
+  db.exec("SET statement_timeout = 0; DO $$ BEGIN EXECUTE format('ALTER ROLE current_user IN DATABASE %I RESET"
+          " statement_timeout', current_database()); END $$");
   CHECK(db.count("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND convalidated") == 1);
+  // Both transactions recorded their own run id: the validation's is the
+  // migration's with ".1".
+  CHECK(db.query("SELECT source FROM addrmig_history ORDER BY id") ==
+        std::vector<std::string>{"config", "config (validate)"});
+  CHECK(db.count("SELECT count(*) FROM addrmig_history a JOIN addrmig_history v ON v.run_id = a.run_id || '.1'"
+                 " WHERE a.source = 'config' AND v.source = 'config (validate)' AND length(a.run_id) = 32") == 1);
 }
 
 TEST_CASE("SQLite rollback journal behind a long reader: --lock-timeout is one deadline", "[sqlite]") {
