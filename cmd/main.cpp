@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", o.global.quiet, "only errors on stderr");
   app.add_flag("-v,--verbose", o.global.verbose, "debug logs on stderr");
   app.add_option("--lock-timeout", o.global.lock_timeout_seconds,
-                 "seconds any command waits for a lock, all waits together (0: do not wait); "
+                 "seconds any command waits for a lock (SQLite: all waits together; PostgreSQL: each wait) (0: do not wait); "
                  "exit 3 when exceeded (default: [apply] lock_timeout, else 60)")
       ->check(CLI::Range(0, 86400));
   for (const Command& command : commands()) {

@@ -170,7 +170,10 @@ void validate_after_commit(Connection& conn, const Config& config, const AfterCo
   const std::string committed = result.applied ? "the migration was committed; then " : "";
   const std::string after =
       "; the constraint stays NOT VALID (it already checks new rows): run apply again to validate it";
-  const std::string run_base = result.run_id.empty() ? new_run_id() : result.run_id;
+  // Validations only (the migration transaction had nothing else to do):
+  // the apply's run id is new here.
+  if (result.run_id.empty() && !after_commit.statements.empty()) result.run_id = new_run_id();
+  const std::string& run_base = result.run_id;
   for (std::size_t n = 0; n < after_commit.statements.size(); ++n) {
     const auto started = std::chrono::steady_clock::now();
     const std::vector<Statement> one{after_commit.statements[n]};
