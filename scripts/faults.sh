@@ -2,15 +2,20 @@
 # Randomized fault trials against the real binary, run by hand (the suite
 # runs a fixed small set: tests/cli/faults_*_test.cpp).
 #
-#   scripts/faults.sh [BUILD_DIR] [TRIALS]     (defaults: build, 20)
+#   scripts/faults.sh [BUILD_DIR] [TRIALS] [KINDS]   (defaults: build, 20, all)
+#
+# KINDS: a space-separated subset of the trial kinds below.
 #
 # Each trial delivers SIGINT, SIGTERM or SIGKILL after a random delay (20 ms
 # or more: before that the process may not have installed its handler yet) to:
 #   pg-wait     a PostgreSQL apply waiting behind another session's table lock
 #   pg-run      a PostgreSQL apply of 150 parents, mid-flight
+#   pg-validate a PostgreSQL apply adding an FK NOT VALID to 500,000 rows, then
+#               validating it after the commit in a transaction of its own
 #   sqlite      a SQLite rebuild of 300,000 rows (rollback journal or WAL)
 # and checks: all or nothing (both address tables and one history row, or
-# none), the exit code (130/143 for INT/TERM unless the apply had finished),
+# none; pg-validate: nothing, the committed migration with the constraint NOT
+# VALID and a message saying so, or both with the constraint validated), the exit code (130/143 for INT/TERM unless the apply had finished),
 # one line on stderr, no hot journal after INT/TERM, no addrmig session or
 # lock left on the server 2 s after the exit. Prints one line per trial and
 # the worst lock release time after SIGKILL. Exits 1 on any violation.
@@ -18,6 +23,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 trials=${2:-20}
+read -r -a kinds <<< "${3:-pg-wait pg-run pg-validate sqlite}"
 addrmig=$build/addrmig
 [ -x "$addrmig" ] || { echo "faults: $addrmig not built" >&2; exit 1; }
 command -v psql >/dev/null || { echo "faults: psql is needed (apt-get install postgresql-client)" >&2; exit 1; }
@@ -60,19 +66,24 @@ wait_released() {
   done
 }
 
-check_exit() {  # check_exit SIGNAL CODE ERRFILE
+check_exit() {  # check_exit SIGNAL CODE ERRFILE [WHAT_IT_SAYS]
   local expected; expected=$(code_of "$1")
   if [ "$2" != 0 ] && [ "$2" != "$expected" ]; then fail "exit $2 after SIG$1 (expected $expected or 0): $(cat "$3")"; fi
   if [ "$1" != KILL ] && [ "$2" != 0 ]; then
     [ "$(wc -l < "$3")" = 1 ] || fail "stderr is not one line: $(cat "$3")"
-    grep -q "nothing was applied" "$3" || fail "stderr does not say nothing was applied: $(cat "$3")"
+    grep -q "${4:-nothing was applied}" "$3" || fail "stderr does not say ${4:-nothing was applied}: $(cat "$3")"
   fi
+}
+
+history_rows() {  # history_rows DB: rows in addrmig_history, 0 without the table
+  if [ "$(psql -XAtq "$base/$1" -c "SELECT to_regclass('addrmig_history') IS NULL")" = t ]; then echo 0
+  else psql -XAtq "$base/$1" -c "SELECT count(*) FROM addrmig_history"; fi
 }
 
 pg_all_or_nothing() {  # pg_all_or_nothing DB PARENTS
   local tables history
   tables=$(psql -XAtq "$base/$1" -c "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'p%\_address'")
-  history=$(psql -XAtq "$base/$1" -c "SELECT CASE WHEN to_regclass('addrmig_history') IS NULL THEN 0 ELSE (SELECT count(*) FROM addrmig_history) END")
+  history=$(history_rows "$1")
   if ! { [ "$tables" = 0 ] && [ "$history" = 0 ]; } && ! { [ "$tables" = "$2" ] && [ "$history" = 1 ]; }; then
     fail "partial state: $tables address tables, $history history rows"
   fi
@@ -118,6 +129,36 @@ trial_pg_run() {
   echo "trial $n pg-run    SIG$sig after ${delay} ms: exit $code, $tables address tables"
 }
 
+trial_pg_validate() {
+  local n=$1 db="validate$1" sig; sig=$(random_signal)
+  psql -XAtq "$admin" -c "CREATE DATABASE $db" >/dev/null
+  psql -XAtq "$base/$db" -c "CREATE TABLE p1 (id integer PRIMARY KEY, name text);
+    INSERT INTO p1 SELECT i, 'p' || i FROM generate_series(1, 500000) i;
+    CREATE TABLE p1_address (id integer PRIMARY KEY, parent_id integer NOT NULL, street text NOT NULL);
+    INSERT INTO p1_address SELECT i, i, 's' FROM generate_series(1, 500000) i; ANALYZE" >/dev/null
+  config "$work/$db.toml" "$base/$db" 1
+  "$addrmig" -c "$work/$db.toml" apply >"$work/out" 2>"$work/err" &
+  # The apply takes about 2 s, the validation its last few hundred ms.
+  local pid=$! delay=$(( 20 + RANDOM % 2500 ))
+  sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
+  kill -"$sig" "$pid" 2>/dev/null || true
+  local code=0; wait "$pid" || code=$?
+  local released; released=$(wait_released "$db")
+  [ "$released" = -1 ] && fail "addrmig's session outlived SIG$sig by more than 2 s"
+  local fk history state
+  fk=$(psql -XAtq "$base/$db" -c "SELECT coalesce(string_agg(convalidated::text, ','), 'none') FROM pg_constraint WHERE conrelid = 'p1_address'::regclass AND contype = 'f'")
+  history=$(history_rows "$db")
+  case "$fk/$history" in
+    none/0) state=nothing; check_exit "$sig" "$code" "$work/err" ;;
+    false/1) state=committed-not-valid
+      check_exit "$sig" "$code" "$work/err" "the migration was committed; then .*stays NOT VALID"
+      [ "$code" != 0 ] || fail "exit 0 with the constraint NOT VALID" ;;
+    true/2) state=validated; check_exit "$sig" "$code" "$work/err" ;;
+    *) state="fk=$fk history=$history"; fail "partial state: constraint $fk, $history history rows" ;;
+  esac
+  echo "trial $n pg-validate SIG$sig after ${delay} ms: exit $code, $state"
+}
+
 trial_sqlite() {
   local n=$1 db="$work/s$1.db" sig mode; sig=$(random_signal)
   mode=$([ $((RANDOM % 2)) = 0 ] && echo delete || echo wal)
@@ -145,10 +186,13 @@ trial_sqlite() {
 }
 
 for n in $(seq 1 "$trials"); do
-  case $((RANDOM % 3)) in
-    0) trial_pg_wait "$n" ;;
-    1) trial_pg_run "$n" ;;
-    2) trial_sqlite "$n" ;;
+  kind=${kinds[RANDOM % ${#kinds[@]}]}
+  case $kind in
+    pg-wait) trial_pg_wait "$n" ;;
+    pg-run) trial_pg_run "$n" ;;
+    pg-validate) trial_pg_validate "$n" ;;
+    sqlite) trial_sqlite "$n" ;;
+    *) echo "faults: unknown trial kind $kind" >&2; exit 1 ;;
   esac
 done
 echo "faults: $trials trials, $failures violations; worst session release after SIGKILL: ${worst_kill_ms} ms"
