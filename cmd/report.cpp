@@ -266,7 +266,7 @@ void print_history(std::ostream& out, const std::vector<HistoryEntry>& entries) 
   }
   for (const HistoryEntry& e : entries)
     out << e.id << "  " << e.applied_at << "  addrmig " << e.tool_version << "  " << e.dialect << "  "
-        << e.statement_count << " statements  " << e.duration_ms << " ms  source=" << e.source
+        << e.statement_count << (e.statement_count == 1 ? " statement  " : " statements  ") << e.duration_ms << " ms  source=" << e.source
         << "  config=" << e.config_checksum.substr(0, 12) << "  sql=" << e.sql_checksum.substr(0, 12)
         << (e.run_id.empty() ? "" : "  run=" + e.run_id) << "\n";
 }
@@ -283,7 +283,8 @@ void print_apply(std::ostream& out, const ApplyResult& result, const Renderer& r
     return;
   }
   print_plan(out, plan, renderer, false, color);
-  out << "applied " << result.planned.statements.size() << " statements in " << result.duration_ms
+  const std::size_t count = result.planned.statements.size();
+  out << "applied " << count << (count == 1 ? " statement" : " statements") << " in " << result.duration_ms
       << " ms\n";
 }
 
