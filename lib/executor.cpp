@@ -128,8 +128,8 @@ struct AfterCommit {
 // commits; a COMMIT whose connection is lost is resolved by looking that run
 // id up.
 AfterCommit execute_and_record(Connection& conn, const Config& config, MigrationTransaction& transaction,
-                        ApplyResult& result, const std::string& source, const ApplyOptions& options,
-                        std::chrono::steady_clock::time_point started) {
+                               ApplyResult& result, const std::string& source, const ApplyOptions& options,
+                               std::chrono::steady_clock::time_point started) {
   auto [in_transaction, after_commit] = split_after_commit(result.planned.statements);
   AfterCommit after{std::move(after_commit), source, history_schema_for(conn, config)};
   result.sql_checksum = sha256_hex(saved_plan_body(result.planned, conn.dialect()));
