@@ -66,6 +66,14 @@ wait_released() {
   done
 }
 
+# Sends SIGNAL to PID (a child of this shell) after MS milliseconds, if it
+# still runs, and sets `code` (the caller's local) to its exit code.
+signal_after() {  # signal_after MS SIGNAL PID
+  sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"
+  kill -"$2" "$3" 2>/dev/null || true
+  code=0; wait "$3" || code=$?
+}
+
 check_exit() {  # check_exit SIGNAL CODE ERRFILE [WHAT_IT_SAYS]
   local expected; expected=$(code_of "$1")
   if [ "$2" != 0 ] && [ "$2" != "$expected" ]; then fail "exit $2 after SIG$1 (expected $expected or 0): $(cat "$3")"; fi
@@ -100,9 +108,7 @@ trial_pg_wait() {
   sleep 0.2
   "$addrmig" -c "$work/$db.toml" --lock-timeout 60 apply >"$work/out" 2>"$work/err" &
   local pid=$! delay=$(( 20 + RANDOM % 1500 ))
-  sleep "$(printf '0.%03d' "$delay")"
-  kill -"$sig" "$pid"
-  local code=0; wait "$pid" || code=$?
+  local code; signal_after "$delay" "$sig" "$pid"
   local released; released=$(wait_released "$db")
   [ "$released" = -1 ] && fail "addrmig's session outlived SIG$sig by more than 2 s"
   [ "$sig" = KILL ] && [ "$released" -gt "$worst_kill_ms" ] && worst_kill_ms=$released
@@ -119,9 +125,7 @@ trial_pg_run() {
   config "$work/$db.toml" "$base/$db" 150
   "$addrmig" -c "$work/$db.toml" apply >"$work/out" 2>"$work/err" &
   local pid=$! delay=$(( 20 + RANDOM % 1500 ))
-  sleep "$(printf '0.%03d' "$delay")"
-  kill -"$sig" "$pid" 2>/dev/null || true
-  local code=0; wait "$pid" || code=$?
+  local code; signal_after "$delay" "$sig" "$pid"
   local released; released=$(wait_released "$db")
   [ "$released" = -1 ] && fail "addrmig's session outlived SIG$sig by more than 2 s"
   check_exit "$sig" "$code" "$work/err"
@@ -140,9 +144,7 @@ trial_pg_validate() {
   "$addrmig" -c "$work/$db.toml" apply >"$work/out" 2>"$work/err" &
   # The apply takes about 2 s, the validation its last few hundred ms.
   local pid=$! delay=$(( 20 + RANDOM % 2500 ))
-  sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
-  kill -"$sig" "$pid" 2>/dev/null || true
-  local code=0; wait "$pid" || code=$?
+  local code; signal_after "$delay" "$sig" "$pid"
   local released; released=$(wait_released "$db")
   [ "$released" = -1 ] && fail "addrmig's session outlived SIG$sig by more than 2 s"
   local fk history state
@@ -170,9 +172,7 @@ trial_sqlite() {
   config "$work/s$1.toml" "sqlite:$db" 1
   "$addrmig" -c "$work/s$1.toml" apply >"$work/out" 2>"$work/err" &
   local pid=$! delay=$(( 20 + RANDOM % 2500 ))
-  sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
-  kill -"$sig" "$pid" 2>/dev/null || true
-  local code=0; wait "$pid" || code=$?
+  local code; signal_after "$delay" "$sig" "$pid"
   check_exit "$sig" "$code" "$work/err"
   if [ "$sig" != KILL ] && [ -e "$db-journal" ]; then fail "hot journal left after SIG$sig"; fi
   [ "$(sqlite3 "$db" 'PRAGMA integrity_check')" = ok ] || fail "integrity_check failed"
