@@ -63,6 +63,8 @@ class Renderer {
   // The history table, created when absent.
   // `schema`: where the history lives (PostgreSQL; ignored by SQLite).
   virtual std::string create_history_table(const std::string& schema) const = 0;
+  // Adds run_id to a history table made by an addrmig older than the column.
+  virtual std::string add_history_run_id(const std::string& schema) const = 0;
   // A portable or native type in this dialect's spelling.
   virtual std::string render_type(const ColumnType& type) const = 0;
   // SQL reading the value of `column_sql` as text without losing precision

@@ -2,7 +2,9 @@
 
 #include <soci/soci.h>
 
+#include <cstdio>
 #include <ctime>
+#include <random>
 
 #include "lib/bound_query.h"
 #include "lib/identifier.h"
@@ -29,7 +31,48 @@ bool history_exists(Connection& conn, const std::string& schema) {
   return found > 0;
 }
 
+bool history_has_run_id_column(Connection& conn, const std::string& schema) {
+  int found = 0;
+  try {
+    if (conn.dialect() == Dialect::Sqlite) {
+      conn.session() << "SELECT count(*) FROM pragma_table_info('addrmig_history') WHERE name = 'run_id'",
+          soci::into(found);
+    } else {
+      const std::string qualified = quote_ident(schema) + "." + quote_ident(kHistoryTable);
+      conn.session() << "SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass(:name)"
+                        " AND attname = 'run_id' AND NOT attisdropped",
+          soci::use(qualified), soci::into(found);
+    }
+  } catch (...) {
+    rethrow_db_error("reading the columns of " + std::string(kHistoryTable));
+  }
+  return found > 0;
+}
+
 }  // namespace
+
+std::string new_run_id() {
+  std::random_device random;
+  std::string out;
+  for (int i = 0; i < 4; ++i) {
+    char chunk[9];
+    std::snprintf(chunk, sizeof chunk, "%08x", static_cast<unsigned>(random()));
+    out += chunk;
+  }
+  return out;
+}
+
+bool history_has_run(Connection& conn, const std::string& schema, const std::string& run_id) {
+  try {
+    if (!history_exists(conn, schema) || !history_has_run_id_column(conn, schema)) return false;
+    int found = 0;
+    conn.session() << "SELECT count(*) FROM " + history_table(conn.dialect(), schema) + " WHERE run_id = :run_id",
+        soci::use(run_id), soci::into(found);
+    return found > 0;
+  } catch (...) {
+    rethrow_db_error("looking up run " + run_id + " in " + std::string(kHistoryTable));
+  }
+}
 
 std::string utc_now_iso8601() {
   std::time_t now = std::time(nullptr);
@@ -71,6 +114,8 @@ void record_history(Connection& conn, const Renderer& renderer, const HistoryEnt
   }
   if (!exists)
     conn.execute(renderer.create_history_table(schema), "creating " + std::string(kHistoryTable));
+  if (!history_has_run_id_column(conn, schema))
+    conn.execute(renderer.add_history_run_id(schema), "adding run_id to " + std::string(kHistoryTable));
   const std::string cast = conn.dialect() == Dialect::Postgres ? "CAST(:applied_at AS timestamptz)"
                                                                : ":applied_at";
   long long statements = entry.statement_count;
@@ -78,13 +123,13 @@ void record_history(Connection& conn, const Renderer& renderer, const HistoryEnt
   try {
     conn.session() << "INSERT INTO " + history_table(conn.dialect(), schema) +
                           " (applied_at, tool_version, config_checksum, sql_checksum,"
-                          " statement_count, duration_ms, source, dialect) VALUES (" +
+                          " statement_count, duration_ms, source, dialect, run_id) VALUES (" +
                           cast +
                           ", :tool_version, :config_checksum, :sql_checksum, :statement_count,"
-                          " :duration_ms, :source, :dialect)",
+                          " :duration_ms, :source, :dialect, :run_id)",
         soci::use(entry.applied_at), soci::use(entry.tool_version),
         soci::use(entry.config_checksum), soci::use(entry.sql_checksum), soci::use(statements),
-        soci::use(duration), soci::use(entry.source), soci::use(entry.dialect);
+        soci::use(duration), soci::use(entry.source), soci::use(entry.dialect), soci::use(entry.run_id);
   } catch (...) {
     rethrow_db_error("recording the applied plan in " + std::string(kHistoryTable));
   }
@@ -92,11 +137,13 @@ void record_history(Connection& conn, const Renderer& renderer, const HistoryEnt
 
 std::vector<HistoryEntry> read_history(Connection& conn, const std::string& schema) {
   std::vector<HistoryEntry> out;
+  bool has_run_id = false;
   try {
     if (!history_exists(conn, schema)) return out;
   } catch (...) {
     rethrow_db_error("reading " + std::string(kHistoryTable));
   }
+  has_run_id = history_has_run_id_column(conn, schema);
   const std::string applied_at = conn.dialect() == Dialect::Postgres
                                      ? "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
                                      : "applied_at";
@@ -105,7 +152,7 @@ std::vector<HistoryEntry> read_history(Connection& conn, const std::string& sche
   BoundQuery query(conn.session(),
                    "SELECT CAST(id AS TEXT), " + applied_at +
                        ", tool_version, config_checksum, sql_checksum, CAST(statement_count AS TEXT),"
-                       " CAST(duration_ms AS TEXT), source, dialect FROM " +
+                       " CAST(duration_ms AS TEXT), source, dialect, " + (has_run_id ? "run_id" : "NULL") + " FROM " +
                        history_table(conn.dialect(), schema) + " ORDER BY id");
   for (const TextRow& row : query.rows("reading " + std::string(kHistoryTable))) {
     auto text = [&](std::size_t i) { return row.at(i).value_or(""); };
@@ -119,6 +166,7 @@ std::vector<HistoryEntry> read_history(Connection& conn, const std::string& sche
     entry.duration_ms = std::stoll(text(6));
     entry.source = text(7);
     entry.dialect = text(8);
+    entry.run_id = text(9);
     out.push_back(std::move(entry));
   }
   return out;

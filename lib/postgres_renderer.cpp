@@ -195,8 +195,13 @@ std::string PostgresRenderer::create_history_table(const std::string& schema) co
          "  statement_count integer NOT NULL,\n"
          "  duration_ms bigint NOT NULL,\n"
          "  source text NOT NULL,\n"
-         "  dialect text NOT NULL\n"
+         "  dialect text NOT NULL,\n"
+         "  run_id text\n"
          ")";
+}
+
+std::string PostgresRenderer::add_history_run_id(const std::string& schema) const {
+  return "ALTER TABLE " + quote_ident(schema) + ".\"addrmig_history\" ADD COLUMN IF NOT EXISTS run_id text";
 }
 
 std::string PostgresRenderer::render_type(const ColumnType& type) const {

@@ -272,8 +272,13 @@ std::string SqliteRenderer::create_history_table(const std::string&) const {
          "  \"statement_count\" INTEGER NOT NULL,\n"
          "  \"duration_ms\" INTEGER NOT NULL,\n"
          "  \"source\" TEXT NOT NULL,\n"
-         "  \"dialect\" TEXT NOT NULL\n"
+         "  \"dialect\" TEXT NOT NULL,\n"
+         "  \"run_id\" TEXT\n"
          ")";
+}
+
+std::string SqliteRenderer::add_history_run_id(const std::string&) const {
+  return "ALTER TABLE \"addrmig_history\" ADD COLUMN \"run_id\" TEXT";
 }
 
 std::string SqliteRenderer::exact_text(const std::string& column_sql) const {

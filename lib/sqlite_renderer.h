@@ -20,6 +20,7 @@ class SqliteRenderer : public Renderer {
  public:
   std::vector<Statement> render(const Step& step) const override;
   std::string create_history_table(const std::string& schema) const override;
+  std::string add_history_run_id(const std::string& schema) const override;
   std::string render_type(const ColumnType& type) const override;
   std::string exact_text(const std::string& column_sql) const override;
 

@@ -3,32 +3,38 @@
 #include <soci/soci.h>
 
 #include "lib/errors.h"
+#include "lib/interrupt.h"
+#include "lib/postgres_session.h"
 
 namespace addrmig {
 namespace {
 
-// Also set per session (Connection::open says why); again per transaction,
-// because behind PgBouncer in transaction mode a session setting stays on
-// whichever server connection ran it, and this one decides whether data
-// checks may see fewer rows than there are.
-constexpr const char* kRowSecurityOff = "SET LOCAL row_security = off";
+std::string describe_timeout(std::chrono::milliseconds timeout) {
+  if (timeout.count() == 0) return "at once (--lock-timeout 0: no waiting)";
+  if (timeout.count() % 1000 == 0) return "within " + std::to_string(timeout.count() / 1000) + " s";
+  return "within " + std::to_string(timeout.count()) + " ms";
+}
 
 }  // namespace
 
 MigrationTransaction::MigrationTransaction(Connection& conn, std::chrono::milliseconds lock_timeout,
                                            bool foreign_keys_off)
     : conn_(conn), foreign_keys_off_(foreign_keys_off) {
-  const std::string ms = std::to_string(lock_timeout.count());
+  throw_if_interrupted();
   if (conn_.dialect() == Dialect::Sqlite) {
     if (foreign_keys_off_)
       conn_.execute("PRAGMA foreign_keys = OFF", "disabling foreign keys for the migration");
+    // One deadline for every wait of the transaction. BEGIN EXCLUSIVE takes
+    // the write lock and, in rollback-journal mode, waits for readers to
+    // finish now, once, instead of at every cache spill and at COMMIT (in
+    // WAL mode readers never block a writer and it acts as BEGIN IMMEDIATE).
+    conn_.set_lock_deadline(std::chrono::steady_clock::now() + lock_timeout);
     try {
-      conn_.execute("PRAGMA busy_timeout = " + ms, "setting the busy timeout");
-      conn_.execute("BEGIN IMMEDIATE", "taking the migration lock (BEGIN IMMEDIATE)");
+      conn_.execute("BEGIN EXCLUSIVE", "taking the migration lock (BEGIN EXCLUSIVE)");
     } catch (const LockTimeout&) {
       restore_foreign_keys();
-      throw LockTimeout("could not take the migration lock within " + ms +
-                        " ms: another process is writing to the database");
+      throw LockTimeout("could not lock the database " + describe_timeout(lock_timeout) +
+                        ": another connection is writing it (or, in rollback-journal mode, reading it)");
     } catch (...) {
       restore_foreign_keys();
       throw;
@@ -39,14 +45,13 @@ MigrationTransaction::MigrationTransaction(Connection& conn, std::chrono::millis
   try {
     // lock_timeout bounds every lock wait of this transaction: the advisory
     // lock below and the table locks the DDL takes.
-    conn_.execute("SET LOCAL lock_timeout = " + ms, "setting lock_timeout");
-    conn_.execute(kRowSecurityOff, "setting row_security");
+    conn_.execute(postgres_transaction_settings(lock_timeout), "setting the migration's timeouts");
     conn_.execute("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLockKey) + ")",
                   "taking the migration lock");
   } catch (const LockTimeout&) {
     try { conn_.execute("ROLLBACK"); } catch (...) {}
-    throw LockTimeout("could not take the migration lock within " + ms +
-                      " ms: another addrmig apply is running");
+    throw LockTimeout("could not take the migration lock " + describe_timeout(lock_timeout) +
+                      ": another addrmig apply or seed is running");
   } catch (...) {
     try { conn_.execute("ROLLBACK"); } catch (...) {}
     throw;
@@ -58,13 +63,35 @@ MigrationTransaction::~MigrationTransaction() {
   try {
     conn_.execute("ROLLBACK");
   } catch (...) {
-    // A failed rollback leaves nothing to do: the connection is closed next.
+    // A failed rollback leaves nothing to do: the connection is closed next,
+    // and the server (or SQLite, at the next open) rolls back.
+  }
+  if (conn_.dialect() == Dialect::Sqlite) {
+    // After an I/O error (a full disk) SQLite's pager is in its error state
+    // and would leave the journal hot at close; a read makes it roll the
+    // journal back now and delete it.
+    try {
+      conn_.execute("PRAGMA schema_version");
+    } catch (...) {
+    }
   }
   restore_foreign_keys();
 }
 
 void MigrationTransaction::commit() {
-  conn_.execute("COMMIT", "committing the migration");
+  // Past this point a signal no longer undoes the work: check it last.
+  throw_if_interrupted();
+  conn_.check_same_file();
+  try {
+    conn_.execute("COMMIT", "committing");
+  } catch (const DbError& e) {
+    if (conn_.connection_ok()) throw;  // the server answered: rolled back
+    handled_ = true;                   // nothing left to roll back on this connection
+    std::string reason = e.what();
+    const std::string context = "committing: ";
+    if (reason.rfind(context, 0) == 0) reason.erase(0, context.size());
+    throw CommitUnknown("the connection was lost during COMMIT (" + reason + ")");
+  }
   handled_ = true;
   restore_foreign_keys();
 }
@@ -78,10 +105,19 @@ void MigrationTransaction::restore_foreign_keys() noexcept {
 }
 
 ReadTransaction::ReadTransaction(Connection& conn) : conn_(conn) {
-  conn_.execute(conn_.dialect() == Dialect::Sqlite ? "BEGIN"
-                                                   : "BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ",
-                "starting a read-only transaction");
-  if (conn_.dialect() == Dialect::Postgres) conn_.execute(kRowSecurityOff, "setting row_security");
+  throw_if_interrupted();
+  if (conn_.dialect() == Dialect::Sqlite) {
+    conn_.set_lock_deadline(std::chrono::steady_clock::now() + conn_.lock_timeout());
+    conn_.execute("BEGIN", "starting a read-only transaction");
+    return;
+  }
+  conn_.execute("BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ", "starting a read-only transaction");
+  try {
+    conn_.execute(postgres_transaction_settings(conn_.lock_timeout()), "setting the transaction's timeouts");
+  } catch (...) {
+    try { conn_.execute("ROLLBACK"); } catch (...) {}
+    throw;
+  }
 }
 
 ReadTransaction::~ReadTransaction() {

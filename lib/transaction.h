@@ -13,11 +13,13 @@ namespace addrmig {
 // The write transaction of apply:
 //  - SQLite: PRAGMA foreign_keys=OFF (a no-op inside a transaction, so it
 //    must come first: a table rebuild's DROP would otherwise fire ON DELETE
-//    CASCADE on child rows), busy_timeout, BEGIN IMMEDIATE.
-//  - PostgreSQL: BEGIN, SET LOCAL lock_timeout, pg_advisory_xact_lock. The
-//    lock is transaction-level so it can never go stale behind a pooler, and
-//    lock_timeout also bounds the wait for table locks the DDL needs.
-// Throws LockTimeout when the lock is not granted within `lock_timeout`.
+//    CASCADE on child rows), one lock deadline, BEGIN EXCLUSIVE.
+//  - PostgreSQL: BEGIN, the migration's own timeouts (postgres_session.h),
+//    pg_advisory_xact_lock. The lock is transaction-level so it can never go
+//    stale behind a pooler, and lock_timeout also bounds the wait for table
+//    locks the DDL needs.
+// Throws LockTimeout when the lock is not granted within `lock_timeout`
+// (0: not at once), Interrupted after SIGINT/SIGTERM.
 // The destructor rolls back unless commit() ran, and never throws.
 class MigrationTransaction {
  public:
@@ -29,6 +31,9 @@ class MigrationTransaction {
   MigrationTransaction(const MigrationTransaction&) = delete;
   MigrationTransaction& operator=(const MigrationTransaction&) = delete;
 
+  // Throws Interrupted (before COMMIT: rolled back), DbError (the file was
+  // replaced, or COMMIT failed: rolled back), CommitUnknown (the connection
+  // was lost while COMMIT was in flight: it may or may not have committed).
   void commit();
 
  private:
@@ -38,9 +43,10 @@ class MigrationTransaction {
   bool handled_ = false;
 };
 
-// A read-only snapshot for plan/audit/verify: PostgreSQL BEGIN READ ONLY
-// REPEATABLE READ (one consistent view across the catalog queries); SQLite a
-// deferred BEGIN (a shared lock held across the reads). Always rolled back.
+// A read-only snapshot for plan/audit/verify/history: PostgreSQL BEGIN READ
+// ONLY REPEATABLE READ (one consistent view across the catalog queries);
+// SQLite a deferred BEGIN (a shared lock held across the reads). Every lock
+// wait is bounded by the connection's lock_timeout(). Always rolled back.
 class ReadTransaction {
  public:
   explicit ReadTransaction(Connection& conn);
