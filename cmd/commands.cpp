@@ -21,6 +21,7 @@
 #include "lib/migration.h"
 #include "lib/saved_plan.h"
 #include "lib/seed.h"
+#include "lib/transaction.h"
 #include "lib/verify.h"
 
 namespace addrmig::cli {
@@ -32,12 +33,29 @@ void print_json(const Json& body, const std::string& command) {
   std::cout << doc.dump(2) << "\n";
 }
 
+std::chrono::milliseconds seconds(int value) { return std::chrono::milliseconds(1000LL * value); }
+
 Connection open(const Context& ctx, OpenMode mode) {
   spdlog::debug("connecting to {}", ctx.url.redacted);
-  return Connection::open(ctx.url, mode);
+  return Connection::open(ctx.url, mode, seconds(ctx.lock_timeout_seconds));
 }
 
-std::chrono::milliseconds seconds(int value) { return std::chrono::milliseconds(1000LL * value); }
+// After apply committed, a later failure of `run` must still say so.
+[[noreturn]] void rethrow_after_apply(const ApplyResult& applied) {
+  const std::string suffix = applied.applied ? "; the migration itself was applied (run " + applied.run_id + ")"
+                                             : std::string();
+  try {
+    throw;
+  } catch (const Interrupted& e) {
+    throw Interrupted(e.signal(), e.what() + suffix);
+  } catch (const LockTimeout& e) {
+    throw LockTimeout(e.what() + suffix);
+  } catch (const CommitUnknown& e) {
+    throw CommitUnknown(e.what() + suffix);
+  } catch (const Error& e) {
+    throw Error(e.what() + suffix);
+  }
+}
 
 // The line is erased when this returns, before the report is printed.
 PlannedMigration read_plan(Connection& conn, const Context& ctx) {
@@ -66,6 +84,8 @@ Context load_context(const GlobalOptions& global) {
     throw UsageError("no database: pass --database URL, set ADDRMIG_DATABASE_URL, or set [database] url in " +
                      global.config_path);
   ctx.url = parse_database_url(*url, timeout);
+  ctx.lock_timeout_seconds =
+      global.lock_timeout_seconds.value_or(ctx.config.lock_timeout_seconds.value_or(kDefaultLockTimeoutSeconds));
   check_identifier_limits(ctx.config, ctx.url.dialect);
   return ctx;
 }
@@ -106,7 +126,8 @@ int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
   const ApplyOptions apply_options{seconds(options.lock_timeout_seconds), progress.fn()};
   std::optional<SavedPlan> saved;
   if (!options.plan_file.empty()) saved = read_saved_plan(options.plan_file);  // before connecting
-  Connection conn = open(ctx, OpenMode::ReadWrite);
+  Connection conn = saved ? open_for_saved_plan(ctx.url, *saved, seconds(ctx.lock_timeout_seconds))
+                          : open(ctx, OpenMode::ReadWrite);
   const ApplyResult result = saved ? apply_saved_plan(conn, ctx.config, *saved, apply_options)
                                    : apply_migration(conn, ctx.config, apply_options);
   if (ctx.global.format == Format::Json) print_json(apply_json(result), "apply");
@@ -154,13 +175,13 @@ namespace {
 // committed): print what completed, then fail with the original error. JSON:
 // one document with the completed stages and {"error": {stage, message}}.
 [[noreturn]] void fail_stage(const Context& ctx, Json done, const std::string& stage,
-                             const std::exception& error) {
+                             const std::exception& error, const ApplyResult& applied) {
   if (ctx.global.format == Format::Json) {
     done["error"] = Json{{"stage", stage}, {"message", error.what()}};
     print_json(done, "run");
   }
   spdlog::error("run: {} failed after the earlier stages completed (printed above)", stage);
-  throw;
+  rethrow_after_apply(applied);
 }
 
 }  // namespace
@@ -187,7 +208,7 @@ int cmd_run(const Context& ctx, int lock_timeout_seconds) {
     seeded = seed_database(conn, ctx.config, seconds(lock_timeout_seconds));
   } catch (const std::exception& error) {
     if (markdown) print_run_markdown(std::cout, applied, nullptr, nullptr, ctx.config);
-    fail_stage(ctx, done, "seed", error);
+    fail_stage(ctx, done, "seed", error, applied);
   }
   done["seed"] = seed_json(*seeded);
   if (text) print_seed(std::cout, *seeded);
@@ -197,7 +218,7 @@ int cmd_run(const Context& ctx, int lock_timeout_seconds) {
     report = verify_database(conn, ctx.config);
   } catch (const std::exception& error) {
     if (markdown) print_run_markdown(std::cout, applied, &*seeded, nullptr, ctx.config);
-    fail_stage(ctx, done, "verify", error);
+    fail_stage(ctx, done, "verify", error, applied);
   }
   done["verify"] = verify_json(*report);
   if (json) print_json(done, "run");
@@ -209,7 +230,11 @@ int cmd_run(const Context& ctx, int lock_timeout_seconds) {
 int cmd_history(const Context& ctx) {
   reject_markdown(ctx, "history");
   Connection conn = open(ctx, OpenMode::ReadOnly);
-  const std::vector<HistoryEntry> entries = read_history(conn, history_schema_for(conn, ctx.config));
+  std::vector<HistoryEntry> entries;
+  {
+    ReadTransaction snapshot(conn);
+    entries = read_history(conn, history_schema_for(conn, ctx.config));
+  }
   if (ctx.global.format == Format::Json) print_json(history_json(entries), "history");
   else print_history(std::cout, entries);
   return kOk;

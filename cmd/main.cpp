@@ -13,6 +13,7 @@
 #include "cmd/commands.h"
 #include "cmd/unknown_command.h"
 #include "lib/errors.h"
+#include "lib/interrupt.h"
 
 namespace {
 
@@ -24,7 +25,6 @@ struct Options {
   std::string format = "text";
   PlanOptions plan;
   ApplyCommandOptions apply;
-  std::optional<int> lock_timeout;  // unset: [apply] lock_timeout, else 60
   std::string junit_file;
 };
 
@@ -35,16 +35,8 @@ struct Command {
   std::function<int(const Context&, const Options&)> run;
 };
 
-// --lock-timeout > [apply] lock_timeout > 60 seconds.
-int lock_timeout(const Context& c, const Options& o) {
-  return o.lock_timeout.value_or(c.config.lock_timeout_seconds.value_or(60));
-}
-
-void add_lock_timeout(CLI::App& cmd, Options& o) {
-  cmd.add_option("--lock-timeout", o.lock_timeout,
-                 "seconds to wait for the migration lock and for table locks (exit 3 when exceeded)")
-      ->check(CLI::Range(0, 86400));
-}
+// --lock-timeout > [apply] lock_timeout > 60 seconds (load_context).
+int lock_timeout(const Context& c, const Options&) { return c.lock_timeout_seconds; }
 
 void add_junit(CLI::App& cmd, Options& o) {
   cmd.add_option("--junit", o.junit_file, "also write the result as JUnit XML to FILE");
@@ -62,7 +54,6 @@ const std::vector<Command>& commands() {
       {"apply", "carry the plan out: one transaction, under a migration lock",
        [](CLI::App& cmd, Options& o) {
          cmd.add_option("FILE", o.apply.plan_file, "a plan saved with plan --out");
-         add_lock_timeout(cmd, o);
        },
        [](const Context& c, const Options& o) {
          ApplyCommandOptions apply = o.apply;
@@ -71,11 +62,11 @@ const std::vector<Command>& commands() {
        }},
       {"audit", "read-only report on every parent and its address table", add_junit,
        [](const Context& c, const Options& o) { return cmd_audit(c, o.junit_file); }},
-      {"seed", "insert the configured sample data (idempotent)", add_lock_timeout,
+      {"seed", "insert the configured sample data (idempotent)", nullptr,
        [](const Context& c, const Options& o) { return cmd_seed(c, lock_timeout(c, o)); }},
       {"verify", "read the sample data back both ways and compare with the config", add_junit,
        [](const Context& c, const Options& o) { return cmd_verify(c, o.junit_file); }},
-      {"run", "apply, then seed, then verify: the one-line CI step", add_lock_timeout,
+      {"run", "apply, then seed, then verify: the one-line CI step", nullptr,
        [](const Context& c, const Options& o) { return cmd_run(c, lock_timeout(c, o)); }},
       {"history", "list what apply has recorded in the database", nullptr,
        [](const Context& c, const Options&) { return cmd_history(c); }},
@@ -100,6 +91,7 @@ int fail(const std::string& message, int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  addrmig::install_interrupt_handling();  // first: before any other thread
   CLI::App app{"addrmig: plan, apply and verify <parent>_address tables on SQLite and PostgreSQL"};
   app.name("addrmig");
   app.require_subcommand(1);
@@ -114,6 +106,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json", "markdown"}));
   app.add_flag("-q,--quiet", o.global.quiet, "only errors on stderr");
   app.add_flag("-v,--verbose", o.global.verbose, "debug logs on stderr");
+  app.add_option("--lock-timeout", o.global.lock_timeout_seconds,
+                 "seconds any command waits for a lock (SQLite: all waits together; PostgreSQL: each wait) (0: do not wait); "
+                 "exit 3 when exceeded (default: [apply] lock_timeout, else 60)")
+      ->check(CLI::Range(0, 86400));
   for (const Command& command : commands()) {
     CLI::App* sub = app.add_subcommand(command.name, command.help);
     if (command.add_options) command.add_options(*sub, o);
@@ -136,11 +132,18 @@ int main(int argc, char** argv) {
     for (const Command& command : commands())
       if (name == command.name) return command.run(load_context(o.global), o);
     return fail("unknown command " + name, kError);
+  } catch (const addrmig::Interrupted& e) {
+    return fail(e.what(), 128 + e.signal());
+  } catch (const addrmig::CommitUnknown& e) {
+    return fail(e.what(), kOutcomeUnknown);
   } catch (const addrmig::LockTimeout& e) {
+    if (int signal = addrmig::interrupt_signal()) return fail(e.what(), 128 + signal);
     return fail(e.what(), kLocked);
   } catch (const addrmig::PlanChanged& e) {
     return fail(e.what(), kDifferences);
   } catch (const std::exception& e) {
+    // Any failure after a signal is the signal's doing (a cancelled statement).
+    if (int signal = addrmig::interrupt_signal()) return fail(e.what(), 128 + signal);
     return fail(e.what(), kError);
   }
 }

@@ -159,7 +159,8 @@ Json history_json(const std::vector<HistoryEntry>& entries) {
                        {"statement_count", e.statement_count},
                        {"duration_ms", e.duration_ms},
                        {"source", e.source},
-                       {"dialect", e.dialect}});
+                       {"dialect", e.dialect},
+                       {"run_id", e.run_id.empty() ? Json(nullptr) : Json(e.run_id)}});
   return Json{{"entries", out}};
 }
 
@@ -173,6 +174,7 @@ Json apply_json(const ApplyResult& result) {
               {"statement_count", result.applied ? result.planned.statement_count() : 0},
               {"duration_ms", result.duration_ms},
               {"sql_checksum", result.sql_checksum},
+              {"run_id", result.run_id.empty() ? Json(nullptr) : Json(result.run_id)},
               {"plan", plan_json(result.planned.plan)}};
 }
 
@@ -260,9 +262,9 @@ void print_history(std::ostream& out, const std::vector<HistoryEntry>& entries) 
   }
   for (const HistoryEntry& e : entries)
     out << e.id << "  " << e.applied_at << "  addrmig " << e.tool_version << "  " << e.dialect << "  "
-        << e.statement_count << " statements  " << e.duration_ms << " ms  source=" << e.source
+        << e.statement_count << (e.statement_count == 1 ? " statement  " : " statements  ") << e.duration_ms << " ms  source=" << e.source
         << "  config=" << e.config_checksum.substr(0, 12) << "  sql=" << e.sql_checksum.substr(0, 12)
-        << "\n";
+        << (e.run_id.empty() ? "" : "  run=" + e.run_id) << "\n";
 }
 
 void print_apply(std::ostream& out, const ApplyResult& result, bool color) {
@@ -276,7 +278,8 @@ void print_apply(std::ostream& out, const ApplyResult& result, bool color) {
     return;
   }
   print_plan(out, plan, false, color);
-  out << "applied " << result.planned.statement_count() << " statements in " << result.duration_ms
+  const std::size_t count = result.planned.statement_count();
+  out << "applied " << count << (count == 1 ? " statement" : " statements") << " in " << result.duration_ms
       << " ms\n";
 }
 

@@ -1,5 +1,7 @@
 #include "lib/address_rows.h"
 
+#include <algorithm>
+
 #include "lib/sql.h"
 #include "lib/portable_value.h"
 
@@ -18,8 +20,18 @@ std::size_t column_index(const RelatedSpec& related, const std::string& name) {
 }
 
 // canonical values of `row`, indexed by related.columns (empty: not named).
-std::vector<std::optional<std::string>> canonical_row(const RelatedSpec& related, const Row& row) {
+// A column the row leaves out holds its configured default once inserted, so
+// it is compared as that default: {street} and {street, zip = default} are
+// the same address.
+// Not so for a column of `null_when_absent` (the table has no default there).
+std::vector<std::optional<std::string>> canonical_row(const RelatedSpec& related, const Row& row,
+                                                      const std::vector<std::string>& null_when_absent = {}) {
   std::vector<std::optional<std::string>> out(related.columns.size());
+  for (std::size_t i = 0; i < related.columns.size(); ++i)
+    if (related.columns[i].default_value &&
+        std::find(null_when_absent.begin(), null_when_absent.end(), related.columns[i].name) ==
+            null_when_absent.end())
+      out[i] = canonical_config_value(related.columns[i].type, *related.columns[i].default_value);
   for (const FieldValue& field : row) {
     const std::size_t i = column_index(related, field.column);
     if (i < out.size()) out[i] = canonical_config_value(related.columns[i].type, field.value);
@@ -32,6 +44,8 @@ std::vector<std::optional<std::string>> canonical_row(const RelatedSpec& related
 std::string shape_of(const RelatedSpec& related, const Row& row,
                      const std::vector<std::string>& null_when_absent = {}) {
   std::string shape(related.columns.size(), '0');
+  for (std::size_t i = 0; i < related.columns.size(); ++i)
+    if (related.columns[i].default_value) shape[i] = '1';
   for (const std::string& name : null_when_absent)
     if (const std::size_t i = column_index(related, name); i < shape.size()) shape[i] = 'N';
   for (const FieldValue& field : row)
@@ -94,7 +108,7 @@ long long AddressMatcher::count(const Row& wanted) {
   auto [it, fresh] = counts_.try_emplace(shape);
   if (fresh)
     for (const StoredAddress& address : stored_) ++it->second[key_under(shape, address.canonical)];
-  const auto found = it->second.find(key_under(shape, canonical_row(related_, wanted)));
+  const auto found = it->second.find(key_under(shape, canonical_row(related_, wanted, null_when_absent_)));
   return found == it->second.end() ? 0 : found->second;
 }
 

@@ -64,6 +64,10 @@ struct Capabilities {
   // null: only equal types. `key_type_rule` says the rule to a person.
   bool (*key_types_match)(const ColumnType& fk, const ColumnType& key) = nullptr;
   std::string key_type_rule = "exactly the parent key's type";
+  // How the dialect stores a column's values ("INTEGER affinity"), where
+  // types that differ only in spelling store values alike (SQLite); such a
+  // difference is reported, not blocked. Null: every type difference counts.
+  std::string (*storage_of)(const ColumnType& type) = nullptr;
   // Carries out repairs when !alter_constraints. Null otherwise.
   RepairSteps (*repair_without_alter)(const RepairRequest& request) = nullptr;
 };

@@ -71,7 +71,7 @@ class ConfigReader : private TomlFields {
     const toml::table& apply = as_table(node, "[apply]");
     check_keys(apply, {"lock_timeout"}, "in [apply]");
     if (const toml::node* timeout = apply.get("lock_timeout")) {
-      config.lock_timeout_seconds = seconds_of(*timeout, "lock_timeout");
+      config.lock_timeout_seconds = seconds_of(*timeout, "lock_timeout", 0);
       config.lock_timeout_line = line_of(*timeout);
     }
   }

@@ -69,8 +69,9 @@ struct Config {
   // [database] connect_timeout: seconds libpq may take to connect.
   int connect_timeout_seconds = 10;
   int connect_timeout_line = 0;
-  // [apply] lock_timeout: seconds apply waits for the migration lock and for
-  // table locks. Unset: the CLI default (60); `--lock-timeout` overrides it.
+  // [apply] lock_timeout: seconds every command waits for locks (apply: the
+  // migration lock and table locks; read-only commands: table locks), 0: do
+  // not wait. Unset: the CLI default (60); `--lock-timeout` overrides it.
   std::optional<int> lock_timeout_seconds;
   int lock_timeout_line = 0;
   // [history] schema: where PostgreSQL keeps addrmig_history. Empty: the

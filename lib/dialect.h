@@ -27,6 +27,30 @@ namespace addrmig {
 
 class Connection;
 
+enum class OpenMode {
+  ReadOnly,           // plan, audit, verify, history: never creates or writes
+  ReadWrite,          // apply, seed, run: creates a missing SQLite file
+  ReadWriteExisting,  // apply FILE of a plan made from an existing database: creates nothing
+};
+
+// A session a dialect opened: the SOCI session and what the dialect keeps
+// with it (SQLite: the deadline its busy handler waits for, the identity of
+// the file opened; both: the cancel hook SIGINT and SIGTERM call), destroyed
+// in the order the dialect needs.
+class DialectSession {
+ public:
+  virtual ~DialectSession() = default;
+  virtual soci::session& session() = 0;
+  // Every lock wait from now on ends at `deadline` (where the dialect waits
+  // by itself: SQLite's busy handler).
+  virtual void set_lock_deadline(std::chrono::steady_clock::time_point) {}
+  // False once the connection to the server is lost.
+  virtual bool connection_ok() const { return true; }
+  // Why changes would go to a file nobody opens again (the database file was
+  // deleted or replaced since open); empty when they would not.
+  virtual std::string file_change() const { return {}; }
+};
+
 class Inspector {
  public:
   virtual ~Inspector() = default;
@@ -70,6 +94,10 @@ struct HistorySql {
   std::string exists_name;
   std::string applied_at_value;  // the bound :applied_at in the column's type
   std::string applied_at_text;   // the column read back as ISO 8601 UTC text
+  // run_id came after the table: a count > 0 when the column exists (binds
+  // :name = exists_name), and the statement adding it to an older table.
+  std::string run_id_column_query;
+  std::string add_run_id;
 };
 
 // What a script runs outside its BEGIN ... COMMIT for a plan.
@@ -91,9 +119,11 @@ class DatabaseDialect {
   virtual HistorySql history(const std::string& schema) const = 0;
 
   // Opens a session (`exists`: false when a read-only open found no SQLite
-  // file). Throws ConnectError.
-  virtual std::unique_ptr<soci::session> open(const DatabaseUrl& url, bool read_only,
-                                              bool& exists) const = 0;
+  // file); `lock_timeout` bounds the lock waits of the reads done while
+  // opening. Throws ConnectError, DatabaseMissing, LockTimeout.
+  virtual std::unique_ptr<DialectSession> open(const DatabaseUrl& url, OpenMode mode,
+                                               std::chrono::milliseconds lock_timeout,
+                                               bool& exists) const = 0;
 
   // Inside a catch block: rethrows `error` as LockTimeout or DbError when this
   // dialect's driver raised it (prefix and secrets as rethrow_db_error);
@@ -107,6 +137,8 @@ class DatabaseDialect {
                            bool schema_changes) const = 0;
   // After the write transaction ended either way: restores session settings.
   virtual void end_write(Connection& conn, bool schema_changes) const noexcept = 0;
+  // After a write transaction rolled back (its ROLLBACK may have failed).
+  virtual void after_rollback(Connection&) const noexcept {}
   // Begins a read-only snapshot (plan, audit, verify).
   virtual void begin_read(Connection& conn) const = 0;
 

@@ -2,11 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "lib/checksum.h"
+#include "lib/commit_outcome.h"
 #include "lib/errors.h"
 #include "lib/history.h"
+#include "lib/interrupt.h"
 #include "lib/saved_plan.h"
 #include "lib/script.h"
 #include "lib/transaction.h"
@@ -32,6 +35,7 @@ void run_statements(Connection& conn, const std::vector<Statement>& statements,
   if (progress) rows = dialect_of(conn.dialect()).count_rows(conn.session(), report);
   for (; current < total; ++current) {
     const Statement& statement = statements[current];
+    throw_if_interrupted();
     if (rows) rows->reset();
     report(-1);
     spdlog::debug("[{}/{}] {}", current + 1, total, statement.comment);
@@ -41,8 +45,29 @@ void run_statements(Connection& conn, const std::vector<Statement>& statements,
   }
 }
 
+// Every failure says whether anything was applied: nothing, since the
+// transaction rolled back before this runs. Call in a catch block.
+[[noreturn]] void rethrow_nothing_applied() {
+  const std::string nothing = "; rolled back: nothing was applied";
+  try {
+    throw;
+  } catch (const Interrupted& e) {
+    throw Interrupted(e.signal(), "interrupted by " + signal_name(e.signal()) + " while applying" + nothing);
+  } catch (const LockTimeout& e) {
+    throw LockTimeout(std::string(e.what()) + "; nothing was applied");
+  } catch (const PlanChanged&) {
+    throw;  // says so itself
+  } catch (const CommitUnknown&) {
+    throw;
+  } catch (const DbError& e) {
+    if (std::string(e.what()).find("was not applied") != std::string::npos) throw;
+    throw DbError(e.what() + nothing, e.sqlstate());
+  }
+}
+
 HistoryEntry history_entry(const Config& config, Connection& conn, const std::vector<Statement>& statements,
-                           std::string sql_checksum, std::string source, std::int64_t duration_ms) {
+                           std::string sql_checksum, std::string source, std::int64_t duration_ms,
+                           std::string run_id) {
   HistoryEntry entry;
   entry.applied_at = utc_now_iso8601();
   entry.tool_version = ADDRMIG_VERSION;
@@ -52,6 +77,7 @@ HistoryEntry history_entry(const Config& config, Connection& conn, const std::ve
   entry.duration_ms = duration_ms;
   entry.source = std::move(source);
   entry.dialect = std::string(dialect_name(conn.dialect()));
+  entry.run_id = std::move(run_id);
   return entry;
 }
 
@@ -60,58 +86,91 @@ std::int64_t ms_since(std::chrono::steady_clock::time_point started) {
       .count();
 }
 
+// What runs once the migration has committed (validate_after_commit).
+struct AfterCommit {
+  std::vector<Statement> statements;
+  std::string source;          // of the migration's history row
+  std::string history_schema;  // where it was recorded
+};
+
+// Runs the planned statements inside `transaction` (except the ones that run
+// after the commit: returned), checks, records history with a new run id and
+// commits; a COMMIT whose connection is lost is resolved by looking that run
+// id up.
+AfterCommit execute_and_record(Connection& conn, const Config& config, MigrationTransaction& transaction,
+                        ApplyResult& result, const std::string& source, const ApplyOptions& options,
+                        std::chrono::steady_clock::time_point started) {
+  auto [in_transaction, after_commit] = split_after_commit(result.planned.statements());
+  AfterCommit after{std::move(after_commit), source, history_schema_for(conn, config)};
+  result.sql_checksum = sha256_hex(saved_plan_body(result.planned, conn.dialect()));
+  if (in_transaction.empty()) {
+    // Only validations are left to do: this transaction wrote nothing.
+    try {
+      transaction.commit();
+    } catch (const CommitUnknown& e) {
+      throw DbError(std::string(e.what()) + "; nothing had been written");
+    }
+    return after;
+  }
+  run_statements(conn, in_transaction, options.progress);
+  report_finished(options.progress);
+  dialect_of(conn.dialect()).check_before_commit(conn, result.planned.plan);
+  result.duration_ms = ms_since(started);
+  result.run_id = new_run_id();
+  record_history(conn,
+                 history_entry(config, conn, in_transaction, result.sql_checksum, source, result.duration_ms,
+                               result.run_id),
+                 after.history_schema);
+  commit_or_resolve(conn, transaction, result.run_id, after.history_schema, options.lock_timeout,
+                    "the migration");
+  result.applied = true;
+  return after;
+}
+
 // The after_commit statements (PostgreSQL VALIDATE CONSTRAINT), once the
 // migration has committed, each in a transaction of its own under the
-// migration lock and the same lock timeout, recorded in history as source
-// "<source> (validate)". Each constraint is already in place NOT VALID and
-// checks new rows, so a failure loses nothing: the next apply plans just the
-// validations still missing.
-void validate_after_commit(Connection& conn, const Config& config, const std::vector<Statement>& statements,
-                           const std::string& source, const ApplyOptions& options) {
-  const std::string committed = "the migration was committed; then ";
+// migration lock and the migration's own timeouts (MigrationTransaction),
+// recorded in history as source "<source> (validate)" with a run id of its
+// own ("<run id>.<n>": a lost COMMIT of a validation is looked up like the
+// migration's). Each constraint is already in place NOT VALID and checks new
+// rows, so a failure loses nothing: the next apply plans just the validations
+// still missing.
+void validate_after_commit(Connection& conn, const Config& config, const AfterCommit& after_commit,
+                           ApplyResult& result, const ApplyOptions& options) {
+  const std::string committed = result.applied ? "the migration was committed; then " : "";
   const std::string after =
       "; the constraint stays NOT VALID (it already checks new rows): run apply again to validate it";
-  for (const Statement& statement : statements) {
+  // Validations only (the migration transaction had nothing else to do):
+  // the apply's run id is new here.
+  if (result.run_id.empty() && !after_commit.statements.empty()) result.run_id = new_run_id();
+  const std::string& run_base = result.run_id;
+  for (std::size_t n = 0; n < after_commit.statements.size(); ++n) {
     const auto started = std::chrono::steady_clock::now();
-    const std::vector<Statement> one{statement};
+    const std::vector<Statement> one{after_commit.statements[n]};
+    const std::string run_id = run_base + "." + std::to_string(n + 1);
     try {
       MigrationTransaction transaction(conn, options.lock_timeout);
       run_statements(conn, one, options.progress);
       report_finished(options.progress);
       record_history(conn,
                      history_entry(config, conn, one, sha256_hex(render_statements(one)),
-                                   source + " (validate)", ms_since(started)),
-                     history_schema_for(conn, config));
-      transaction.commit();
+                                   after_commit.source + " (validate)", ms_since(started), run_id),
+                     after_commit.history_schema);
+      commit_or_resolve(conn, transaction, run_id, after_commit.history_schema, options.lock_timeout,
+                        "the validation");
+    } catch (const Interrupted& e) {
+      throw Interrupted(e.signal(), committed + "interrupted by " + signal_name(e.signal()) +
+                                        " while validating: rolled back" + after);
+    } catch (const CommitUnknown& e) {
+      throw CommitUnknown(committed + e.what() + "; if it did not commit, the constraint stays NOT VALID: "
+                                                 "run apply again to validate it");
     } catch (const LockTimeout& e) {
       throw LockTimeout(committed + e.what() + after);
     } catch (const DbError& e) {
       throw DbError(committed + e.what() + after, e.sqlstate());
     }
+    result.applied = true;
   }
-}
-
-// Runs the planned statements inside `transaction`, checks, records history
-// and commits; then the statements that run after the commit.
-void execute_and_record(Connection& conn, const Config& config, MigrationTransaction& transaction,
-                        ApplyResult& result, const std::string& source, const ApplyOptions& options,
-                        std::chrono::steady_clock::time_point started) {
-  const auto [in_transaction, after_commit] = split_after_commit(result.planned.statements());
-  result.sql_checksum = sha256_hex(saved_plan_body(result.planned, conn.dialect()));
-  if (!in_transaction.empty()) {
-    run_statements(conn, in_transaction, options.progress);
-    report_finished(options.progress);
-    dialect_of(conn.dialect()).check_before_commit(conn, result.planned.plan);
-    result.duration_ms = ms_since(started);
-    record_history(conn,
-                   history_entry(config, conn, in_transaction, result.sql_checksum, source,
-                                 result.duration_ms),
-                   history_schema_for(conn, config));
-  }
-  transaction.commit();
-  result.applied = true;
-  if (!after_commit.empty()) validate_after_commit(conn, config, after_commit, source, options);
-  result.duration_ms = ms_since(started);
 }
 
 std::string describe_changes(const std::vector<TableFingerprint>& saved,
@@ -147,27 +206,10 @@ std::string why_plan_differs(const SavedPlan& saved, const Config& config,
          std::to_string(now.statement_count()) + " statements and differs from the saved SQL";
 }
 
-}  // namespace
-
-ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyOptions& options) {
-  const auto started = std::chrono::steady_clock::now();
+AfterCommit apply_saved_plan_locked(Connection& conn, const Config& config, const SavedPlan& saved,
+                                    const ApplyOptions& options, std::chrono::steady_clock::time_point started,
+                                    ApplyResult& result) {
   MigrationTransaction transaction(conn, options.lock_timeout);
-  ApplyResult result;
-  result.planned = plan_migration(conn, config, options.progress);
-  report_finished(options.progress);
-  if (result.planned.plan.blocked() || result.planned.statement_count() == 0) return result;  // rolls back
-  execute_and_record(conn, config, transaction, result, "config", options, started);
-  return result;
-}
-
-ApplyResult apply_saved_plan(Connection& conn, const Config& config, const SavedPlan& saved,
-                             const ApplyOptions& options) {
-  if (saved.dialect != dialect_name(conn.dialect()))
-    throw Error(saved.path + ": the plan was saved for " + saved.dialect + ", not " +
-                std::string(dialect_name(conn.dialect())));
-  const auto started = std::chrono::steady_clock::now();
-  MigrationTransaction transaction(conn, options.lock_timeout);
-  ApplyResult result;
   result.planned = plan_migration(conn, config, options.progress);
   report_finished(options.progress);
   std::vector<TableRef> tables;
@@ -179,9 +221,70 @@ ApplyResult apply_saved_plan(Connection& conn, const Config& config, const Saved
   if (sha256_hex(saved_plan_body(result.planned, conn.dialect())) != saved.body_checksum)
     throw PlanChanged(why_plan_differs(saved, config, result.planned) +
                       "; nothing was applied: review a new plan");
-  if (result.planned.plan.blocked() || result.planned.statement_count() == 0) return result;
-  execute_and_record(conn, config, transaction, result, "file:" + saved.path, options, started);
+  if (result.planned.plan.blocked() || result.planned.statement_count() == 0) return {};
+  return execute_and_record(conn, config, transaction, result, "file:" + saved.path, options, started);
+}
+
+AfterCommit apply_locked(Connection& conn, const Config& config, const ApplyOptions& options,
+                         std::chrono::steady_clock::time_point started, ApplyResult& result) {
+  MigrationTransaction transaction(conn, options.lock_timeout);
+  result.planned = plan_migration(conn, config, options.progress);
+  report_finished(options.progress);
+  if (result.planned.plan.blocked() || result.planned.statement_count() == 0) return {};  // rolls back
+  return execute_and_record(conn, config, transaction, result, "config", options, started);
+}
+
+}  // namespace
+
+// The migration's transaction, whose failures all end in "nothing was
+// applied"; then, after its commit, the validations (whose failures say the
+// migration was committed).
+ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  ApplyResult result;
+  AfterCommit after;
+  try {
+    after = apply_locked(conn, config, options, started, result);
+  } catch (const Error&) {
+    rethrow_nothing_applied();
+  }
+  validate_after_commit(conn, config, after, result, options);
+  if (result.applied) result.duration_ms = ms_since(started);
   return result;
+}
+
+ApplyResult apply_saved_plan(Connection& conn, const Config& config, const SavedPlan& saved,
+                             const ApplyOptions& options) {
+  if (saved.dialect != dialect_name(conn.dialect()))
+    throw Error(saved.path + ": the plan was saved for " + saved.dialect + ", not " +
+                std::string(dialect_name(conn.dialect())));
+  const auto started = std::chrono::steady_clock::now();
+  ApplyResult result;
+  AfterCommit after;
+  try {
+    after = apply_saved_plan_locked(conn, config, saved, options, started, result);
+  } catch (const Error&) {
+    rethrow_nothing_applied();
+  }
+  validate_after_commit(conn, config, after, result, options);
+  if (result.applied) result.duration_ms = ms_since(started);
+  return result;
+}
+
+}  // namespace addrmig
+
+namespace addrmig {
+
+Connection open_for_saved_plan(const DatabaseUrl& url, const SavedPlan& saved,
+                               std::chrono::milliseconds lock_timeout) {
+  const bool read_existing = std::any_of(saved.tables.begin(), saved.tables.end(),
+                                         [](const TableFingerprint& t) { return t.digest != "absent"; });
+  try {
+    return Connection::open(url, read_existing ? OpenMode::ReadWriteExisting : OpenMode::ReadWrite, lock_timeout);
+  } catch (const DatabaseMissing& e) {
+    throw PlanChanged(std::string(e.what()) + " any more, but " + saved.path +
+                      " was planned from it; nothing was applied, nothing was created");
+  }
 }
 
 }  // namespace addrmig

@@ -27,6 +27,11 @@ std::string_view finding_kind_name(FindingKind kind) {
     case FindingKind::ExtraTable: return "extra_table";
     case FindingKind::RebuildUnsafe: return "rebuild_unsafe";
     case FindingKind::NameTaken: return "name_taken";
+    case FindingKind::SchemaMissing: return "schema_missing";
+    case FindingKind::Privilege: return "privilege";
+    case FindingKind::TableShape: return "table_shape";
+    case FindingKind::ForeignKeyConflict: return "foreign_key_conflict";
+    case FindingKind::SeedIncomplete: return "seed_incomplete";
     case FindingKind::RowSecurity: return "row_security";
   }
   return "unknown";

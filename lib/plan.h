@@ -36,6 +36,11 @@ enum class FindingKind {
   RebuildUnsafe,        // SQLite: a needed rebuild would lose schema the model lacks
   NameTaken,            // a view/sequence/index/... holds a name a table needs
   RowSecurity,          // PostgreSQL: RLS would hide rows from a data check
+  SchemaMissing,        // PostgreSQL: a configured schema does not exist
+  Privilege,            // the role may not make a change the plan needs
+  TableShape,           // PostgreSQL: a partition, typed table or inheritance parent
+  ForeignKeyConflict,   // another foreign key on the FK column contradicts the config
+  SeedIncomplete,       // a [[seed]] lacks a value a NOT NULL column needs
 };
 std::string_view finding_kind_name(FindingKind kind);  // "column_missing", ...
 

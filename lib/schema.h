@@ -137,6 +137,19 @@ struct Table {
   // owner or FORCE ROW LEVEL SECURITY set). Checks that decide about data
   // cannot trust a count then; the planner blocks instead of asking.
   bool row_security_applies = false;
+  // The name as the catalog spells it, when the lookup matched another
+  // spelling (SQLite: `Customer_Address` for `customer_address`). A rebuild
+  // keeps it. Empty: ref.name is the catalog's spelling.
+  std::string catalog_name;
+  // PostgreSQL: why ALTER TABLE on this table would reach beyond it or fail
+  // ("a partition of ...", "a typed table", inheritance children). Empty: none.
+  std::string alter_unsupported;
+  bool partitioned = false;   // PostgreSQL: no NOT VALID foreign key on it
+  bool owned = true;          // the current role may ALTER it (owner or member)
+  bool can_reference = true;  // the current role may REFERENCES it in an FK
+  // PostgreSQL: every constraint name on the table (CHECK, UNIQUE, FK, ...):
+  // a new constraint needs a name none of them has.
+  std::vector<std::string> constraint_names;
 
   bool same_name(std::string_view a, std::string_view b) const;
   bool same_names(const std::vector<std::string>& a, const std::vector<std::string>& b) const;
@@ -196,6 +209,14 @@ struct Catalog {
     std::string kind;  // "view", "materialized view", "foreign table", "sequence", "index", ...
   };
   std::vector<NamedRelation> other_relations;
+  // PostgreSQL: the inspected schemas that exist, and whether the current
+  // role may CREATE in each. Empty `schemas_known`: the dialect has none.
+  struct SchemaInfo {
+    std::string name;
+    bool can_create = true;
+  };
+  std::vector<SchemaInfo> schemas;
+  bool schemas_known = false;
   bool database_exists = true;  // false: SQLite file missing, inspected as empty
 
   const Table* find(const TableRef& ref) const;

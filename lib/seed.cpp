@@ -8,6 +8,7 @@
 #include "lib/bound_query.h"
 #include "lib/dialect.h"
 #include "lib/errors.h"
+#include "lib/interrupt.h"
 #include "lib/sql.h"
 #include "lib/planner.h"
 #include "lib/planner/parent_key.h"
@@ -161,11 +162,13 @@ std::vector<SeedTarget> resolve_seed_targets(Connection& conn, const Config& con
   return out;
 }
 
-SeedResult seed_database(Connection& conn, const Config& config,
-                         std::chrono::milliseconds lock_timeout) {
+namespace {
+
+SeedResult seed_locked(Connection& conn, const Config& config, std::chrono::milliseconds lock_timeout) {
   MigrationTransaction transaction(conn, lock_timeout, /*foreign_keys_off=*/false);
   SeedResult result;
   for (const SeedTarget& target : resolve_seed_targets(conn, config, "seed")) {
+    throw_if_interrupted();
     std::vector<std::string> keys = find_parent_keys(conn, target);
     if (keys.size() > 1)
       throw Error("seed: " + std::to_string(keys.size()) + " rows of " + target.parent.display() +
@@ -182,6 +185,25 @@ SeedResult seed_database(Connection& conn, const Config& config,
   }
   transaction.commit();
   return result;
+}
+
+}  // namespace
+
+SeedResult seed_database(Connection& conn, const Config& config,
+                         std::chrono::milliseconds lock_timeout) {
+  const std::string nothing = "; rolled back: nothing was inserted";
+  try {
+    return seed_locked(conn, config, lock_timeout);
+  } catch (const Interrupted& e) {
+    throw Interrupted(e.signal(), "interrupted by " + signal_name(e.signal()) + " while seeding" + nothing);
+  } catch (const CommitUnknown& e) {
+    throw CommitUnknown(std::string(e.what()) +
+                        "; the seed rows may or may not be inserted: run `addrmig seed` again, it inserts only what is missing");
+  } catch (const LockTimeout& e) {
+    throw LockTimeout(std::string(e.what()) + "; nothing was inserted");
+  } catch (const DbError& e) {
+    throw DbError(e.what() + nothing, e.sqlstate());
+  }
 }
 
 }  // namespace addrmig

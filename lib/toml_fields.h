@@ -106,12 +106,14 @@ class TomlFields {
          "'" + std::string(key) + "' must be a boolean, not " + std::string(kind_of(node)));
   }
 
-  int seconds_of(const toml::node& node, std::string_view key) const {
+  // `minimum`: 0 for lock_timeout ("do not wait"), 1 for connect_timeout
+  // (libpq reads 0 as "wait forever").
+  int seconds_of(const toml::node& node, std::string_view key, int minimum = 1) const {
     const auto* value = node.as_integer();
-    if (!value || value->get() < 1 || value->get() > kMaxTimeoutSeconds)
+    if (!value || value->get() < minimum || value->get() > kMaxTimeoutSeconds)
       fail(line_of(node), "'" + std::string(key) +
-                              "' must be a whole number of seconds from 1 to " +
-                              std::to_string(kMaxTimeoutSeconds));
+                              "' must be a whole number of seconds from " + std::to_string(minimum) +
+                              " to " + std::to_string(kMaxTimeoutSeconds));
     return static_cast<int>(value->get());
   }
 

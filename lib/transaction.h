@@ -6,16 +6,18 @@
 // guards around them (a handled_ flag, like soci::transaction).
 
 #include <chrono>
+#include <string>
 
 #include "lib/connection.h"
 
 namespace addrmig {
 
 // The write transaction of apply and seed, as the dialect begins it
-// (lib/sqlite/dialect.cpp: foreign keys off for schema changes, BEGIN
-// IMMEDIATE; lib/postgres/dialect.cpp: BEGIN, SET LOCAL lock_timeout,
-// pg_advisory_xact_lock).
-// Throws LockTimeout when the lock is not granted within `lock_timeout`.
+// (lib/sqlite/dialect.cpp: foreign keys off for schema changes, one lock
+// deadline, BEGIN EXCLUSIVE; lib/postgres/dialect.cpp: BEGIN, the migration's
+// own timeouts, pg_advisory_xact_lock).
+// Throws LockTimeout when the lock is not granted within `lock_timeout`
+// (0: not at once), Interrupted after SIGINT/SIGTERM.
 // The destructor rolls back unless commit() ran, and never throws.
 class MigrationTransaction {
  public:
@@ -27,6 +29,9 @@ class MigrationTransaction {
   MigrationTransaction(const MigrationTransaction&) = delete;
   MigrationTransaction& operator=(const MigrationTransaction&) = delete;
 
+  // Throws Interrupted (before COMMIT: rolled back), DbError (the file was
+  // replaced, or COMMIT failed: rolled back), CommitUnknown (the connection
+  // was lost while COMMIT was in flight: it may or may not have committed).
   void commit();
 
  private:
@@ -36,9 +41,10 @@ class MigrationTransaction {
   bool handled_ = false;
 };
 
-// A read-only snapshot for plan/audit/verify (the dialect's begin_read():
-// PostgreSQL REPEATABLE READ, SQLite a deferred BEGIN holding a shared lock
-// across the reads). Always rolled back.
+// A read-only snapshot for plan/audit/verify/history (the dialect's
+// begin_read(): PostgreSQL REPEATABLE READ, SQLite a deferred BEGIN holding a
+// shared lock across the reads). Every lock wait is bounded by the
+// connection's lock_timeout(). Always rolled back.
 class ReadTransaction {
  public:
   explicit ReadTransaction(Connection& conn);
@@ -49,6 +55,9 @@ class ReadTransaction {
  private:
   Connection& conn_;
 };
+
+// "within 5 s", "at once (--lock-timeout 0: no waiting)": for LockTimeout messages.
+std::string describe_lock_timeout(std::chrono::milliseconds timeout);
 
 // Key of the advisory lock all addrmig processes share ("addrmig" in ASCII).
 inline constexpr long long kMigrationLockKey = 0x616464726d6967LL;

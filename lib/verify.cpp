@@ -7,6 +7,7 @@
 #include "lib/address_rows.h"
 #include "lib/bound_query.h"
 #include "lib/dialect.h"
+#include "lib/interrupt.h"
 #include "lib/sql.h"
 #include "lib/seed.h"
 #include "lib/transaction.h"
@@ -140,8 +141,10 @@ std::size_t VerifyReport::mismatch_count() const {
 VerifyReport verify_database(Connection& conn, const Config& config) {
   ReadTransaction snapshot(conn);
   VerifyReport report;
-  for (const SeedTarget& target : resolve_seed_targets(conn, config, "verify"))
+  for (const SeedTarget& target : resolve_seed_targets(conn, config, "verify")) {
+    throw_if_interrupted();
     report.entries.push_back(verify_seed(conn, config, target));
+  }
   return report;
 }
 

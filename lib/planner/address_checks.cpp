@@ -6,6 +6,7 @@
 #include "lib/sql.h"
 #include "lib/planner/alter_steps.h"
 #include "lib/planner/extras.h"
+#include "lib/planner/foreign_keys.h"
 #include "lib/planner/text.h"
 
 namespace addrmig::planner {
@@ -95,7 +96,13 @@ class AddressRepair {
       add_missing_column(desired);
       return;
     }
-    if (!(found->type == desired.type))
+    if (!(found->type == desired.type) && same_storage(found->type, desired.type))
+      add(FindingKind::ColumnTypeDiffers, Severity::Info, spec.name, desired.type.display(),
+          declared(found->type),
+          at(spec.name) + " is declared " + declared(found->type) + ", the config says " +
+              desired.type.display() + "; " + ctx_.caps.product_name + " stores both with " +
+              ctx_.caps.storage_of(desired.type) + ", so it is left as it is");
+    else if (!(found->type == desired.type))
       blocker(FindingKind::ColumnTypeDiffers, spec.name, desired.type.display(),
               found->type.display(),
               at(spec.name) + " is " + found->type.display() + " but the config says " +
@@ -103,6 +110,16 @@ class AddressRepair {
                   "; addrmig never changes a column type (it could truncate data): alter it "
                   "by hand or change the config");
     check_nullability(*found, desired.nullable, FindingKind::ColumnNullability);
+  }
+
+  // Types spelled apart that the dialect stores alike (SQLite: INT and
+  // integer, VARCHAR(255) and text, DATETIME and timestamp).
+  bool same_storage(const ColumnType& found, const ColumnType& desired) const {
+    return ctx_.caps.storage_of && !found.display().empty() &&
+           ctx_.caps.storage_of(found) == ctx_.caps.storage_of(desired);
+  }
+  static std::string declared(const ColumnType& type) {
+    return type.display().empty() ? "without a type" : type.display();
   }
 
   // Adds `column` unless that needs a value for rows that already exist.
@@ -180,7 +197,7 @@ class AddressRepair {
       // An FK between different types fails or compares by conversion; the
       // orphan check cannot run either, so nothing else about the FK is judged.
       blocker(FindingKind::ForeignKeyTypeMismatch, fk, key_.type.display(), found->type.display(),
-              at(fk) + " is " + found->type.display() + " but " +
+              at(fk) + " is " + declared(found->type) + " but " +
                   column_text(ctx_.parent, key_.column) + " is " + key_.type.display() +
                   "; the foreign key column must have " +
                   ctx_.caps.key_type_rule +
@@ -198,20 +215,14 @@ class AddressRepair {
     return ctx_.caps.key_types_match && ctx_.caps.key_types_match(type, key_.type);
   }
 
-  bool references_key(const ForeignKey& fk) const {
-    // Without schemas an FK carries none (SQLite).
-    const bool same_table = (!ctx_.caps.schemas || fk.ref_schema == ctx_.parent.schema) &&
-                            same_table_name(ctx_.caps, fk.ref_table, ctx_.parent.name);
-    const bool same_columns = existing_.same_names(fk.ref_columns, {key_.column}) ||
-                              (fk.ref_columns.empty() && key_.is_primary_key);
-    return same_table && same_columns;
-  }
+  bool references_key(const ForeignKey& fk) const { return planner::references_key(ctx_, key_, existing_, fk); }
 
   void check_fk_constraint() {
     const std::string fk_column = ctx_.fk_column();
     const ForeignKey desired = desired_foreign_key(ctx_, key_);
     const std::string expected_target = target_text(ctx_.parent, desired.ref_columns);
-    const ForeignKey* found = existing_.foreign_key_on(fk_column);
+    const ForeignKey* found = chosen_foreign_key(ctx_, key_, existing_, desired);
+    if (found) report_other_foreign_keys(ctx_, key_, existing_, *found, desired, findings_);
     if (!found) {
       add(FindingKind::ForeignKeyMissing, Severity::Change, fk_column, expected_target, "none",
           at(fk_column) + " has no foreign key to " + expected_target + "; it will be added");
@@ -327,26 +338,9 @@ class AddressRepair {
            (!existing_.primary_key.empty() && existing_.same_name(existing_.primary_key.front(), fk));
   }
 
-  // CREATE INDEX fails when the planned name already belongs to another
-  // index of the table (one on the wrong column, say): number it instead.
-  std::string free_index_name(const std::string& planned) const {
-    const auto taken = [&](const std::string& name) {
-      return std::any_of(existing_.indexes.begin(), existing_.indexes.end(),
-                         [&](const Index& index) { return index.name == name; }) ||
-             name_holder(ctx_.catalog, TableRef{ctx_.address.schema, name}, ctx_.caps);
-    };
-    if (!taken(planned)) return planned;
-    const std::string base = ctx_.address.name + "_" + ctx_.fk_column() + "_idx_";
-    for (int n = 2;; ++n) {
-      std::string name = shorten_ident(base + std::to_string(n), ctx_.caps.max_identifier_bytes);
-      if (!taken(name)) return name;
-    }
-  }
-
   void check_fk_index() {
     if (fk_indexed()) return;
-    Index index = desired_fk_index(ctx_);
-    index.name = free_index_name(index.name);
+    const Index index = desired_fk_index(ctx_, &existing_);
     const std::string fk = ctx_.fk_column();
     add(FindingKind::IndexMissing, Severity::Change, fk, index.name, "none",
         at(fk) + " has no index; " + index.name + " will be created");
@@ -355,7 +349,20 @@ class AddressRepair {
 
   // ------------------------------------------------------------------ emit --
 
+  // ADD CONSTRAINT fails on a name another constraint of the table has
+  // (a CHECK named like the FK, say); the FK being replaced frees its own.
+  void free_constraint_name(ForeignKey& fk) const {
+    const auto taken = [&](const std::string& name) {
+      return name != repairs_.drop_fk &&
+             std::find(existing_.constraint_names.begin(), existing_.constraint_names.end(), name) !=
+                 existing_.constraint_names.end();
+    };
+    const std::string base = ctx_.address.name + "_" + ctx_.fk_column() + "_fkey";
+    fk.name = free_name(fk.name, base, ctx_.caps.max_identifier_bytes, taken);
+  }
+
   std::vector<Step> emit() {
+    if (repairs_.add_fk) free_constraint_name(*repairs_.add_fk);
     std::vector<Step> steps = ctx_.caps.alter_constraints ? emit_alters() : emit_without_alter();
     if (add_index_)
       steps.push_back(Step{CreateIndex{ctx_.address, *add_index_},
@@ -373,7 +380,10 @@ class AddressRepair {
   }
 
   std::vector<Step> emit_alters() const {
-    return alter_steps(ctx_, existing_.column(ctx_.fk_column()) == nullptr, repairs_);
+    // PostgreSQL refuses NOT VALID on a partitioned table: there the ADD
+    // CONSTRAINT validates at once, under its SHARE ROW EXCLUSIVE lock.
+    return alter_steps(ctx_, existing_.column(ctx_.fk_column()) == nullptr || existing_.partitioned,
+                       repairs_);
   }
 
   const ParentContext& ctx_;

@@ -7,7 +7,7 @@ namespace addrmig::planner {
 // Columns, then the FK swap, then validation (a separate step where the
 // dialect can add an FK NOT VALID: the long scan then takes only a SHARE
 // UPDATE EXCLUSIVE lock), then NOT NULL.
-std::vector<Step> alter_steps(const ParentContext& ctx, bool fk_column_added,
+std::vector<Step> alter_steps(const ParentContext& ctx, bool validate_at_once,
                               const TableRepairs& repairs) {
   const auto at = [&](const std::string& column) { return column_text(ctx.address, column); };
   std::vector<Step> steps;
@@ -18,8 +18,7 @@ std::vector<Step> alter_steps(const ParentContext& ctx, bool fk_column_added,
                          "drop foreign key " + repairs.drop_fk + " (replaced next)"});
   if (repairs.add_fk) {
     ForeignKey fk = *repairs.add_fk;
-    // A FK column added just now holds no rows: nothing to validate.
-    fk.validated = fk_column_added || !ctx.caps.not_valid_foreign_keys;
+    fk.validated = validate_at_once || !ctx.caps.not_valid_foreign_keys;
     steps.push_back(Step{AddForeignKey{ctx.address, fk},
                          "foreign key " + at(ctx.fk_column()) + " -> " +
                              target_text(ctx.parent, fk.ref_columns)});

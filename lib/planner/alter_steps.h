@@ -10,9 +10,10 @@
 
 namespace addrmig::planner {
 
-// `fk_column_added`: the FK column is among repairs.add_columns (so it
-// holds no values to validate).
-std::vector<Step> alter_steps(const ParentContext& ctx, bool fk_column_added,
+// `validate_at_once`: an added FK is valid when added, with no separate
+// validation (the FK column is among repairs.add_columns, so it holds no
+// values; or the table refuses NOT VALID).
+std::vector<Step> alter_steps(const ParentContext& ctx, bool validate_at_once,
                               const TableRepairs& repairs);
 
 }  // namespace addrmig::planner

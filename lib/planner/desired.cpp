@@ -1,9 +1,11 @@
 #include "lib/planner/desired.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <variant>
 
+#include "lib/planner/text.h"
 #include "lib/sql.h"
 
 namespace addrmig::planner {
@@ -62,10 +64,17 @@ ForeignKey desired_foreign_key(const ParentContext& ctx, const ParentKey& key) {
   return out;
 }
 
-Index desired_fk_index(const ParentContext& ctx) {
+Index desired_fk_index(const ParentContext& ctx, const Table* existing) {
+  const std::string base = ctx.address.name + "_" + ctx.fk_column() + "_idx";
+  const auto taken = [&](const std::string& name) {
+    if (existing && std::any_of(existing->indexes.begin(), existing->indexes.end(),
+                                [&](const Index& index) { return index.name == name; }))
+      return true;
+    return name_in_use(ctx.catalog, ctx.address.schema, name, ctx.caps);
+  };
   Index out;
-  out.name = shorten_ident(ctx.address.name + "_" + ctx.fk_column() + "_idx",
-                           ctx.caps.max_identifier_bytes);
+  out.name = free_name(shorten_ident(base, ctx.caps.max_identifier_bytes), base,
+                       ctx.caps.max_identifier_bytes, taken);
   out.columns = {ctx.fk_column()};
   return out;
 }

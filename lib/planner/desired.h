@@ -38,7 +38,10 @@ Column generated_id_column();
 bool needs_value(const Column& column);  // NOT NULL without a default
 
 ForeignKey desired_foreign_key(const ParentContext& ctx, const ParentKey& key);
-Index desired_fk_index(const ParentContext& ctx);
+// Its name numbered when any relation of the schema (another index, a
+// table, a sequence...) or an index of `existing` holds it: CREATE INDEX
+// would fail.
+Index desired_fk_index(const ParentContext& ctx, const Table* existing = nullptr);
 Column desired_fk_column(const ParentContext& ctx, const ParentKey& key);
 Table desired_address_table(const ParentContext& ctx, const ParentKey& key);
 Table desired_parent_table(const ParentContext& ctx);

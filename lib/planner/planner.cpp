@@ -1,6 +1,8 @@
 #include "lib/planner.h"
 
+#include <algorithm>
 #include <unordered_set>
+#include <variant>
 
 #include "lib/planner/address_checks.h"
 #include "lib/planner/desired.h"
@@ -28,16 +30,19 @@ class ParentPlanner {
   }
 
   ParentPlan plan() {
+    out_.relationship.fk_column = ctx_.fk_column();
+    out_.relationship.on_delete = ctx_.config.related.on_delete;
+    if (!schema_exists(ctx_.parent) || !schema_exists(ctx_.address)) return std::move(out_);
     const Table* parent = ctx_.catalog.find(ctx_.parent);
     const std::optional<ParentKey> key =
         parent ? existing_parent_key(ctx_.spec, *parent, ctx_.parent, out_.findings)
                : create_parent();
-    out_.relationship.fk_column = ctx_.fk_column();
-    out_.relationship.on_delete = ctx_.config.related.on_delete;
     if (key) {
       out_.relationship.key_column = key->column;
       out_.relationship.key_type = key->type.display();
       plan_address(*key);
+      check_rights(parent);
+      check_seeds(parent);
     }
     // A blocked parent changes nothing; its findings still list every blocker.
     if (out_.blocked()) out_.steps.clear();
@@ -50,6 +55,103 @@ class ParentPlanner {
     out_.findings.push_back(make_finding(kind, severity, ctx_.parent, std::move(column),
                                          std::move(expected), std::move(found),
                                          std::move(message)));
+  }
+
+  // PostgreSQL resolves every name in its schema; a schema that is not
+  // there (or spelled in another case: names are case-sensitive) fails apply.
+  bool schema_exists(const TableRef& ref) {
+    if (!ctx_.catalog.schemas_known || schema_of(ref.schema)) return true;
+    std::string hint;
+    for (const Catalog::SchemaInfo& schema : ctx_.catalog.schemas)
+      if (ascii_lower(schema.name) == ascii_lower(ref.schema)) hint = " (did you mean " + schema.name + "?)";
+    if (std::none_of(out_.findings.begin(), out_.findings.end(),
+                     [](const Finding& f) { return f.kind == FindingKind::SchemaMissing; }))
+      add(FindingKind::SchemaMissing, Severity::Blocker, "", "schema " + ref.schema, "missing",
+          "schema " + ref.schema + " does not exist" + hint +
+              "; names are case-sensitive: fix schema in the config, or CREATE SCHEMA it first");
+    return false;
+  }
+
+  const Catalog::SchemaInfo* schema_of(const std::string& name) const {
+    for (const Catalog::SchemaInfo& schema : ctx_.catalog.schemas)
+      if (schema.name == name) return &schema;
+    return nullptr;
+  }
+
+  // A [[seed]] must be insertable into the tables as they are: every NOT
+  // NULL column without a default needs a value. Checked here, so `run`
+  // never commits a migration and then fails in its seed stage.
+  void check_seeds(const Table* parent) {
+    const Table* address = ctx_.catalog.find(ctx_.address);
+    for (const SeedSpec& seed : ctx_.config.seeds) {
+      if (seed.parent != ctx_.spec.table) continue;
+      const std::string at = ctx_.config.path + ":" + std::to_string(seed.line);
+      if (parent)
+        for (const Column& column : parent->columns)
+          if (needs_value(column) && !column.generated && !names(seed.values, *parent, column.name))
+            seed_blocker(column.name, "the [[seed]] at " + at + " gives no value for " +
+                                          column_text(ctx_.parent, column.name) +
+                                          ", which is NOT NULL without a default: add it to values");
+      if (!address) continue;
+      for (const Column& column : address->columns)
+        if (needs_value(column) && !column.generated && !is_seeded_address_column(*address, column.name))
+          seed_blocker(column.name, "the [[seed]] at " + at + " cannot insert addresses: " +
+                                        column_text(ctx_.address, column.name) +
+                                        " is NOT NULL without a default and not in [related] columns: "
+                                        "add it there, or give it a default");
+    }
+  }
+
+  static bool names(const Row& row, const Table& table, const std::string& column) {
+    return std::any_of(row.begin(), row.end(),
+                       [&](const FieldValue& field) { return table.same_name(field.column, column); });
+  }
+
+  bool is_seeded_address_column(const Table& address, const std::string& column) const {
+    if (address.same_name(column, ctx_.fk_column())) return true;
+    const auto& specs = ctx_.config.related.columns;
+    return std::any_of(specs.begin(), specs.end(),
+                       [&](const ColumnSpec& spec) { return address.same_name(spec.name, column); });
+  }
+
+  void seed_blocker(const std::string& column, std::string message) {
+    add(FindingKind::SeedIncomplete, Severity::Blocker, column, "a value", "none", std::move(message));
+  }
+
+  // What the plan does needs rights the role may lack; PostgreSQL checks
+  // them only when the statement runs, so the plan checks them first.
+  void check_rights(const Table* parent) {
+    const Table* address = ctx_.catalog.find(ctx_.address);
+    bool touches_address = false, adds_fk = false;
+    for (const Step& step : out_.steps) {
+      const bool creates = std::holds_alternative<CreateTable>(step.change);
+      if (creates) {
+        const TableRef& ref = std::get<CreateTable>(step.change).table.ref;
+        const Catalog::SchemaInfo* schema = schema_of(ref.schema);
+        if (schema && !schema->can_create)
+          no_right("CREATE on schema " + ref.schema, "create " + ref.display());
+      }
+      if (creates && std::get<CreateTable>(step.change).table.ref == ctx_.address) adds_fk = true;
+      if (!creates) touches_address = true;
+      if (std::holds_alternative<AddForeignKey>(step.change)) adds_fk = true;
+    }
+    if (address && touches_address && !address->owned)
+      no_right("ownership of " + ctx_.address.display(),
+               "alter " + ctx_.address.display() + " (only its owner or a member of the owning role may)");
+    if (address && touches_address && !address->alter_unsupported.empty())
+      add(FindingKind::TableShape, Severity::Blocker, "", "a plain table", address->alter_unsupported,
+          ctx_.address.display() + " is " + address->alter_unsupported +
+              "; addrmig does not alter such a table: make the change by hand (or on the table it "
+              "belongs to), then plan again");
+    if (parent && adds_fk && !parent->can_reference)
+      no_right("REFERENCES on " + ctx_.parent.display(),
+               "add a foreign key to " + ctx_.parent.display());
+  }
+
+  void no_right(const std::string& right, const std::string& to_do) {
+    add(FindingKind::Privilege, Severity::Blocker, "", right, "not granted",
+        "the current role lacks " + right + ", which it needs to " + to_do +
+            ": GRANT it, or run addrmig as a role that has it");
   }
 
   // A view, materialized view, foreign table, sequence or index holds the

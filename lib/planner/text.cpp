@@ -1,5 +1,9 @@
 #include "lib/planner/text.h"
 
+#include <algorithm>
+
+#include "lib/sql.h"
+
 namespace addrmig::planner {
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
@@ -47,6 +51,23 @@ const Catalog::NamedRelation* name_holder(const Catalog& catalog, const TableRef
     if (relation.ref.schema == ref.schema && same_table_name(caps, relation.ref.name, ref.name))
       return &relation;
   return nullptr;
+}
+
+bool name_in_use(const Catalog& catalog, const std::string& schema, const std::string& name,
+                 const Capabilities& caps) {
+  if (name_holder(catalog, TableRef{schema, name}, caps)) return true;
+  return std::any_of(catalog.all_tables.begin(), catalog.all_tables.end(), [&](const TableRef& table) {
+    return table.schema == schema && same_table_name(caps, table.name, name);
+  });
+}
+
+std::string free_name(const std::string& planned, const std::string& base, std::size_t max_bytes,
+                      const std::function<bool(const std::string&)>& taken) {
+  if (!taken(planned)) return planned;
+  for (int n = 2;; ++n) {
+    std::string name = shorten_ident(base + "_" + std::to_string(n), max_bytes);
+    if (!taken(name)) return name;
+  }
 }
 
 Finding make_finding(FindingKind kind, Severity severity, TableRef table, std::string column,

@@ -1,7 +1,9 @@
 #pragma once
 // Wording and name rules shared by the planner's rooms (messages, not SQL).
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +38,16 @@ bool same_table_name(const Capabilities& caps, std::string_view a, std::string_v
 // What holds `ref`'s name if it is not a table (a view, sequence, index...).
 const Catalog::NamedRelation* name_holder(const Catalog& catalog, const TableRef& ref,
                                           const Capabilities& caps);
+
+// Whether a new table or index may not take `name` in `schema`: any
+// relation, table or (PostgreSQL) type already holds it.
+bool name_in_use(const Catalog& catalog, const std::string& schema, const std::string& name,
+                 const Capabilities& caps);
+
+// `planned`, or the first of base_2, base_3, ... that `taken` leaves free
+// (each shortened to `max_bytes`).
+std::string free_name(const std::string& planned, const std::string& base, std::size_t max_bytes,
+                      const std::function<bool(const std::string&)>& taken);
 
 Finding make_finding(FindingKind kind, Severity severity, TableRef table, std::string column,
                      std::string expected, std::string found, std::string message);

@@ -7,6 +7,7 @@
 #include "lib/postgres/inspector.h"
 #include "lib/postgres/module.h"
 #include "lib/postgres/renderer.h"
+#include "lib/postgres/session.h"
 #include "lib/sql.h"
 #include "lib/transaction.h"
 
@@ -16,38 +17,6 @@ namespace {
 // NAMEDATALEN - 1; longer names are silently truncated by the server.
 constexpr std::size_t kMaxIdentifierBytes = 63;
 constexpr const char kDefaultSchema[] = "public";
-
-// Every PostgreSQL session, in one round trip:
-//  - client_encoding UTF8: config text, identifiers and seed values are UTF-8;
-//    the server converts to its own encoding (LATIN1, ...) and refuses text
-//    it cannot represent (SQLSTATE 22P05) instead of storing mojibake.
-//  - row_security off: the checks that decide about data (orphans, NULLs,
-//    seed lookups, verify) must see every row; a query that a row-level
-//    security policy would filter fails (42501) instead of seeing fewer rows.
-//  - DateStyle ISO, extra_float_digits 1: dates, timestamps and floats read
-//    back as text in one exact spelling, whatever the server's defaults.
-//  - client_min_messages: libpq prints NOTICEs on stderr by itself ("relation
-//    ... already exists, skipping"); they are not ours to show.
-constexpr const char* kSessionSettings =
-    "SELECT set_config('client_encoding', 'UTF8', false), set_config('row_security', 'off', false),"
-    " set_config('DateStyle', 'ISO, YMD', false), set_config('extra_float_digits', '1', false),"
-    " set_config('client_min_messages', 'warning', false)";
-
-// Also set per session (kSessionSettings says why); again per transaction,
-// because behind PgBouncer in transaction mode a session setting stays on
-// whichever server connection ran it, and this one decides whether data
-// checks may see fewer rows than there are.
-constexpr const char* kRowSecurityOff = "SET LOCAL row_security = off";
-
-// "host:port (database d)" as libpq resolved them; a socket directory or the
-// default one for a local connection.
-std::string where(const PostgresTarget& target) {
-  std::string host = target.host.empty()          ? std::string("the local socket")
-                     : target.host.front() == '/' ? "socket directory " + target.host
-                                                  : target.host;
-  if (!target.port.empty()) host += (target.host.empty() || target.host.front() == '/' ? " port " : ":") + target.port;
-  return escape_control(host) + " (database " + escape_control(target.dbname) + ")";
-}
 
 // What a DBA needs to know beyond the server's words, for the errors that a
 // production server's own settings cause.
@@ -75,10 +44,15 @@ HistorySql history_sql(const std::string& schema) {
                      "  statement_count integer NOT NULL,\n"
                      "  duration_ms bigint NOT NULL,\n"
                      "  source text NOT NULL,\n"
-                     "  dialect text NOT NULL\n"
+                     "  dialect text NOT NULL,\n"
+                     "  run_id text\n"
                      ")";
   sql.exists_query = "SELECT CASE WHEN to_regclass(:name) IS NULL THEN 0 ELSE 1 END";
   sql.exists_name = sql.table;
+  sql.run_id_column_query =
+      "SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass(:name)"
+      " AND attname = 'run_id' AND NOT attisdropped";
+  sql.add_run_id = "ALTER TABLE " + sql.table + " ADD COLUMN IF NOT EXISTS run_id text";
   sql.applied_at_value = "CAST(:applied_at AS timestamptz)";
   sql.applied_at_text =
       "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
@@ -97,19 +71,10 @@ class PostgresDialect : public DatabaseDialect {
   const Renderer& renderer() const override { return renderer_; }
   HistorySql history(const std::string& schema) const override { return history_sql(schema); }
 
-  std::unique_ptr<soci::session> open(const DatabaseUrl& url, bool read_only,
-                                      bool& exists) const override {
+  std::unique_ptr<DialectSession> open(const DatabaseUrl& url, OpenMode mode, std::chrono::milliseconds,
+                                       bool& exists) const override {
     exists = true;
-    const PostgresModule& module = postgres_module();
-    try {
-      std::unique_ptr<soci::session> session = module.connect(url.conninfo);
-      session->once << kSessionSettings;
-      if (read_only) session->once << "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY";
-      return session;
-    } catch (const soci::soci_error& e) {
-      throw ConnectError("cannot connect to PostgreSQL at " + where(module.describe_target(url.conninfo)) +
-                         ": " + redact(driver_message(e.get_error_message()), url.secrets));
-    }
+    return open_session(url, mode);
   }
 
   // The SQLSTATE tells; only a loaded module can have raised one.
@@ -132,22 +97,21 @@ class PostgresDialect : public DatabaseDialect {
     throw DbError(prefix + text + explain_sqlstate(state, text) + " (SQLSTATE " + state + ")", state);
   }
 
-  // lock_timeout bounds every lock wait of the transaction: the advisory lock
-  // and the table locks the DDL takes. The lock is transaction-level so it
-  // can never go stale behind a pooler.
+  // The migration's own timeouts (transaction_settings): lock_timeout bounds
+  // every lock wait of the transaction, the advisory lock and the table locks
+  // the DDL takes. The lock is transaction-level so it can never go stale
+  // behind a pooler.
   void begin_write(Connection& conn, std::chrono::milliseconds lock_timeout,
                    bool) const override {
-    const std::string ms = std::to_string(lock_timeout.count());
     conn.execute("BEGIN", "starting the migration transaction");
     try {
-      conn.execute("SET LOCAL lock_timeout = " + ms, "setting lock_timeout");
-      conn.execute(kRowSecurityOff, "setting row_security");
+      conn.execute(transaction_settings(lock_timeout), "setting the migration's timeouts");
       conn.execute("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLockKey) + ")",
                    "taking the migration lock");
     } catch (const LockTimeout&) {
       try { conn.execute("ROLLBACK"); } catch (...) {}
-      throw LockTimeout("could not take the migration lock within " + ms +
-                        " ms: another addrmig apply is running");
+      throw LockTimeout("could not take the migration lock " + describe_lock_timeout(lock_timeout) +
+                        ": another addrmig apply or seed is running");
     } catch (...) {
       try { conn.execute("ROLLBACK"); } catch (...) {}
       throw;
@@ -160,7 +124,12 @@ class PostgresDialect : public DatabaseDialect {
   void begin_read(Connection& conn) const override {
     conn.execute("BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ",
                  "starting a read-only transaction");
-    conn.execute(kRowSecurityOff, "setting row_security");
+    try {
+      conn.execute(transaction_settings(conn.lock_timeout()), "setting the transaction's timeouts");
+    } catch (...) {
+      try { conn.execute("ROLLBACK"); } catch (...) {}
+      throw;
+    }
   }
 
   ScriptFrame script_frame(const Plan&) const override { return {}; }

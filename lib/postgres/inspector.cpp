@@ -156,6 +156,10 @@ void PostgresInspector::read_columns(const std::string& request, TableSlots& slo
       slot.emplace();
       slot->ref = TableRef{row.get<std::string>(1), row.get<std::string>(2)};
       slot->row_security_applies = row.get<int>(10) != 0;
+      slot->owned = row.get<int>(11) != 0;
+      slot->can_reference = row.get<int>(12) != 0;
+      slot->partitioned = row.get<int>(13) != 0;
+      slot->alter_unsupported = row.get<std::string>(14);
     }
     if (row.get<int>(3) == 0) return;  // a table without columns
     Column column;
@@ -179,10 +183,13 @@ void PostgresInspector::read_constraints(const std::string& request, TableSlots&
     std::optional<Table>& slot = slots.at(row.get<int>(0));
     if (!slot) return;  // created after the columns query ran: not part of this catalog
     std::vector<std::string> columns = json_strings(row.get<std::string>(3));
-    if (row.get<std::string>(1) == "p") {
+    const std::string type = row.get<std::string>(1);
+    slot->constraint_names.push_back(row.get<std::string>(2));
+    if (type == "p") {
       slot->primary_key = std::move(columns);
       return;
     }
+    if (type != "f") return;  // CHECK, UNIQUE, EXCLUDE, ...: only their names matter
     ForeignKey fk;
     fk.name = row.get<std::string>(2);
     fk.columns = std::move(columns);
@@ -224,13 +231,22 @@ static std::string relation_kind(const std::string& relkind) {
   if (relkind == "S") return "sequence";
   if (relkind == "i" || relkind == "I") return "index";
   if (relkind == "c") return "composite type";
+  if (relkind == "#d") return "domain";
+  if (relkind == "#e") return "enum type";
+  if (relkind == "#r" || relkind == "#m") return "range type";
+  if (relkind.rfind('#', 0) == 0) return "type";
   return "relation";
 }
 
 void PostgresInspector::read_all_relations(const std::string& request, Catalog& catalog) {
+  catalog.schemas_known = true;
   run_query(kAllTablesQuery, request, "listing tables", [&](const soci::row& row) {
     TableRef ref{row.get<std::string>(0), row.get<std::string>(1)};
     const std::string relkind = row.get<std::string>(2);
+    if (relkind == "schema") {
+      catalog.schemas.push_back({ref.schema, row.get<int>(3) != 0});
+      return;
+    }
     if (relkind == "r" || relkind == "p") catalog.all_tables.push_back(std::move(ref));
     else catalog.other_relations.push_back({std::move(ref), relation_kind(relkind)});
   });
@@ -264,7 +280,20 @@ constexpr std::string_view kFoundTables =
     // The rule of the server's check_enable_rls(): would a policy filter us?
     "    (c.relrowsecurity\n"
     "     AND NOT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)\n"
-    "     AND (c.relforcerowsecurity OR NOT pg_has_role(c.relowner, 'USAGE')))::int AS rls\n"
+    "     AND (c.relforcerowsecurity OR NOT pg_has_role(c.relowner, 'USAGE')))::int AS rls,\n"
+    // ALTER TABLE needs the owner's rights; an FK needs REFERENCES on its target.
+    "    pg_has_role(c.relowner, 'USAGE')::int AS owned,\n"
+    "    has_table_privilege(c.oid, 'REFERENCES')::int AS can_reference,\n"
+    "    (c.relkind = 'p')::int AS partitioned,\n"
+    // What ALTER TABLE on this table cannot do, or does beyond it.
+    "    CASE WHEN c.relispartition THEN 'a partition of ' ||\n"
+    "           (SELECT i.inhparent::regclass::text FROM pg_inherits i WHERE i.inhrelid = c.oid LIMIT 1)\n"
+    "         WHEN c.reloftype <> 0 THEN 'a typed table (OF ' || c.reloftype::regtype::text || ')'\n"
+    "         WHEN c.relkind = 'r' AND EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = c.oid)\n"
+    "           THEN 'the parent of inheritance children (' || (SELECT string_agg(i.inhrelid::regclass::text,\n"
+    "             ', ' ORDER BY i.inhrelid::regclass::text) FROM pg_inherits i WHERE i.inhparent = c.oid) ||\n"
+    "             '), which ALTER TABLE would change too'\n"
+    "         ELSE '' END AS shape\n"
     "  FROM requested q\n"
     "  JOIN pg_namespace n ON n.nspname = q.schema\n"
     "  JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = q.name\n"
@@ -281,7 +310,7 @@ const std::string kColumnsQuery = std::string(kFoundTables) +
     "  coalesce(pg_get_expr(d.adbin, d.adrelid), '') AS default_sql,\n"
     "  coalesce(a.attidentity::text, '') AS identity,\n"
     "  coalesce(a.attgenerated::text, '') AS generated,\n"
-    "  f.rls\n"
+    "  f.rls, f.owned, f.can_reference, f.partitioned, f.shape\n"
     "FROM found f\n"
     "LEFT JOIN pg_attribute a ON a.attrelid = f.oid AND a.attnum > 0 AND NOT a.attisdropped\n"
     "LEFT JOIN pg_attrdef d ON d.adrelid = f.oid AND d.adnum = a.attnum\n"
@@ -302,7 +331,7 @@ const std::string kConstraintsQuery = std::string(kFoundTables) +
     "  con.confdeltype::text, con.convalidated::int, coalesce(con.confupdtype::text, 'a'),\n"
     "  con.condeferrable::int, con.condeferred::int, coalesce(con.confmatchtype::text, 's')\n"
     "FROM found f\n"
-    "JOIN pg_constraint con ON con.conrelid = f.oid AND con.contype IN ('p', 'f')\n"
+    "JOIN pg_constraint con ON con.conrelid = f.oid\n"
     "LEFT JOIN pg_class rc ON rc.oid = con.confrelid\n"
     "LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace\n"
     "ORDER BY f.ord, con.contype DESC, con.conname";
@@ -324,14 +353,27 @@ const std::string kIndexesQuery = std::string(kFoundTables) +
     "ORDER BY f.ord, ic.relname";
 
 // Partitions are left out: they are storage of their partitioned table, not
-// tables anyone configures.
+// tables anyone configures. Types that are no relation's row type (domains,
+// enums, ranges) hold a name CREATE TABLE needs too; array types do not (the
+// server renames them). Every user schema comes as kind 'schema', with
+// whether the role may CREATE in it.
 const std::string kAllTablesQuery = std::string(kFoundTables) +
-    "SELECT n.nspname::text, c.relname::text, c.relkind::text\n"
+    "SELECT n.nspname::text, c.relname::text, c.relkind::text, 0 AS can_create\n"
     "FROM pg_class c\n"
     "JOIN pg_namespace n ON n.oid = c.relnamespace\n"
     "WHERE NOT (c.relkind IN ('r', 'p') AND c.relispartition) AND c.relkind <> 't'\n"
     "  AND n.nspname IN (SELECT schema FROM requested)\n"
-    "ORDER BY n.nspname, c.relname";
+    "UNION ALL\n"
+    "SELECT n.nspname::text, t.typname::text, '#' || t.typtype::text, 0\n"
+    "FROM pg_type t\n"
+    "JOIN pg_namespace n ON n.oid = t.typnamespace\n"
+    "WHERE t.typrelid = 0 AND t.typcategory <> 'A' AND t.typtype <> 'p'\n"
+    "  AND n.nspname IN (SELECT schema FROM requested)\n"
+    "UNION ALL\n"
+    "SELECT n.nspname::text, '', 'schema', has_schema_privilege(n.oid, 'CREATE')::int\n"
+    "FROM pg_namespace n\n"
+    "WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'\n"
+    "ORDER BY 1, 2";
 
 }  // namespace
 

@@ -18,7 +18,7 @@ class session;
 
 namespace addrmig {
 
-inline constexpr int kPostgresModuleVersion = 2;
+inline constexpr int kPostgresModuleVersion = 3;
 
 // Where libpq connects for a conninfo, as libpq resolves it (environment and
 // compiled-in defaults included). host: a name, an address, a socket
@@ -37,6 +37,19 @@ struct PostgresModule {
   // The SQLSTATE carried by `error` when libpq raised it, else "".
   std::string (*sqlstate)(const std::exception_ptr& error) = nullptr;
   PostgresTarget (*describe_target)(const std::string& conninfo) = nullptr;
+  // A cancel handle for the session's connection (PQgetCancel), or nullptr;
+  // free it with free_canceller.
+  void* (*make_canceller)(soci::session& session) = nullptr;
+  // Asks the server to cancel the statement running on that connection
+  // (PQcancel): safe to call from another thread while it runs.
+  void (*cancel)(void* canceller) = nullptr;
+  void (*free_canceller)(void* canceller) = nullptr;
+  // Hands the server's notices, warnings and the messages it sends when it
+  // ends a session (FATAL, PANIC) to `sink` instead of printing them on
+  // stderr, as libpq does by default.
+  void (*route_notices)(soci::session& session, void (*sink)(const char* message)) = nullptr;
+  // False once the connection to the server is lost.
+  bool (*connection_ok)(soci::session& session) = nullptr;
 };
 
 // Loads the module on first use and keeps it loaded (sessions it opened call

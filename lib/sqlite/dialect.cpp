@@ -3,7 +3,6 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
-#include <filesystem>
 
 #include "lib/connection.h"
 #include "lib/errors.h"
@@ -12,6 +11,8 @@
 #include "lib/sqlite/rebuild_planner.h"
 #include "lib/sqlite/renderer.h"
 #include "lib/sqlite/row_counter.h"
+#include "lib/sqlite/session.h"
+#include "lib/transaction.h"
 
 namespace addrmig::sqlite {
 namespace {
@@ -25,12 +26,6 @@ constexpr int kSqliteLocked = 6;  // SQLITE_LOCKED
 bool same_affinity(const ColumnType& fk, const ColumnType& key) {
   return affinity(fk) == affinity(key);
 }
-
-// SOCI's SQLite connect-string parser splits on blanks and understands double
-// quotes; any other path is passed through a quoted value.
-// timeout: SQLite's busy timeout (seconds) for the reads done at open while
-// another process commits; apply sets its own before BEGIN IMMEDIATE.
-std::string connect_string(const std::string& path) { return "db=\"" + path + "\" timeout=10"; }
 
 std::vector<std::string> rebuilt_tables(const Plan& plan) {
   std::vector<std::string> out;
@@ -60,7 +55,7 @@ HistorySql history_sql() {
       {"tool_version", "TEXT NOT NULL"},     {"config_checksum", "TEXT NOT NULL"},
       {"sql_checksum", "TEXT NOT NULL"},     {"statement_count", "INTEGER NOT NULL"},
       {"duration_ms", "INTEGER NOT NULL"},   {"source", "TEXT NOT NULL"},
-      {"dialect", "TEXT NOT NULL"}};
+      {"dialect", "TEXT NOT NULL"},          {"run_id", "TEXT"}};
   sql.create_table = "CREATE TABLE IF NOT EXISTS " + table + " (";
   for (const auto& [name, definition] : kColumns)
     sql.create_table += std::string(name == kColumns[0].first ? "\n  " : ",\n  ") +
@@ -69,6 +64,8 @@ HistorySql history_sql() {
   sql.table = table;
   sql.exists_query = "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = :name";
   sql.exists_name = "addrmig_history";
+  sql.run_id_column_query = "SELECT count(*) FROM pragma_table_info(:name) WHERE name = 'run_id'";
+  sql.add_run_id = "ALTER TABLE " + table + " ADD COLUMN " + quote_ident("run_id") + " TEXT";
   sql.applied_at_value = ":applied_at";
   sql.applied_at_text = "applied_at";
   return sql;
@@ -87,27 +84,10 @@ class SqliteDialect : public DatabaseDialect {
   // One database, no schemas: `schema` does not apply.
   HistorySql history(const std::string&) const override { return history_; }
 
-  std::unique_ptr<soci::session> open(const DatabaseUrl& url, bool read_only,
-                                      bool& exists) const override {
-    std::error_code ec;
-    exists = std::filesystem::exists(url.sqlite_path, ec);
-    // Read-only commands never create the file: inspect an empty database.
-    if (!exists && read_only) return std::make_unique<soci::session>(soci::sqlite3, "db=:memory:");
-    if (url.sqlite_path.find('"') != std::string::npos)
-      throw ConnectError("cannot open SQLite database " + url.redacted +
-                         ": paths containing '\"' are not supported");
-    try {
-      auto session = std::make_unique<soci::session>(soci::sqlite3, connect_string(url.sqlite_path));
-      // Catch bad files (not a database, unreadable) at open, not mid-plan.
-      session->once << "PRAGMA schema_version";
-      // SQLite enforces foreign keys only when asked, per connection.
-      session->once << "PRAGMA foreign_keys = ON";
-      if (read_only) session->once << "PRAGMA query_only = ON";
-      return session;
-    } catch (const soci::soci_error& e) {
-      throw ConnectError("cannot open SQLite database " + url.redacted + ": " +
-                         driver_message(e.get_error_message()));
-    }
+  std::unique_ptr<DialectSession> open(const DatabaseUrl& url, OpenMode mode,
+                                       std::chrono::milliseconds lock_timeout,
+                                       bool& exists) const override {
+    return open_session(url, mode, lock_timeout, exists);
   }
 
   void rethrow_typed(const std::exception_ptr& error, const std::string& prefix,
@@ -125,19 +105,21 @@ class SqliteDialect : public DatabaseDialect {
 
   // PRAGMA foreign_keys=OFF is a no-op inside a transaction, so it comes
   // first: a table rebuild's DROP would otherwise fire ON DELETE CASCADE on
-  // child rows. Seed keeps foreign keys enforced. BEGIN IMMEDIATE takes the
-  // write lock at once (a deferred BEGIN could fail with SQLITE_BUSY mid-plan).
+  // child rows. Seed keeps foreign keys enforced. One deadline for every wait
+  // of the transaction. BEGIN EXCLUSIVE takes the write lock and, in
+  // rollback-journal mode, waits for readers to finish now, once, instead of
+  // at every cache spill and at COMMIT (in WAL mode readers never block a
+  // writer and it acts as BEGIN IMMEDIATE).
   void begin_write(Connection& conn, std::chrono::milliseconds lock_timeout,
                    bool schema_changes) const override {
-    const std::string ms = std::to_string(lock_timeout.count());
     if (schema_changes) conn.execute("PRAGMA foreign_keys = OFF", "disabling foreign keys for the migration");
+    conn.set_lock_deadline(std::chrono::steady_clock::now() + lock_timeout);
     try {
-      conn.execute("PRAGMA busy_timeout = " + ms, "setting the busy timeout");
-      conn.execute("BEGIN IMMEDIATE", "taking the migration lock (BEGIN IMMEDIATE)");
+      conn.execute("BEGIN EXCLUSIVE", "taking the migration lock (BEGIN EXCLUSIVE)");
     } catch (const LockTimeout&) {
       end_write(conn, schema_changes);
-      throw LockTimeout("could not take the migration lock within " + ms +
-                        " ms: another process is writing to the database");
+      throw LockTimeout("could not lock the database " + describe_lock_timeout(lock_timeout) +
+                        ": another connection is writing it (or, in rollback-journal mode, reading it)");
     } catch (...) {
       end_write(conn, schema_changes);
       throw;
@@ -152,8 +134,19 @@ class SqliteDialect : public DatabaseDialect {
     }
   }
 
+  // After an I/O error (a full disk) SQLite's pager is in its error state
+  // and would leave the journal hot at close; a read makes it roll the
+  // journal back now and delete it.
+  void after_rollback(Connection& conn) const noexcept override {
+    try {
+      conn.execute("PRAGMA schema_version");
+    } catch (...) {
+    }
+  }
+
   // A deferred BEGIN holds a shared lock across the reads.
   void begin_read(Connection& conn) const override {
+    conn.set_lock_deadline(std::chrono::steady_clock::now() + conn.lock_timeout());
     conn.execute("BEGIN", "starting a read-only transaction");
   }
 
@@ -214,6 +207,7 @@ Capabilities capabilities() {
   caps.automatic_indexes = true;
   caps.key_types_match = &same_affinity;
   caps.key_type_rule = "the parent key's type affinity";
+  caps.storage_of = [](const ColumnType& type) { return affinity(type) + " affinity"; };
   caps.repair_without_alter = &plan_repairs;
   return caps;
 }

@@ -80,20 +80,27 @@ std::string portable_type(const std::string& declared) {
 
 // --- Assembling Tables ---------------------------------------------------------
 
+// A table's name as stored in sqlite_schema, and its CREATE TABLE text.
+struct SchemaEntry {
+  std::string name;
+  std::string sql;
+};
+
 // The Catalog being built, with its tables found by folded name.
 class CatalogBuilder {
  public:
   // Adds one Table per distinct requested name that exists, in request order.
   void add_requested(const std::vector<TableRef>& requested,
-                     const std::unordered_map<std::string, std::string>& sql_by_folded_name) {
+                     const std::unordered_map<std::string, SchemaEntry>& by_folded_name) {
     for (const TableRef& ref : requested) {
       const std::string key = fold_name(ref.name);
-      auto sql = sql_by_folded_name.find(key);
-      if (sql == sql_by_folded_name.end() || index_.count(key)) continue;
+      auto entry = by_folded_name.find(key);
+      if (entry == by_folded_name.end() || index_.count(key)) continue;
       index_.emplace(key, catalog_.tables.size());
       Table table;
       table.ref = ref;
-      table.sql = sql->second;
+      table.sql = entry->second.sql;
+      if (entry->second.name != ref.name) table.catalog_name = entry->second.name;
       table.fold_case = true;  // SQLite names are ASCII case-insensitive
       catalog_.tables.push_back(std::move(table));
       pk_positions_.emplace_back();
@@ -217,11 +224,11 @@ Catalog SqliteInspector::inspect(const std::vector<TableRef>& tables) {
     st.execute();
     while (st.fetch()) objects.push_back(row);
   });
-  std::unordered_map<std::string, std::string> table_sql;
+  std::unordered_map<std::string, SchemaEntry> table_sql;
   for (const SchemaRow& row : objects) {
     if (row.type == "table" && !is_internal_table(row.name)) {
       catalog.all_tables.push_back(TableRef{"", row.name});
-      table_sql.emplace(fold_name(row.name), row.sql);
+      table_sql.emplace(fold_name(row.name), SchemaEntry{row.name, row.sql});
     } else if (row.type == "view") {
       catalog.views.push_back(SchemaObject{"view", row.name, "", row.sql});
       catalog.other_relations.push_back({TableRef{"", row.name}, "view"});

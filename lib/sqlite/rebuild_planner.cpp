@@ -76,6 +76,8 @@ class RebuildPlanner {
     rebuild.from = existing;
     Table& to = rebuild.to;
     to = existing;
+    // SQLite matched the config's spelling; the rebuilt table keeps its own.
+    if (!existing.catalog_name.empty()) to.ref.name = existing.catalog_name;
     to.sql.clear();  // `to` is built from the model, not the old CREATE text
     for (const Column& column : existing.columns) rebuild.copy_columns.push_back(column.name);
     for (const Column& column : repairs_.add_columns) to.columns.push_back(column);

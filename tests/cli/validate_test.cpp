@@ -3,6 +3,7 @@
 // blocked for the scan (issue #14, item 3). The tests stage the lock queue
 // with other sessions and read pg_locks: no timing thresholds.
 
+#include <signal.h>
 #include <soci/soci.h>
 
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <thread>
 
 #include "tests/cli/cli_helpers.h"
+#include "tests/support/process.h"
 
 namespace addrmig::test {
 namespace {
@@ -67,11 +69,23 @@ table = "p2"
   // Starts `apply` and returns once it holds ADD CONSTRAINT's locks on p1 and
   // p1_address and waits for p2; the blocker is then queued behind it.
   std::future<CliResult> start_apply(const std::string& lock_timeout) {
-    holder.execute("BEGIN");
-    holder.execute("LOCK TABLE p2 IN ROW EXCLUSIVE MODE");
+    hold_p2();
     auto apply = std::async(std::launch::async, [this, lock_timeout] {
       return cli(config, {"apply", "--lock-timeout", lock_timeout});
     });
+    queue_blocker_and_release_p2();
+    return apply;
+  }
+
+  void hold_p2() {
+    holder.execute("BEGIN");
+    holder.execute("LOCK TABLE p2 IN ROW EXCLUSIVE MODE");
+  }
+
+  // Once apply waits for p2: queues the blocker behind apply's locks on
+  // p1_address, then lets apply go on; the migration commits, the blocker
+  // gets its lock, and the validation waits for it.
+  void queue_blocker_and_release_p2() {
     wait_until("apply waits for p2", [&] { return scalar(holder, waiting_on("p2")) == 1; });
     blocker.execute("BEGIN");
     blocker_locked = std::async(std::launch::async, [this] {
@@ -81,7 +95,6 @@ table = "p2"
                [&] { return scalar(holder, waiting_on("p1_address", "ShareUpdateExclusiveLock")) == 1; });
     holder.execute("COMMIT");  // the migration commits; the blocker gets its lock
     blocker_locked.get();
-    return apply;
   }
 };
 
@@ -158,6 +171,42 @@ TEST_CASE("a failed validation keeps the NOT VALID constraint, and the next appl
   CHECK(staged.db.query("SELECT source FROM addrmig_history ORDER BY id") ==
         std::vector<std::string>{"config", "config (validate)"});
   CHECK(cli(staged.config, {"plan", "--check"}).exit_code == 0);
+}
+
+TEST_CASE("SIGINT while the validation after the commit waits: the migration stays, the validation rolls back",
+          "[postgres]") {
+  Staged staged;
+  staged.hold_p2();
+  BackgroundAddrmig apply({"-c", staged.config.string(), "--lock-timeout", "60", "apply"});
+  staged.queue_blocker_and_release_p2();
+  Connection observer = staged.db.connect();
+  const std::string validating = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'ALTER TABLE%VALIDATE%'";
+  wait_until("the validation waits", [&] { return scalar(observer, validating + " AND wait_event_type = 'Lock'") == 1; });
+  apply.signal(SIGINT);
+  const int code = apply.wait(std::chrono::seconds(10));
+  INFO(apply.err());
+  CHECK(code == 128 + SIGINT);
+  CHECK(count_lines(apply.err()) == 1);
+  CHECK(apply.err().find("the migration was committed; then interrupted by SIGINT while validating") !=
+        std::string::npos);
+  CHECK(apply.err().find("stays NOT VALID") != std::string::npos);
+  // The cancelled validation left nothing behind, with the blocker still there.
+  wait_until("the validation is gone", [&] { return scalar(observer, validating) == 0; });
+  // (The test's own sessions are addrmig Connections too.)
+  const std::string tests_sessions = std::to_string(scalar(staged.holder, "SELECT pg_backend_pid()")) + ", " +
+                                     std::to_string(scalar(staged.blocker, "SELECT pg_backend_pid()"));
+  CHECK(scalar(observer, "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                         " WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()"
+                         " AND a.pid NOT IN (" + tests_sessions + ")") == 0);
+  staged.blocker.execute("COMMIT");
+  CHECK(staged.db.query("SELECT convalidated::int FROM pg_constraint WHERE conrelid = 'p1_address'::regclass"
+                        " AND contype = 'f'") == std::vector<std::string>{"0"});
+  CHECK(staged.db.query("SELECT source FROM addrmig_history ORDER BY id") == std::vector<std::string>{"config"});
+  CliResult again = cli(staged.config, {"--lock-timeout", "1", "apply"});
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
+  CHECK(staged.db.query("SELECT convalidated::int FROM pg_constraint WHERE conrelid = 'p1_address'::regclass"
+                        " AND contype = 'f'") == std::vector<std::string>{"1"});
 }
 
 }  // namespace addrmig::test

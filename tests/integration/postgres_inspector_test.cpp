@@ -518,7 +518,7 @@ TEST_CASE("postgres history table can be created twice", "[postgres]") {
   Strings names;
   for (const Column& c : history.columns) names.push_back(c.name);
   CHECK(names == Strings{"id", "applied_at", "tool_version", "config_checksum", "sql_checksum",
-                         "statement_count", "duration_ms", "source", "dialect"});
+                         "statement_count", "duration_ms", "source", "dialect", "run_id"});
   CHECK(require_column(history, "id").generated);
   CHECK(db.count("SELECT count(*) FROM addrmig_history WHERE applied_at <= now()") == 1);
 }

@@ -39,6 +39,9 @@ TYPES = {
     "timestamp": ("TIMESTAMP", "timestamp"),
     "uuid": ("UUID", "uuid"),
 }
+# How people spell the portable types in SQLite (same affinity).
+SQLITE_SPELLINGS = {"text": "VARCHAR(255)", "integer": "INT", "boolean": "BOOL",
+                    "timestamp": "DATETIME", "double": "FLOAT", "numeric(10,2)": "DECIMAL(10,2)"}
 VALUE_TYPES = ["text", "varchar(10)", "integer", "bigint", "boolean", "double",
                "numeric(10,2)", "date", "timestamp", "uuid"]
 
@@ -266,13 +269,15 @@ class Grower:
         raise ValueError(kind)
 
     def not_a_table(self, ref: str, schema: str, name: str):
-        kinds = ["view"] + (["matview", "foreign", "sequence"] if self.pg else [])
+        kinds = ["view"] + (["matview", "foreign", "sequence", "domain"] if self.pg else [])
         kind = self.rng.choice(kinds)
         self.note("parent name held by " + kind)
         if kind == "view":
             self.sql("CREATE VIEW %s AS SELECT 1 AS id, 'x' AS name" % ref)
         elif kind == "matview":
             self.sql("CREATE MATERIALIZED VIEW %s AS SELECT 1 AS id, 'x' AS name" % ref)
+        elif kind == "domain":
+            self.sql("CREATE DOMAIN %s AS integer" % ref)
         elif kind == "foreign":
             self.sql("CREATE FOREIGN TABLE %s (id integer, name text) SERVER torture_srv" % ref)
         else:
@@ -315,9 +320,15 @@ class Grower:
 
     def grow_address(self, parent: Parent, parent_ref: str, key, ref_cols, rows, alt_unique=None):
         rng, c = self.rng, self.case
+        ref, name = self.address_ref(parent)
+        if rng.random() < 0.08:
+            # another table's index holds the name addrmig gives the FK index
+            other = self.qualified(parent.schema, name + "_other")
+            self.sql("CREATE TABLE %s (x integer)" % other)
+            self.sql("CREATE INDEX %s ON %s (x)" % (q(name + "_" + c.fk + "_idx"), other))
+            self.note("FK index name held by another relation")
         if rng.random() < 0.35:
             return
-        ref, name = self.address_ref(parent)
         self.note("address table present")
         key_col, key_type = key
         cols = ['"id" %s PRIMARY KEY' % ("INTEGER" if not self.pg else "serial")]
@@ -331,7 +342,11 @@ class Grower:
                 nullable = col.nullable if rng.random() < 0.8 else not col.nullable
                 if col.nullable and not nullable:
                     self.note("NOT NULL column the config calls nullable")
-                cols.append("%s %s%s" % (q(spelled), self.ddl_type(col.type), "" if nullable else " NOT NULL"))
+                ddl = self.ddl_type(col.type)
+                if not self.pg and col.type in SQLITE_SPELLINGS and rng.random() < 0.3:
+                    ddl = SQLITE_SPELLINGS[col.type]
+                    self.note("SQLite type spelled another way")
+                cols.append("%s %s%s" % (q(spelled), ddl, "" if nullable else " NOT NULL"))
                 present.append(spelled)
         if rng.random() < 0.2:
             cols.append('"note" TEXT')
@@ -359,6 +374,9 @@ class Grower:
         if rng.random() < 0.15:
             cols.append('CHECK ("id" > 0)')
             self.note("CHECK constraint")
+        if self.pg and rng.random() < 0.08:
+            cols.append('CONSTRAINT %s CHECK ("id" > 0)' % q(name + "_" + c.fk + "_fkey"))
+            self.note("CHECK constraint with the FK's name")
         self.sql("CREATE TABLE %s (%s)" % (ref, ", ".join(cols)))
         if fk_present and rng.random() < 0.5:
             self.sql("CREATE INDEX %s ON %s (%s)" % (q(name + "_fk_i"), ref, q(fk_spelled)))
@@ -381,6 +399,15 @@ class Grower:
                     vals[p] = "ex%d" % s
                 self.sql("INSERT INTO %s (%s) VALUES (%s)" % (
                     ref, ", ".join(q(k) for k in vals), ", ".join(lit(v) for v in vals.values())))
+        if self.pg and rng.random() < 0.05:
+            self.sql("CREATE TABLE %s (note2 text) INHERITS (%s)" % (
+                self.qualified(parent.schema, name + "_archive"), ref))
+            self.note("inheritance child of the address table")
+        if self.pg and constrained and rng.random() < 0.08:
+            self.sql("ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s) ON DELETE %s" % (
+                ref, q(name + "_second_fk"), q(fk_spelled), parent_ref, ", ".join(q(x) for x in fk_target),
+                rng.choice(["CASCADE", "RESTRICT", "NO ACTION"])))
+            self.note("second FK on the FK column")
         if rng.random() < 0.35:
             self.grow_view(ref, parent.schema, name, present)
         if not self.pg and rng.random() < 0.2:

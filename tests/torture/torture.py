@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -97,8 +98,12 @@ def worker(args, index, seeds, queue):
     deadline = time.time() + args.seconds if args.seconds else None
     schemas = failures = invalid = 0
     kinds = {}
+    # SIGINT/SIGTERM end the run after the current case, with its summary.
+    stop = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.append(True))
     for seed in seeds:
-        if deadline and time.time() > deadline:
+        if stop or (deadline and time.time() > deadline):
             break
         case = Case.from_json(open(seed).read()) if isinstance(seed, str) else grow(args.dialect, seed)
         result = outcome(target, case, workdir)
@@ -114,6 +119,8 @@ def worker(args, index, seeds, queue):
                 small = shrink(target, case, result, workdir, args.shrink_seconds)
                 line += "\n  shrunk to " + save_fixture(small, result, args.fixtures, target.url(small))
             queue.put(("line", line))
+        if schemas % 250 == 0:
+            queue.put(("line", "progress: worker %d: %d schemas, %d failures" % (index, schemas, failures)))
     queue.put(("done", (schemas, failures, invalid, kinds)))
 
 
@@ -162,6 +169,9 @@ def main():
     procs = [multiprocessing.Process(target=worker, args=(args, i, w, queue)) for i, w in enumerate(work)]
     for p in procs:
         p.start()
+    # A signal to this process alone reaches the workers too.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: [os.kill(p.pid, signal.SIGTERM) for p in procs if p.is_alive()])
     done, total = 0, [0, 0, 0, {}]
     while done < len(procs):
         kind, payload = queue.get()

@@ -258,7 +258,7 @@ TEST_CASE("config errors are one line with file and line", "[config]") {
       {"[database]\nconnect_timeout = 0\n" + kMinimal,
        "bad.toml:2: 'connect_timeout' must be a whole number of seconds from 1 to 86400"},
       {"[apply]\nlock_timeout = \"60\"\n" + kMinimal,
-       "bad.toml:2: 'lock_timeout' must be a whole number of seconds from 1 to 86400"},
+       "bad.toml:2: 'lock_timeout' must be a whole number of seconds from 0 to 86400"},
       {"[database]\nurl = \"sqlite:x\"\n",
        "bad.toml: no [[parents]]: the config must name at least one parent table"},
       {"parents = []\n",
