@@ -552,10 +552,15 @@ class AddressRepair {
     const bool target_ok = references_key(*found);
     const bool on_delete_ok = found->on_delete == desired.on_delete;
     if (!target_ok) {
+      // The schema is named whenever it could be mistaken for the parent's.
       const std::string found_target =
           target_text(TableRef{found->ref_schema, found->ref_table,
-                               ctx_.caps.schemas && found->ref_schema == ctx_.caps.default_schema},
+                               ctx_.caps.schemas && found->ref_schema == ctx_.caps.default_schema &&
+                                   ctx_.parent.schema == ctx_.caps.default_schema},
                       found->ref_columns);
+      const bool same_table = ctx_.caps.schemas
+                                  ? found->ref_schema == ctx_.parent.schema && found->ref_table == ctx_.parent.name
+                                  : ascii_lower(found->ref_table) == ascii_lower(ctx_.parent.name);
       // Each value means a row of the old target: pointing the FK elsewhere
       // hands existing rows to other parents, so only an empty table is safe.
       const std::optional<std::int64_t> rows = measured(
@@ -566,9 +571,11 @@ class AddressRepair {
                 "foreign key " + name + " references " + found_target + " instead of " +
                     expected_target + "; each of the " + count_of(*rows, "row") + " of " +
                     ctx_.address.display() + " means a row of " + found_target +
-                    ", so replacing it would hand rows to other parents: set key in the "
-                    "[[parents]] entry to the column it references, or rewrite " + fk_column +
-                    " and replace the foreign key by hand");
+                    ", so replacing it would hand rows to other parents: " +
+                    (same_table ? "set key in the [[parents]] entry to the column it references, or "
+                                : "") +
+                    "rewrite " + fk_column + " to " + expected_target +
+                    " values and replace the foreign key by hand");
         return;
       }
       add(FindingKind::ForeignKeyWrongTarget, Severity::Change, fk_column, expected_target,
@@ -974,8 +981,8 @@ class ParentPlanner {
   }
 
   // A [[seed]] must be insertable into the tables as they are: every NOT
-  // NULL column without a default needs a value. Checked here, so `run`
-  // never commits a migration and then fails in its seed stage.
+  // NULL column without a default needs a value. Found here, so `run` can
+  // refuse before it commits a migration that its seed stage then fails.
   void check_seeds(const Table* parent) {
     const Table* address = ctx_.catalog.find(ctx_.address);
     for (const SeedSpec& seed : ctx_.config.seeds) {
@@ -1010,7 +1017,8 @@ class ParentPlanner {
   }
 
   void seed_blocker(const std::string& column, std::string message) {
-    add(FindingKind::SeedIncomplete, Severity::Blocker, column, "a value", "none", std::move(message));
+    // Not a blocker: apply does not seed. `run` refuses before applying.
+    add(FindingKind::SeedIncomplete, Severity::Info, column, "a value", "none", std::move(message));
   }
 
   // What the plan does needs rights the role may lack; PostgreSQL checks
@@ -1018,13 +1026,17 @@ class ParentPlanner {
   void check_rights(const Table* parent) {
     const Table* address = ctx_.catalog.find(ctx_.address);
     bool touches_address = false, adds_fk = false;
+    std::vector<std::string> reported;  // schemas already named
     for (const Step& step : out_.steps) {
       const bool creates = std::holds_alternative<CreateTable>(step.change);
       if (creates) {
         const TableRef& ref = std::get<CreateTable>(step.change).table.ref;
         const Catalog::SchemaInfo* schema = schema_of(ref.schema);
-        if (schema && !schema->can_create)
+        if (schema && !schema->can_create &&
+            std::find(reported.begin(), reported.end(), ref.schema) == reported.end()) {
+          reported.push_back(ref.schema);
           no_right("CREATE on schema " + ref.schema, "create " + ref.display());
+        }
       }
       if (creates && std::get<CreateTable>(step.change).table.ref == ctx_.address) adds_fk = true;
       if (!creates) touches_address = true;
@@ -1098,6 +1110,13 @@ class ParentPlanner {
     });
   }
 
+  static const Index* partial_unique_index_on(const Table& table, const std::string& column) {
+    for (const Index& index : table.indexes)
+      if (index.unique && index.valid && index.partial && table.same_names(index.columns, {column}))
+        return &index;
+    return nullptr;
+  }
+
   // A unique index on exactly `column` that the dialect refuses as an FK target.
   static const Index* refused_unique_index_on(const Table& table, const std::string& column) {
     for (const Index& index : table.indexes)
@@ -1140,6 +1159,16 @@ class ParentPlanner {
           "parent key " + column_text(ctx_.parent, key) + " is unique only through index " +
               refused->name + ", but " + refused->unusable_as_key +
               ": add a plain unique index or constraint on " + key + ", or choose another key");
+      return std::nullopt;
+    }
+    if (const Index* partial = is_primary_key ? nullptr : partial_unique_index_on(parent, key);
+        partial && !has_unique_index_on(parent, key)) {
+      add(FindingKind::ParentKeyUnusable, Severity::Blocker, key, "a unique key a foreign key can use",
+          "partial index " + partial->name,
+          "parent key " + column_text(ctx_.parent, key) + " is unique only through the partial index " +
+              partial->name + " (unique only WHERE its condition holds), and a foreign key needs a "
+              "unique constraint or index over every row: add a plain unique index on " + key +
+              ", or choose another key");
       return std::nullopt;
     }
     if (!is_primary_key && !has_unique_index_on(parent, key)) {
