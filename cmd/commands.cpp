@@ -190,7 +190,7 @@ int cmd_run(const Context& ctx, int lock_timeout_seconds) {
   Connection conn = open(ctx, OpenMode::ReadWrite);
   TerminalProgress progress(ctx.global.quiet);
   const ApplyResult applied =
-      apply_migration(conn, ctx.config, ApplyOptions{seconds(lock_timeout_seconds), progress.fn()});
+      apply_migration(conn, ctx.config, ApplyOptions{seconds(lock_timeout_seconds), progress.fn(), true});
   const bool json = ctx.global.format == Format::Json;
   const bool markdown = ctx.global.format == Format::Markdown;
   const bool text = !json && !markdown;

@@ -225,11 +225,19 @@ AfterCommit apply_saved_plan_locked(Connection& conn, const Config& config, cons
   return execute_and_record(conn, config, transaction, result, "file:" + saved.path, options, started);
 }
 
+void refuse_incomplete_seeds(const Plan& plan) {
+  for (const ParentPlan& parent : plan.parents)
+    for (const Finding& finding : parent.findings)
+      if (finding.kind == FindingKind::SeedIncomplete)
+        throw Error("run: " + finding.message + "; nothing was applied");
+}
+
 AfterCommit apply_locked(Connection& conn, const Config& config, const ApplyOptions& options,
                          std::chrono::steady_clock::time_point started, ApplyResult& result) {
   MigrationTransaction transaction(conn, options.lock_timeout);
   result.planned = plan_migration(conn, config, options.progress);
   report_finished(options.progress);
+  if (options.seeds_must_insert) refuse_incomplete_seeds(result.planned.plan);
   if (result.planned.plan.blocked() || result.planned.statement_count() == 0) return {};  // rolls back
   return execute_and_record(conn, config, transaction, result, "config", options, started);
 }

@@ -21,6 +21,9 @@ struct ApplyOptions {
   // Hears the planning stages, then Applying before each statement and, on
   // SQLite, every few thousand rows a statement copies; Finished at the end.
   ProgressFn progress;
+  // `run`: refuse before applying when a [[seed]] could not be inserted
+  // afterwards (a seed_incomplete finding), so nothing commits and then fails.
+  bool seeds_must_insert = false;
 };
 
 struct ApplyResult {

@@ -174,14 +174,33 @@ SeedResult seed_locked(Connection& conn, const Config& config, std::chrono::mill
       throw Error("seed: " + std::to_string(keys.size()) + " rows of " + target.parent.display() +
                   " match the values of the [[seed]] at " + config.path + ":" +
                   std::to_string(target.seed->line) + "; cannot tell which one to use");
+    const std::string where = config.path + ":" + std::to_string(target.seed->line);
     if (keys.empty()) {
       keys.push_back(insert_parent(conn, target));
       ++result.parents_inserted;
+      // A trigger, rule or default that rewrites the values would make every
+      // later seed insert the row again: refuse now, inside the transaction.
+      if (find_parent_keys(conn, target).size() != 1)
+        throw Error("seed: the " + target.parent.display() + " row inserted for the [[seed]] at " + where +
+                    " is not found by its values afterwards (a trigger or rule changed them?), so the "
+                    "next seed would insert it again");
     }
+    const auto any_missing = [&] {
+      for (const std::vector<const Row*>& rows : missing_addresses(conn, config, target, keys.front()))
+        if (!rows.empty()) return true;
+      return false;
+    };
+    bool inserted = false;
     for (const std::vector<const Row*>& rows : missing_addresses(conn, config, target, keys.front())) {
+      if (rows.empty()) continue;
       insert_addresses(conn, config.related, target, keys.front(), rows);
       result.addresses_inserted += static_cast<int>(rows.size());
+      inserted = true;
     }
+    if (inserted && any_missing())
+      throw Error("seed: addresses inserted into " + target.address.display() + " for the [[seed]] at " +
+                  where + " are not found by their values afterwards (a trigger or rule changed "
+                  "them?), so the next seed would insert them again");
   }
   transaction.commit();
   return result;

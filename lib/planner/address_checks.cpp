@@ -233,10 +233,14 @@ class AddressRepair {
     const bool target_ok = references_key(*found);
     const bool on_delete_ok = found->on_delete == desired.on_delete;
     if (!target_ok) {
+      // The schema is named whenever it could be mistaken for the parent's.
       const std::string found_target =
           target_text(TableRef{found->ref_schema, found->ref_table,
-                               ctx_.caps.schemas && found->ref_schema == ctx_.caps.default_schema},
+                               ctx_.caps.schemas && found->ref_schema == ctx_.caps.default_schema &&
+                                   ctx_.parent.schema == ctx_.caps.default_schema},
                       found->ref_columns);
+      const bool same_table = (!ctx_.caps.schemas || found->ref_schema == ctx_.parent.schema) &&
+                              same_table_name(ctx_.caps, found->ref_table, ctx_.parent.name);
       // Each value means a row of the old target: pointing the FK elsewhere
       // hands existing rows to other parents, so only an empty table is safe.
       const std::optional<std::int64_t> rows = measured(
@@ -247,9 +251,11 @@ class AddressRepair {
                 "foreign key " + name + " references " + found_target + " instead of " +
                     expected_target + "; each of the " + count_of(*rows, "row") + " of " +
                     ctx_.address.display() + " means a row of " + found_target +
-                    ", so replacing it would hand rows to other parents: set key in the "
-                    "[[parents]] entry to the column it references, or rewrite " + fk_column +
-                    " and replace the foreign key by hand");
+                    ", so replacing it would hand rows to other parents: " +
+                    (same_table ? "set key in the [[parents]] entry to the column it references, or "
+                                : "") +
+                    "rewrite " + fk_column + " to " + expected_target +
+                    " values and replace the foreign key by hand");
         return;
       }
       add(FindingKind::ForeignKeyWrongTarget, Severity::Change, fk_column, expected_target,

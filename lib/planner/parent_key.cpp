@@ -14,6 +14,13 @@ bool has_unique_index_on(const Table& table, const std::string& column) {
   });
 }
 
+const Index* partial_unique_index_on(const Table& table, const std::string& column) {
+  for (const Index& index : table.indexes)
+    if (index.unique && index.valid && index.partial && table.same_names(index.columns, {column}))
+      return &index;
+  return nullptr;
+}
+
 // A unique index on exactly `column` that the dialect refuses as an FK target.
 const Index* refused_unique_index_on(const Table& table, const std::string& column) {
   for (const Index& index : table.indexes)
@@ -46,6 +53,15 @@ std::optional<ParentKey> configured_key(const Table& parent, const std::string& 
             "parent key " + column_text(ref, key) + " is unique only through index " +
                 refused->name + ", but " + refused->unusable_as_key +
                 ": add a plain unique index or constraint on " + key + ", or choose another key");
+    return std::nullopt;
+  }
+  if (const Index* partial = is_primary_key ? nullptr : partial_unique_index_on(parent, key);
+      partial && !has_unique_index_on(parent, key)) {
+    blocker(findings, ref, key, "a unique key a foreign key can use", "partial index " + partial->name,
+            "parent key " + column_text(ref, key) + " is unique only through the partial index " +
+                partial->name + " (unique only WHERE its condition holds), and a foreign key needs a "
+                "unique constraint or index over every row: add a plain unique index on " + key +
+                ", or choose another key");
     return std::nullopt;
   }
   if (!is_primary_key && !has_unique_index_on(parent, key)) {

@@ -79,8 +79,8 @@ class ParentPlanner {
   }
 
   // A [[seed]] must be insertable into the tables as they are: every NOT
-  // NULL column without a default needs a value. Checked here, so `run`
-  // never commits a migration and then fails in its seed stage.
+  // NULL column without a default needs a value. Found here, so `run` can
+  // refuse before it commits a migration that its seed stage then fails.
   void check_seeds(const Table* parent) {
     const Table* address = ctx_.catalog.find(ctx_.address);
     for (const SeedSpec& seed : ctx_.config.seeds) {
@@ -115,7 +115,8 @@ class ParentPlanner {
   }
 
   void seed_blocker(const std::string& column, std::string message) {
-    add(FindingKind::SeedIncomplete, Severity::Blocker, column, "a value", "none", std::move(message));
+    // Not a blocker: apply does not seed. `run` refuses before applying.
+    add(FindingKind::SeedIncomplete, Severity::Info, column, "a value", "none", std::move(message));
   }
 
   // What the plan does needs rights the role may lack; PostgreSQL checks
@@ -123,13 +124,17 @@ class ParentPlanner {
   void check_rights(const Table* parent) {
     const Table* address = ctx_.catalog.find(ctx_.address);
     bool touches_address = false, adds_fk = false;
+    std::vector<std::string> reported;  // schemas already named
     for (const Step& step : out_.steps) {
       const bool creates = std::holds_alternative<CreateTable>(step.change);
       if (creates) {
         const TableRef& ref = std::get<CreateTable>(step.change).table.ref;
         const Catalog::SchemaInfo* schema = schema_of(ref.schema);
-        if (schema && !schema->can_create)
+        if (schema && !schema->can_create &&
+            std::find(reported.begin(), reported.end(), ref.schema) == reported.end()) {
+          reported.push_back(ref.schema);
           no_right("CREATE on schema " + ref.schema, "create " + ref.display());
+        }
       }
       if (creates && std::get<CreateTable>(step.change).table.ref == ctx_.address) adds_fk = true;
       if (!creates) touches_address = true;

@@ -226,7 +226,8 @@ TEST_CASE("#11.8 a role owning only its schema applies, with the history in that
 void run_reports_completed_stages(Dialect dialect) {
   TestDatabase db(dialect);
   const std::string id = dialect == Dialect::Postgres ? "id serial" : "id integer";
-  db.exec("CREATE TABLE customer (" + id + " PRIMARY KEY, name text NOT NULL, tier text NOT NULL)");
+  // A CHECK no plan can evaluate: the seed fails only when it inserts.
+  db.exec("CREATE TABLE customer (" + id + " PRIMARY KEY, name text NOT NULL CHECK (name <> 'Ada'))");
   const auto config = write_config(db, parents("customer") + R"(
 [[seed]]
 parent = "customer"
@@ -238,15 +239,40 @@ addresses = [{ street = "one" }]
   const auto doc = nlohmann::json::parse(json.out);  // one document
   CHECK(doc["apply"]["applied"] == true);
   CHECK(doc["error"]["stage"] == "seed");
-  CHECK_THAT(doc["error"]["message"].get<std::string>(), Catch::Contains("tier"));
+  CHECK_THAT(doc["error"]["message"].get<std::string>(), Catch::Contains("customer"));
   CHECK_FALSE(doc.contains("verify"));
 
   db.exec("DROP TABLE customer_address");
   const CliResult text = cli(config, {"run"});
   CHECK(text.exit_code == 1);
   CHECK_THAT(text.out, Catch::Contains("customer_address"));  // the committed apply
-  CHECK_THAT(text.err, Catch::Contains("tier"));
+  CHECK_THAT(text.err, Catch::Contains("CHECK") || Catch::Contains("check"));
 }
+
+// A seed the tables cannot take (a NOT NULL column without a value) is found
+// by the plan: `run` refuses before applying, `apply` is not held up.
+void run_refuses_incomplete_seed(Dialect dialect) {
+  TestDatabase db(dialect);
+  const std::string id = dialect == Dialect::Postgres ? "id serial" : "id integer";
+  db.exec("CREATE TABLE customer (" + id + " PRIMARY KEY, name text NOT NULL, tier text NOT NULL)");
+  const auto config = write_config(db, parents("customer") + R"(
+[[seed]]
+parent = "customer"
+values = { name = "Ada" }
+addresses = [{ street = "one" }]
+)");
+  const std::string before = db.dump();
+  const CliResult plan = cli(config, {"plan"});
+  CHECK(plan.exit_code == 0);
+  CHECK_THAT(plan.out, Catch::Contains("gives no value for customer.tier"));
+  const CliResult run = cli(config, {"run"});
+  CHECK(run.exit_code == 1);
+  CHECK_THAT(run.err, Catch::Contains("customer.tier") && Catch::Contains("nothing was applied"));
+  CHECK(db.dump() == before);
+  CHECK(cli(config, {"apply"}).exit_code == 0);
+}
+DIALECT_TEST("run refuses a seed the tables cannot take before applying anything", run_refuses_incomplete_seed)
+
 DIALECT_TEST("#11.9 run prints the committed apply when seed then fails", run_reports_completed_stages)
 
 TEST_CASE("#11.10 apply FILE names the orphans the re-plan found", "[sqlite]") {

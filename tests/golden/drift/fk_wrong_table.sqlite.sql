@@ -1,3 +1,3 @@
 -- addrmig 0.1.0 plan for sqlite
--- blocked: foreign key on customer_address.parent_id references client(id) instead of customer(id); each of the 5 rows of customer_address means a row of client(id), so replacing it would hand rows to other parents: set key in the [[parents]] entry to the column it references, or rewrite parent_id and replace the foreign key by hand
+-- blocked: foreign key on customer_address.parent_id references client(id) instead of customer(id); each of the 5 rows of customer_address means a row of client(id), so replacing it would hand rows to other parents: rewrite parent_id to customer(id) values and replace the foreign key by hand
 -- nothing will be applied until every blocker is resolved
