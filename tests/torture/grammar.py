@@ -124,6 +124,9 @@ class Grower:
         c.related = [Col(n, t, rng.random() < 0.6) for n, t in cols]
         schemas = [""]
         if self.pg:
+            if rng.random() < 0.1:
+                c.latin1 = True
+                self.note("LATIN1 database")
             if rng.random() < 0.25:
                 c.low_privilege = True
                 self.note("low-privilege role owning its schema")
