@@ -18,7 +18,7 @@ namespace {
 using test::TestDatabase;
 
 constexpr int kFewParents = 10;
-constexpr int kManyParents = 5000;
+constexpr int kManyParents = 2000;
 // Tables created per transaction. One transaction creating thousands of
 // tables exhausts PostgreSQL's shared lock table ("out of shared memory"),
 // which would also fail other tests running on the same cluster.
@@ -100,12 +100,12 @@ void check_budget(Dialect dialect) {
   CHECK(many.in_place_queries == few.in_place_queries);
 }
 
-TEST_CASE("inspection of 5000 parents uses as many catalog queries as of 10 (sqlite)",
+TEST_CASE("inspection of 2000 parents uses as many catalog queries as of 10 (sqlite)",
           "[sqlite][budget]") {
   check_budget(Dialect::Sqlite);
 }
 
-TEST_CASE("inspection of 5000 parents uses as many catalog queries as of 10 (postgres)",
+TEST_CASE("inspection of 2000 parents uses as many catalog queries as of 10 (postgres)",
           "[postgres][budget]") {
   check_budget(Dialect::Postgres);
 }

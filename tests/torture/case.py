@@ -53,6 +53,7 @@ class Case:
     use_run: bool = False              # exercise `run` instead of apply/seed/verify
     low_privilege: bool = False        # PostgreSQL: a role owning its schema only
     history_schema: str = ""           # PostgreSQL: [history] schema in the config
+    latin1: bool = False               # PostgreSQL: the database's encoding is LATIN1
     notes: list[str] = field(default_factory=list)  # grammar features used
 
     def to_json(self) -> str:

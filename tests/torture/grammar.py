@@ -124,6 +124,9 @@ class Grower:
         c.related = [Col(n, t, rng.random() < 0.6) for n, t in cols]
         schemas = [""]
         if self.pg:
+            if rng.random() < 0.1:
+                c.latin1 = True
+                self.note("LATIN1 database")
             if rng.random() < 0.25:
                 c.low_privilege = True
                 self.note("low-privilege role owning its schema")
@@ -399,6 +402,13 @@ class Grower:
                     vals[p] = "ex%d" % s
                 self.sql("INSERT INTO %s (%s) VALUES (%s)" % (
                     ref, ", ".join(q(k) for k in vals), ", ".join(lit(v) for v in vals.values())))
+        if self.pg and rng.random() < 0.06:
+            # a policy that hides half the rows, forced on the owner too (the
+            # low-privilege role owns its tables; a superuser bypasses it)
+            self.sql("ALTER TABLE %s ENABLE ROW LEVEL SECURITY" % ref)
+            self.sql("ALTER TABLE %s FORCE ROW LEVEL SECURITY" % ref)
+            self.sql("CREATE POLICY %s ON %s USING (\"id\" %% 2 = 0)" % (q(name + "_even"), ref))
+            self.note("row-level security policy on the address table")
         if self.pg and rng.random() < 0.05:
             self.sql("CREATE TABLE %s (note2 text) INHERITS (%s)" % (
                 self.qualified(parent.schema, name + "_archive"), ref))

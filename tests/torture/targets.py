@@ -159,14 +159,28 @@ class PostgresTarget:
         self.db = "torture_%d" % worker
         self.role = "torture_app_%d" % worker
         self.password = "pw%d" % worker
-        base = admin_url.rsplit("/", 1)[0]
-        self.super_url = base + "/" + self.db
-        host = base.split("@", 1)[1]
-        self.app_url = "postgresql://%s:%s@%s/%s" % (self.role, self.password, host, self.db)
-        self.env = dict(os.environ, PGCONNECT_TIMEOUT="10")
+        self.base = admin_url.rsplit("/", 1)[0]
+        self.host = self.base.split("@", 1)[1]
+        self.latin1 = False  # set per case by fresh(): which of the two databases
+        self.env = dict(os.environ, PGCONNECT_TIMEOUT="10", PGCLIENTENCODING="UTF8")
+        # A UTF-8 database and a LATIN1 one (a production server's encoding).
         self.psql(admin_url, "DROP DATABASE IF EXISTS %s;\nCREATE DATABASE %s;\n"
+                             "DROP DATABASE IF EXISTS %s_l1;\nCREATE DATABASE %s_l1 ENCODING 'LATIN1' "
+                             "LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;\n"
                              "DROP ROLE IF EXISTS %s;\nCREATE ROLE %s LOGIN PASSWORD '%s';" % (
-                                 self.db, self.db, self.role, self.role, self.password))
+                                 self.db, self.db, self.db, self.db, self.role, self.role, self.password))
+
+    @property
+    def database(self) -> str:
+        return self.db + ("_l1" if self.latin1 else "")
+
+    @property
+    def super_url(self) -> str:
+        return self.base + "/" + self.database
+
+    @property
+    def app_url(self) -> str:
+        return "postgresql://%s:%s@%s/%s" % (self.role, self.password, self.host, self.database)
 
     def psql(self, url: str, script: str, check=True) -> subprocess.CompletedProcess:
         p = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", url],
@@ -179,6 +193,7 @@ class PostgresTarget:
         return self.app_url if case.low_privilege else self.super_url
 
     def fresh(self, case) -> str | None:
+        self.latin1 = case.latin1
         script = ["SET client_min_messages = warning;", RESET,
                   "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_foreign_data_wrapper WHERE fdwname='torture_fdw') "
                   "THEN CREATE FOREIGN DATA WRAPPER torture_fdw; CREATE SERVER torture_srv FOREIGN DATA WRAPPER "
