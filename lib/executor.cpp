@@ -144,6 +144,12 @@ void validate_after_commit(Connection& conn, const Config& config, const AfterCo
   // the apply's run id is new here.
   if (result.run_id.empty() && !after_commit.statements.empty()) result.run_id = new_run_id();
   const std::string& run_base = result.run_id;
+  // A COMMIT whose lost outcome was looked up on another connection leaves
+  // this one dead: say so instead of failing on it as if starting failed.
+  if (!after_commit.statements.empty() && !conn.connection_ok())
+    throw DbError(committed + "the connection was lost during its COMMIT, so the validation did not run" +
+                      after,
+                  "08006");
   for (std::size_t n = 0; n < after_commit.statements.size(); ++n) {
     const auto started = std::chrono::steady_clock::now();
     const std::vector<Statement> one{after_commit.statements[n]};

@@ -127,10 +127,12 @@ std::vector<HistoryEntry> read_history(Connection& conn, const std::string& sche
   // Every column as text: SQLite reports no declared type for expressions,
   // so typed reads through soci::row would depend on the storage class.
   BoundQuery query(conn.session(),
-                   "SELECT CAST(id AS TEXT), " + sql.applied_at_text +
+                   // Ordered by the table's id, not the text column of that name
+                   // (PostgreSQL would sort 1, 10, 2).
+                   "SELECT CAST(h.id AS TEXT), " + sql.applied_at_text +
                        ", tool_version, config_checksum, sql_checksum, CAST(statement_count AS TEXT),"
                        " CAST(duration_ms AS TEXT), source, dialect, " + (has_run_id ? "run_id" : "NULL") +
-                       " FROM " + sql.table + " ORDER BY id");
+                       " FROM " + sql.table + " AS h ORDER BY h.id");
   for (const TextRow& row : query.rows("reading " + std::string(kHistoryTable))) {
     auto text = [&](std::size_t i) { return row.at(i).value_or(""); };
     HistoryEntry entry;

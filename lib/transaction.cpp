@@ -7,7 +7,7 @@
 namespace addrmig {
 
 std::string describe_lock_timeout(std::chrono::milliseconds timeout) {
-  if (timeout.count() == 0) return "at once (--lock-timeout 0: no waiting)";
+  if (timeout.count() == 0) return "at once (lock timeout 0: no waiting)";
   if (timeout.count() % 1000 == 0) return "within " + std::to_string(timeout.count() / 1000) + " s";
   return "within " + std::to_string(timeout.count()) + " ms";
 }

@@ -56,7 +56,7 @@ class ReadTransaction {
   Connection& conn_;
 };
 
-// "within 5 s", "at once (--lock-timeout 0: no waiting)": for LockTimeout messages.
+// "within 5 s", "at once (lock timeout 0: no waiting)": for LockTimeout messages.
 std::string describe_lock_timeout(std::chrono::milliseconds timeout);
 
 // Key of the advisory lock all addrmig processes share ("addrmig" in ASCII).

@@ -142,7 +142,9 @@ class ParentPlanner {
     }
     if (address && touches_address && !address->owned)
       no_right("ownership of " + ctx_.address.display(),
-               "alter " + ctx_.address.display() + " (only its owner or a member of the owning role may)");
+               "alter " + ctx_.address.display() + " (only its owner or a member of the owning role may)",
+               "run addrmig as the owner, make this role a member of the owning role, or ALTER TABLE " +
+                   ctx_.address.display() + " OWNER TO it");
     if (address && touches_address && !address->alter_unsupported.empty())
       add(FindingKind::TableShape, Severity::Blocker, "", "a plain table", address->alter_unsupported,
           ctx_.address.display() + " is " + address->alter_unsupported +
@@ -153,10 +155,10 @@ class ParentPlanner {
                "add a foreign key to " + ctx_.parent.display());
   }
 
-  void no_right(const std::string& right, const std::string& to_do) {
+  void no_right(const std::string& right, const std::string& to_do,
+                const std::string& remedy = "GRANT it, or run addrmig as a role that has it") {
     add(FindingKind::Privilege, Severity::Blocker, "", right, "not granted",
-        "the current role lacks " + right + ", which it needs to " + to_do +
-            ": GRANT it, or run addrmig as a role that has it");
+        "the current role lacks " + right + ", which it needs to " + to_do + ": " + remedy);
   }
 
   // A view, materialized view, foreign table, sequence or index holds the

@@ -214,3 +214,18 @@ addresses = [{ street = "x", zip = "00000" }, { street = "x" }]
 }
 DIALECT_TEST("an address that leaves out a defaulted column is that default for seed and verify",
              default_column_matches)
+
+void history_in_id_order(Dialect dialect) {
+  TestDatabase db(dialect);
+  const auto config = write_config(db, parents("customer", "columns = [{ name = \"name\", type = \"text\" }]\n"));
+  REQUIRE(cli(config, {"apply"}).exit_code == 0);
+  for (int i = 0; i < 10; ++i)
+    db.exec("INSERT INTO addrmig_history (applied_at, tool_version, config_checksum, sql_checksum, statement_count,"
+            " duration_ms, source, dialect) VALUES ('2026-01-01T00:00:00Z', '0', 'x', 'y', 1, 1, 'config', 'test')");
+  const auto doc = nlohmann::json::parse(cli(config, {"--format", "json", "history"}).out);
+  std::vector<long long> ids;
+  for (const auto& entry : doc["entries"]) ids.push_back(entry["id"].get<long long>());
+  REQUIRE(ids.size() == 11);
+  CHECK(std::is_sorted(ids.begin(), ids.end()));  // 1, 2, ..., 11; never 1, 10, 11, 2
+}
+DIALECT_TEST("history lists entries in id order, numerically", history_in_id_order)
