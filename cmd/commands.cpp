@@ -172,7 +172,7 @@ int cmd_verify(const Context& ctx, const std::string& junit_file) {
 namespace {
 
 // A stage of `run` failed after earlier ones completed (the apply may have
-// committed): print what completed, then fail with the original error. JSON:
+// committed): what completed is printed already; fail with the original error. JSON:
 // one document with the completed stages and {"error": {stage, message}}.
 [[noreturn]] void fail_stage(const Context& ctx, Json done, const std::string& stage,
                              const std::exception& error, const ApplyResult& applied) {
@@ -180,7 +180,8 @@ namespace {
     done["error"] = Json{{"stage", stage}, {"message", error.what()}};
     print_json(done, "run");
   }
-  spdlog::error("run: {} failed after the earlier stages completed (printed above)", stage);
+  // One line: the error names its stage ("seed: ...") and, when the apply
+  // committed, says so with its run id.
   rethrow_after_apply(applied);
 }
 

@@ -247,6 +247,8 @@ addresses = [{ street = "one" }]
   CHECK(text.exit_code == 1);
   CHECK_THAT(text.out, Catch::Contains("customer_address"));  // the committed apply
   CHECK_THAT(text.err, Catch::Contains("CHECK") || Catch::Contains("check"));
+  CHECK_THAT(text.err, Catch::Contains("the migration itself was applied"));
+  CHECK(std::count(text.err.begin(), text.err.end(), '\n') == 1);  // one line
 }
 
 // A seed the tables cannot take (a NOT NULL column without a value) is found
