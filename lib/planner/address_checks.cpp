@@ -118,9 +118,6 @@ class AddressRepair {
     return ctx_.caps.storage_of && !found.display().empty() &&
            ctx_.caps.storage_of(found) == ctx_.caps.storage_of(desired);
   }
-  static std::string declared(const ColumnType& type) {
-    return type.display().empty() ? "without a type" : type.display();
-  }
 
   // Adds `column` unless that needs a value for rows that already exist.
   // Returns whether it will be added.
@@ -355,20 +352,9 @@ class AddressRepair {
 
   // ------------------------------------------------------------------ emit --
 
-  // ADD CONSTRAINT fails on a name another constraint of the table has
-  // (a CHECK named like the FK, say); the FK being replaced frees its own.
-  void free_constraint_name(ForeignKey& fk) const {
-    const auto taken = [&](const std::string& name) {
-      return name != repairs_.drop_fk &&
-             std::find(existing_.constraint_names.begin(), existing_.constraint_names.end(), name) !=
-                 existing_.constraint_names.end();
-    };
-    const std::string base = ctx_.address.name + "_" + ctx_.fk_column() + "_fkey";
-    fk.name = free_name(fk.name, base, ctx_.caps.max_identifier_bytes, taken);
-  }
-
   std::vector<Step> emit() {
-    if (repairs_.add_fk) free_constraint_name(*repairs_.add_fk);
+    if (repairs_.add_fk)
+      repairs_.add_fk->name = free_fk_name(ctx_, existing_, repairs_.add_fk->name, repairs_.drop_fk);
     std::vector<Step> steps = ctx_.caps.alter_constraints ? emit_alters() : emit_without_alter();
     if (add_index_)
       steps.push_back(Step{CreateIndex{ctx_.address, *add_index_},

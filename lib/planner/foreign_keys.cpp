@@ -1,5 +1,7 @@
 #include "lib/planner/foreign_keys.h"
 
+#include <algorithm>
+
 #include "lib/planner/text.h"
 
 namespace addrmig::planner {
@@ -55,6 +57,16 @@ void report_other_foreign_keys(const ParentContext& ctx, const ParentKey& key, c
             " ON DELETE " + std::string(on_delete_sql(desired.on_delete)) +
             "): both would act on every row; drop " + fk.name + " by hand, then plan again"));
   }
+}
+
+std::string free_fk_name(const ParentContext& ctx, const Table& existing, const std::string& planned,
+                         const std::string& dropped) {
+  const auto taken = [&](const std::string& name) {
+    return name != dropped && std::find(existing.constraint_names.begin(), existing.constraint_names.end(),
+                                        name) != existing.constraint_names.end();
+  };
+  const std::string base = ctx.address.name + "_" + ctx.fk_column() + "_fkey";
+  return free_name(planned, base, ctx.caps.max_identifier_bytes, taken);
 }
 
 }  // namespace addrmig::planner

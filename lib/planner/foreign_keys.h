@@ -27,4 +27,9 @@ void report_other_foreign_keys(const ParentContext& ctx, const ParentKey& key, c
                                const ForeignKey& chosen, const ForeignKey& desired,
                                std::vector<Finding>& findings);
 
+// `planned`, or a numbered `<table>_<fk>_fkey_N` when another constraint of
+// the table holds it (ADD CONSTRAINT would fail); `dropped` is being freed.
+std::string free_fk_name(const ParentContext& ctx, const Table& existing, const std::string& planned,
+                         const std::string& dropped);
+
 }  // namespace addrmig::planner

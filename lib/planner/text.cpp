@@ -83,4 +83,8 @@ Finding make_finding(FindingKind kind, Severity severity, TableRef table, std::s
   return finding;
 }
 
+std::string declared(const ColumnType& type) {
+  return type.display().empty() ? "without a type" : type.display();
+}
+
 }  // namespace addrmig::planner

@@ -46,6 +46,9 @@ bool name_in_use(const Catalog& catalog, const std::string& schema, const std::s
 
 // `planned`, or the first of base_2, base_3, ... that `taken` leaves free
 // (each shortened to `max_bytes`).
+// How a column's declared type reads in a message ("without a type" when none).
+std::string declared(const ColumnType& type);
+
 std::string free_name(const std::string& planned, const std::string& base, std::size_t max_bytes,
                       const std::function<bool(const std::string&)>& taken);
 
