@@ -9,20 +9,20 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "cmd/junit.h"
 #include "cmd/markdown_report.h"
 #include "cmd/outcome.h"
-#include "cmd/progress.h"
+#include "cmd/progress_line.h"
 #include "cmd/replicas.h"
 #include "cmd/report.h"
 #include "lib/connection.h"
 #include "lib/errors.h"
 #include "lib/executor.h"
 #include "lib/history.h"
-#include "lib/planning.h"
+#include "lib/migration.h"
 #include "lib/saved_plan.h"
-#include "lib/script.h"
 #include "lib/seed.h"
 #include "lib/transaction.h"
 #include "lib/verify.h"
@@ -36,18 +36,34 @@ void print_json(const Json& body, const std::string& command) {
   std::cout << doc.dump(2) << "\n";
 }
 
+std::chrono::milliseconds seconds(int value) { return std::chrono::milliseconds(1000LL * value); }
+
 Connection open(const Context& ctx, OpenMode mode) {
   spdlog::debug("connecting to {}", ctx.url.redacted);
-  return Connection::open(ctx.url, mode);
+  return Connection::open(ctx.url, mode, seconds(ctx.lock_timeout_seconds));
 }
 
-std::chrono::milliseconds seconds(int value) { return std::chrono::milliseconds(1000LL * value); }
+// After apply committed, a later failure of `run` must still say so.
+[[noreturn]] void rethrow_after_apply(const ApplyResult& applied) {
+  const std::string suffix = applied.applied ? "; the migration itself was applied (run " + applied.run_id + ")"
+                                             : std::string();
+  try {
+    throw;
+  } catch (const Interrupted& e) {
+    throw Interrupted(e.signal(), e.what() + suffix);
+  } catch (const LockTimeout& e) {
+    throw LockTimeout(e.what() + suffix);
+  } catch (const CommitUnknown& e) {
+    throw CommitUnknown(e.what() + suffix);
+  } catch (const Error& e) {
+    throw Error(e.what() + suffix);
+  }
+}
 
 // The line is erased when this returns, before the report is printed.
 PlannedMigration read_plan(Connection& conn, const Context& ctx, std::size_t batch_size = 0) {
   TerminalProgress progress(ctx.global.quiet);
-  ReadTransaction snapshot(conn);
-  return plan_migration(conn, ctx.config, progress.fn(), batch_size);
+  return plan_read_only(conn, ctx.config, progress.fn(), batch_size);
 }
 
 // Markdown is for reviewers of a change: plan, apply, audit, verify, run.
@@ -66,8 +82,20 @@ void log_blockers(const Plan& plan) {
 void note_applied(const ApplyResult& result) {
   CommandOutcome& outcome = command_outcome();
   outcome.applied = result.applied;
-  outcome.statements = result.applied ? static_cast<std::int64_t>(result.planned.statements.size()) : 0;
+  outcome.statements = result.applied ? static_cast<std::int64_t>(result.planned.statement_count()) : 0;
   if (!result.applied && !result.planned.plan.blocked()) outcome.result = "nothing to do";
+}
+
+// apply/run --replica: wait for the standbys; on a timeout, `doc` (JSON) is
+// printed before the one error line.
+std::vector<ReplicaCaughtUp> wait_or_report(const Context& ctx, Connection& conn, const ApplyCommandOptions& options,
+                                            const Json* doc, const std::string& command) {
+  try {
+    return wait_for_standbys(ctx, conn, options);
+  } catch (const ReplicaTimeout&) {
+    if (doc) print_json(*doc, command);
+    throw;
+  }
 }
 
 }  // namespace
@@ -80,6 +108,8 @@ Context load_context(const GlobalOptions& global) {
     throw UsageError("no database: pass --database URL, set ADDRMIG_DATABASE_URL, or set [database] url in " +
                      global.config_path);
   ctx.url = parse_database_url(*url, timeout);
+  ctx.lock_timeout_seconds =
+      global.lock_timeout_seconds.value_or(ctx.config.lock_timeout_seconds.value_or(kDefaultLockTimeoutSeconds));
   check_identifier_limits(ctx.config, ctx.url.dialect);
   return ctx;
 }
@@ -90,23 +120,22 @@ int cmd_plan(const Context& ctx, const PlanOptions& options) {
                      "document's \"script\" field); --format markdown shows the SQL per parent already");
   Connection conn = open(ctx, OpenMode::ReadOnly);
   const PlannedMigration planned = read_plan(conn, ctx, options.batch_size);
-  const auto renderer = make_renderer(conn.dialect());
-  const std::string script = saved_plan_body(planned, conn.dialect());
   if (!options.out_file.empty()) {
     std::ofstream file(options.out_file, std::ios::binary);
     file << write_saved_plan(planned, ctx.config, conn.dialect());
     if (!file) throw Error("cannot write plan to '" + options.out_file + "'");
   }
   if (ctx.global.format == Format::Json) {
-    Json body = plan_json(planned.plan, *renderer);
-    if (options.sql) body["script"] = script;  // what `plan --sql` prints, in one field
+    Json body = plan_json(planned.plan);
+    // What `plan --sql` prints, in one field.
+    if (options.sql) body["script"] = saved_plan_body(planned, conn.dialect());
     print_json(body, "plan");
   } else if (options.sql) {
-    std::cout << script;
+    std::cout << saved_plan_body(planned, conn.dialect());
   } else if (ctx.global.format == Format::Markdown) {
-    print_plan_markdown(std::cout, planned.plan, *renderer, ctx.config);
+    print_plan_markdown(std::cout, planned.plan, ctx.config);
   } else {
-    print_plan(std::cout, planned.plan, *renderer, true, use_color(STDOUT_FILENO));
+    print_plan(std::cout, planned.plan, true, use_color(STDOUT_FILENO));
   }
   if (planned.plan.blocked()) {
     log_blockers(planned.plan);
@@ -118,30 +147,27 @@ int cmd_plan(const Context& ctx, const PlanOptions& options) {
 
 int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
   TerminalProgress progress(ctx.global.quiet);
-  const ApplyOptions apply_options{seconds(options.lock_timeout_seconds), progress.fn(), options.batch_size};
+  const ApplyOptions apply_options{.lock_timeout = seconds(options.lock_timeout_seconds),
+                                   .progress = progress.fn(),
+                                   .batch_size = options.batch_size};
   std::optional<SavedPlan> saved;
   if (!options.plan_file.empty()) saved = read_saved_plan(options.plan_file);  // before connecting
-  Connection conn = open(ctx, OpenMode::ReadWrite);
+  Connection conn = saved ? open_for_saved_plan(ctx.url, *saved, seconds(ctx.lock_timeout_seconds))
+                          : open(ctx, OpenMode::ReadWrite);
   const ApplyResult result = saved ? apply_saved_plan(conn, ctx.config, *saved, apply_options)
                                    : apply_migration(conn, ctx.config, apply_options);
   note_applied(result);
-  const auto renderer = make_renderer(conn.dialect());
   const bool json = ctx.global.format == Format::Json;
-  Json doc = apply_json(result, *renderer);
-  if (ctx.global.format == Format::Markdown) print_apply_markdown(std::cout, result, *renderer, ctx.config);
-  else if (!json) print_apply(std::cout, result, *renderer, use_color(STDOUT_FILENO));
+  Json doc = apply_json(result);
+  if (ctx.global.format == Format::Markdown) print_apply_markdown(std::cout, result, ctx.config);
+  else if (!json) print_apply(std::cout, result, use_color(STDOUT_FILENO));
   if (result.planned.plan.blocked()) {
     if (json) print_json(doc, "apply");
     log_blockers(result.planned.plan);
     return kError;
   }
-  std::vector<ReplicaCaughtUp> replicas;
-  try {
-    replicas = wait_for_standbys(ctx, conn, options);
-  } catch (const ReplicaTimeout&) {
-    if (json) print_json(doc, "apply");  // what was applied, before the one error line
-    throw;
-  }
+  std::cout.flush();  // what was applied, before any wait for standbys
+  const std::vector<ReplicaCaughtUp> replicas = wait_or_report(ctx, conn, options, json ? &doc : nullptr, "apply");
   if (json) {
     if (!options.replicas.empty()) doc["replicas"] = replicas_json(replicas);
     print_json(doc, "apply");
@@ -155,7 +181,7 @@ int cmd_audit(const Context& ctx, const std::string& junit_file) {
   Connection conn = open(ctx, OpenMode::ReadOnly);
   const PlannedMigration planned = read_plan(conn, ctx);
   if (!junit_file.empty()) write_junit(junit_file, audit_junit(planned.plan));
-  if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan, *make_renderer(conn.dialect())), "audit");
+  if (ctx.global.format == Format::Json) print_json(plan_json(planned.plan), "audit");
   else if (ctx.global.format == Format::Markdown) print_audit_markdown(std::cout, planned.plan, ctx.config);
   else print_audit(std::cout, planned.plan);
   return drift_count(planned.plan) == 0 ? kOk : kDifferences;
@@ -180,47 +206,75 @@ int cmd_verify(const Context& ctx, const std::string& junit_file) {
   return report.mismatch_count() == 0 ? kOk : kDifferences;
 }
 
+namespace {
+
+// A stage of `run` failed after earlier ones completed (the apply may have
+// committed): what completed is printed already; fail with the original error. JSON:
+// one document with the completed stages and {"error": {stage, message}}.
+[[noreturn]] void fail_stage(const Context& ctx, Json done, const std::string& stage,
+                             const std::exception& error, const ApplyResult& applied) {
+  if (ctx.global.format == Format::Json) {
+    done["error"] = Json{{"stage", stage}, {"message", error.what()}};
+    print_json(done, "run");
+  }
+  // One line: the error names its stage ("seed: ...") and, when the apply
+  // committed, says so with its run id.
+  rethrow_after_apply(applied);
+}
+
+}  // namespace
+
 int cmd_run(const Context& ctx, const ApplyCommandOptions& options) {
   const int lock_timeout_seconds = options.lock_timeout_seconds;
   Connection conn = open(ctx, OpenMode::ReadWrite);
-  const auto renderer = make_renderer(conn.dialect());
   TerminalProgress progress(ctx.global.quiet);
-  const ApplyResult applied = apply_migration(
-      conn, ctx.config, ApplyOptions{seconds(lock_timeout_seconds), progress.fn(), options.batch_size});
+  const ApplyResult applied = apply_migration(conn, ctx.config,
+                                              ApplyOptions{.lock_timeout = seconds(lock_timeout_seconds),
+                                                           .progress = progress.fn(),
+                                                           .seeds_must_insert = true,
+                                                           .batch_size = options.batch_size});
   note_applied(applied);
+  const bool json = ctx.global.format == Format::Json;
+  const bool markdown = ctx.global.format == Format::Markdown;
+  const bool text = !json && !markdown;
+  Json done{{"apply", apply_json(applied)}};
+  if (text) print_apply(std::cout, applied, use_color(STDOUT_FILENO));
   if (applied.planned.plan.blocked()) {
-    if (ctx.global.format == Format::Json) print_json(Json{{"apply", apply_json(applied, *renderer)}}, "run");
-    else if (ctx.global.format == Format::Markdown)
-      print_run_markdown(std::cout, applied, nullptr, nullptr, *renderer, ctx.config);
-    else print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));
+    if (json) print_json(done, "run");
+    else if (markdown) print_run_markdown(std::cout, applied, nullptr, nullptr, ctx.config);
     log_blockers(applied.planned.plan);
     return kError;
   }
-  const SeedResult seeded = seed_database(conn, ctx.config, seconds(lock_timeout_seconds));
-  const VerifyReport report = verify_database(conn, ctx.config);
-  const bool json = ctx.global.format == Format::Json;
-  Json doc{{"apply", apply_json(applied, *renderer)}, {"seed", seed_json(seeded)}, {"verify", verify_json(report)}};
-  if (ctx.global.format == Format::Markdown) {
-    print_run_markdown(std::cout, applied, &seeded, &report, *renderer, ctx.config);
-  } else if (!json) {
-    print_apply(std::cout, applied, *renderer, use_color(STDOUT_FILENO));
-    print_seed(std::cout, seeded);
-    print_verify(std::cout, report);
+  std::cout.flush();  // the committed apply is reported even if seed fails
+  std::optional<SeedResult> seeded;
+  try {
+    seeded = seed_database(conn, ctx.config, seconds(lock_timeout_seconds));
+  } catch (const std::exception& error) {
+    if (markdown) print_run_markdown(std::cout, applied, nullptr, nullptr, ctx.config);
+    fail_stage(ctx, done, "seed", error, applied);
   }
-  int code = report.mismatch_count() == 0 ? kOk : kDifferences;
+  done["seed"] = seed_json(*seeded);
+  if (text) print_seed(std::cout, *seeded);
+  std::cout.flush();
+  std::optional<VerifyReport> report;
+  try {
+    report = verify_database(conn, ctx.config);
+  } catch (const std::exception& error) {
+    if (markdown) print_run_markdown(std::cout, applied, &*seeded, nullptr, ctx.config);
+    fail_stage(ctx, done, "verify", error, applied);
+  }
+  done["verify"] = verify_json(*report);
+  if (markdown) print_run_markdown(std::cout, applied, &*seeded, &*report, ctx.config);
+  else if (text) print_verify(std::cout, *report);
+  int code = report->mismatch_count() == 0 ? kOk : kDifferences;
   if (!options.replicas.empty()) {
-    std::vector<ReplicaCaughtUp> replicas;
-    try {
-      replicas = wait_for_standbys(ctx, conn, options);
-    } catch (const ReplicaTimeout&) {
-      if (json) print_json(doc, "run");
-      throw;
-    }
-    if (json) doc["replicas"] = replicas_json(replicas);
+    std::cout.flush();
+    const std::vector<ReplicaCaughtUp> replicas = wait_or_report(ctx, conn, options, json ? &done : nullptr, "run");
+    if (json) done["replicas"] = replicas_json(replicas);
     else print_replicas(std::cout, replicas);
-    code = std::max(code, check_standbys(ctx, options, json ? &doc : nullptr));
+    code = std::max(code, check_standbys(ctx, options, json ? &done : nullptr));
   }
-  if (json) print_json(doc, "run");
+  if (json) print_json(done, "run");
   return code;
 }
 
@@ -229,8 +283,8 @@ int cmd_history(const Context& ctx) {
   Connection conn = open(ctx, OpenMode::ReadOnly);
   std::vector<HistoryEntry> entries;
   {
-    ReadTransaction snapshot(conn);  // read-only on PostgreSQL, one view of the table
-    entries = read_history(conn);
+    ReadTransaction snapshot(conn);
+    entries = read_history(conn, history_schema_for(conn, ctx.config));
   }
   if (ctx.global.format == Format::Json) print_json(history_json(entries), "history");
   else print_history(std::cout, entries);

@@ -12,7 +12,8 @@
 
 namespace addrmig::cli {
 
-enum ExitCode { kOk = 0, kError = 1, kDifferences = 2, kLocked = 3 };
+// Interrupted (SIGINT/SIGTERM) exits 128 + the signal number: 130, 143.
+enum ExitCode { kOk = 0, kError = 1, kDifferences = 2, kLocked = 3, kOutcomeUnknown = 4 };
 
 enum class Format { Text, Json, Markdown };
 
@@ -22,6 +23,7 @@ struct GlobalOptions {
   Format format = Format::Text;
   bool quiet = false;
   bool verbose = false;
+  std::optional<int> lock_timeout_seconds;  // --lock-timeout
 };
 
 struct PlanOptions {
@@ -44,6 +46,9 @@ struct Context {
   GlobalOptions global;
   Config config;
   DatabaseUrl url;
+  // --lock-timeout > [apply] lock_timeout > 60: how long every command
+  // waits for a lock (0: not at all).
+  int lock_timeout_seconds = 60;
 };
 
 Context load_context(const GlobalOptions& global);

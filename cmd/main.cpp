@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <iostream>
@@ -18,6 +19,7 @@
 #include "cmd/outcome.h"
 #include "cmd/unknown_command.h"
 #include "lib/errors.h"
+#include "lib/interrupt.h"
 
 namespace {
 
@@ -29,8 +31,7 @@ struct Options {
   std::string format = "text";
   PlanOptions plan;
   ApplyCommandOptions apply;
-  std::optional<int> lock_timeout;  // unset: [apply] lock_timeout, else 60
-  std::optional<int> batch_size;    // unset: [apply] batch_size, else one transaction
+  std::optional<int> batch_size;  // unset: [apply] batch_size, else one transaction
   std::string junit_file;
   FleetCliOptions fleet;
   int retries = 0;
@@ -43,16 +44,8 @@ struct Command {
   std::function<int(const Context&, const Options&)> run;
 };
 
-// --lock-timeout > [apply] lock_timeout > 60 seconds.
-int lock_timeout(const Context& c, const Options& o) {
-  return o.lock_timeout.value_or(c.config.lock_timeout_seconds.value_or(60));
-}
-
-void add_lock_timeout(CLI::App& cmd, Options& o) {
-  cmd.add_option("--lock-timeout", o.lock_timeout,
-                 "seconds to wait for the migration lock and for table locks (exit 3 when exceeded)")
-      ->check(CLI::Range(0, 86400));
-}
+// --lock-timeout > [apply] lock_timeout > 60 seconds (load_context).
+int lock_timeout(const Context& c, const Options&) { return c.lock_timeout_seconds; }
 
 // --batch-size > [apply] batch_size > 0 (one transaction).
 std::size_t batch_size(const Context& c, const Options& o) {
@@ -65,9 +58,8 @@ void add_batch_size(CLI::App& cmd, Options& o) {
       ->check(CLI::Range(1, 1000000));
 }
 
-// apply and run: lock timeout, batches, standbys to wait for.
+// apply and run: batches, standbys to wait for.
 void add_apply_options(CLI::App& cmd, Options& o) {
-  add_lock_timeout(cmd, o);
   add_batch_size(cmd, o);
   cmd.add_option("--replica", o.apply.replicas,
                  "after the commit, wait until this PostgreSQL standby has replayed it (repeatable)");
@@ -109,7 +101,7 @@ const std::vector<Command>& commands() {
        [](const Context& c, const Options& o) { return cmd_apply(c, apply_options(c, o)); }},
       {"audit", "read-only report on every parent and its address table", add_junit,
        [](const Context& c, const Options& o) { return cmd_audit(c, o.junit_file); }},
-      {"seed", "insert the configured sample data (idempotent)", add_lock_timeout,
+      {"seed", "insert the configured sample data (idempotent)", nullptr,
        [](const Context& c, const Options& o) { return cmd_seed(c, lock_timeout(c, o)); }},
       {"verify", "read the sample data back both ways and compare with the config", add_junit,
        [](const Context& c, const Options& o) { return cmd_verify(c, o.junit_file); }},
@@ -136,13 +128,15 @@ int fail(const std::string& message, int code) {
   return code;
 }
 
+// Global like --database: accepted before the command and after it.
 void add_fleet_options(CLI::App& app, Options& o) {
   CLI::Option* targets =
       app.add_option("--targets", o.fleet.targets_file, "run the command on every [[targets]] database of FILE");
   app.add_option("--jobs", o.fleet.jobs, "with --targets: targets at a time (default 4)")
       ->check(CLI::Range(1, 256))
       ->needs(targets);
-  app.add_option("--canary", o.fleet.canary, "with --targets: the first N targets run alone first; the rest only if they succeed")
+  app.add_option("--canary", o.fleet.canary,
+                 "with --targets: the first N targets run alone first; the rest only if they succeed")
       ->check(CLI::Range(0, 1000000))
       ->needs(targets);
   app.add_flag("--keep-going", o.fleet.keep_going, "with --targets: start further targets after one fails")
@@ -161,16 +155,21 @@ std::chrono::milliseconds retry_delay(int attempt) {
   return std::chrono::milliseconds(std::uniform_int_distribution<long>(ceiling / 2, ceiling)(random));
 }
 
-// A lock timeout changed nothing, so the whole command can run again.
+// A lock timeout changed nothing, so the whole command can run again. A
+// signal during the wait ends it at once.
 int run_with_retries(const Command& command, const Context& ctx, const Options& o) {
   for (int attempt = 1;; ++attempt) {
     try {
       return command.run(ctx, o);
     } catch (const addrmig::LockTimeout& e) {
-      if (attempt > o.retries) throw;
+      if (attempt > o.retries || addrmig::interrupt_signal()) throw;
       const auto delay = retry_delay(attempt);
       spdlog::warn("{}; retry {} of {} in {:.1f} s", e.what(), attempt, o.retries, delay.count() / 1000.0);
-      std::this_thread::sleep_for(delay);
+      const auto until = std::chrono::steady_clock::now() + delay;
+      while (std::chrono::steady_clock::now() < until) {
+        addrmig::throw_if_interrupted("waiting to retry after a lock timeout; nothing was changed");
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
     }
   }
 }
@@ -187,9 +186,32 @@ int run_command(const std::string& name, const Options& o, const std::vector<std
   return fail("unknown command " + name, kError);
 }
 
+// The exit code, after telling a fleet run that started us what happened.
 int exit_with(int code) {
   write_command_outcome(code);
   return code;
+}
+
+int exit_code(const std::string& name, const Options& o, const std::vector<std::string>& argv) {
+  try {
+    return run_command(name, o, argv);
+  } catch (const addrmig::Interrupted& e) {
+    return fail(e.what(), 128 + e.signal());
+  } catch (const addrmig::CommitUnknown& e) {
+    return fail(e.what(), kOutcomeUnknown);
+  } catch (const addrmig::LockTimeout& e) {
+    if (int signal = addrmig::interrupt_signal()) return fail(e.what(), 128 + signal);
+    return fail(e.what(), kLocked);
+  } catch (const addrmig::ReplicaTimeout& e) {
+    command_outcome().result = "standby lag";
+    return fail(e.what(), kLocked);
+  } catch (const addrmig::PlanChanged& e) {
+    return fail(e.what(), kDifferences);
+  } catch (const std::exception& e) {
+    // Any failure after a signal is the signal's doing (a cancelled statement).
+    if (int signal = addrmig::interrupt_signal()) return fail(e.what(), 128 + signal);
+    return fail(e.what(), kError);
+  }
 }
 
 }  // namespace
@@ -209,6 +231,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json", "markdown"}));
   app.add_flag("-q,--quiet", o.global.quiet, "only errors on stderr");
   app.add_flag("-v,--verbose", o.global.verbose, "debug logs on stderr");
+  app.add_option("--lock-timeout", o.global.lock_timeout_seconds,
+                 "seconds any command waits for a lock (SQLite: all waits together; PostgreSQL: each wait) (0: do not wait); "
+                 "exit 3 when exceeded (default: [apply] lock_timeout, else 60)")
+      ->check(CLI::Range(0, 86400));
   add_fleet_options(app, o);
   for (const Command& command : commands()) {
     CLI::App* sub = app.add_subcommand(command.name, command.help);
@@ -225,19 +251,11 @@ int main(int argc, char** argv) {
   o.global.format = o.format == "json"       ? Format::Json
                      : o.format == "markdown" ? Format::Markdown
                                               : Format::Text;
+  // Before any other thread. A fleet run watches the signals itself (it
+  // passes them on to its targets' processes, see cmd/fleet.cpp).
+  if (o.fleet.targets_file.empty()) addrmig::install_interrupt_handling();
   setup_logging(o.global);
 
   const std::string name = app.get_subcommands().front()->get_name();
-  try {
-    return exit_with(run_command(name, o, std::vector<std::string>(argv, argv + argc)));
-  } catch (const addrmig::LockTimeout& e) {
-    return exit_with(fail(e.what(), kLocked));
-  } catch (const addrmig::ReplicaTimeout& e) {
-    command_outcome().result = "standby lag";
-    return exit_with(fail(e.what(), kLocked));
-  } catch (const addrmig::PlanChanged& e) {
-    return exit_with(fail(e.what(), kDifferences));
-  } catch (const std::exception& e) {
-    return exit_with(fail(e.what(), kError));
-  }
+  return exit_with(exit_code(name, o, std::vector<std::string>(argv, argv + argc)));
 }

@@ -1,9 +1,12 @@
 #include "cmd/markdown_report.h"
 
+#include "lib/script.h"
+
 #include <algorithm>
 #include <sstream>
 
 #include "cmd/mermaid.h"
+#include "lib/script.h"
 
 namespace addrmig::cli {
 namespace {
@@ -145,15 +148,9 @@ void finding_item(std::ostream& out, const Finding& finding, bool detailed) {
   out << ": " << text(finding.message) << "\n";
 }
 
-void statements(std::ostream& out, const ParentPlan& parent, const Renderer& renderer) {
-  std::string sql;
-  std::size_t count = 0;
-  for (const Step& step : parent.steps)
-    for (const Statement& statement : renderer.render(step)) {
-      if (!statement.comment.empty()) sql += "-- " + statement.comment + "\n";
-      sql += statement.sql + ";\n";
-      ++count;
-    }
+void statements(std::ostream& out, const ParentPlan& parent) {
+  const std::string sql = render_statements(parent.statements);
+  const std::size_t count = parent.statements.size();
   if (count == 0) return;
   const std::size_t lines = static_cast<std::size_t>(std::count(sql.begin(), sql.end(), '\n'));
   out << "\n";
@@ -167,16 +164,16 @@ void statements(std::ostream& out, const ParentPlan& parent, const Renderer& ren
   out << "\n</details>\n";
 }
 
-// Sections for the parents with something to say; `renderer` null: no SQL.
-void parent_sections(std::ostream& out, const Plan& plan, const Renderer* renderer, bool detailed) {
+// Sections for the parents with something to say, with their SQL when `with_sql`.
+void parent_sections(std::ostream& out, const Plan& plan, bool with_sql, bool detailed) {
   for (const ParentPlan& parent : plan.parents) {
-    const bool has_sql = renderer && !parent.blocked() && !parent.steps.empty();
+    const bool has_sql = with_sql && !parent.statements.empty();
     if (parent.findings.empty() && !has_sql) continue;
     out << "#### " << code(parent.parent_table.display(), false) << " → "
         << code(parent.address_table.display(), false) << ": " << parent_status_name(parent.status())
         << "\n\n";
     for (const Finding& finding : parent.findings) finding_item(out, finding, detailed);
-    if (has_sql) statements(out, parent, *renderer);
+    if (has_sql) statements(out, parent);
     out << "\n";
   }
   if (plan.findings.empty()) return;
@@ -185,11 +182,11 @@ void parent_sections(std::ostream& out, const Plan& plan, const Renderer* render
   out << "\n";
 }
 
-void plan_body(std::ostream& out, const Plan& plan, const Renderer* renderer, const Config& config,
+void plan_body(std::ostream& out, const Plan& plan, bool with_sql, const Config& config,
                bool detailed) {
   parents_table(out, plan);
   diagram(out, plan, config);
-  parent_sections(out, plan, renderer, detailed);
+  parent_sections(out, plan, with_sql, detailed);
 }
 
 std::string drift_count_text(const Plan& plan) {
@@ -204,7 +201,7 @@ std::string apply_summary(const ApplyResult& result) {
   const Plan& plan = result.planned.plan;
   if (plan.blocked()) return "blocked, nothing applied; " + plan_counts(plan);
   if (!result.applied) return "nothing to do, " + plural(plan.parents.size(), "parent", "parents") + " up to date";
-  return "applied " + plural(result.planned.statements.size(), "statement", "statements") + " in " +
+  return "applied " + plural(result.planned.statement_count(), "statement", "statements") + " in " +
          std::to_string(result.duration_ms) + " ms; " + plan_counts(plan);
 }
 
@@ -235,25 +232,23 @@ void verify_body(std::ostream& out, const VerifyReport& report) {
 
 }  // namespace
 
-void print_plan_markdown(std::ostream& out, const Plan& plan, const Renderer& renderer,
-                         const Config& config) {
+void print_plan_markdown(std::ostream& out, const Plan& plan, const Config& config) {
   out << "**addrmig plan**" << dialect_note(plan) << ": " << plan_counts(plan);
   if (plan.blocked()) out << "; nothing will be applied until every blocker is resolved";
   out << "\n\n";
-  plan_body(out, plan, &renderer, config, false);
+  plan_body(out, plan, true, config, false);
 }
 
 void print_audit_markdown(std::ostream& out, const Plan& plan, const Config& config) {
   out << "**addrmig audit**" << dialect_note(plan) << ": " << drift_count_text(plan) << "; "
       << plan_counts(plan) << "\n\n";
-  plan_body(out, plan, nullptr, config, true);
+  plan_body(out, plan, false, config, true);
 }
 
-void print_apply_markdown(std::ostream& out, const ApplyResult& result, const Renderer& renderer,
-                          const Config& config) {
+void print_apply_markdown(std::ostream& out, const ApplyResult& result, const Config& config) {
   const Plan& plan = result.planned.plan;
   out << "**addrmig apply**" << dialect_note(plan) << ": " << apply_summary(result) << "\n\n";
-  plan_body(out, plan, result.applied || plan.blocked() ? &renderer : nullptr, config, false);
+  plan_body(out, plan, result.applied || plan.blocked(), config, false);
 }
 
 void print_verify_markdown(std::ostream& out, const VerifyReport& report) {
@@ -262,7 +257,7 @@ void print_verify_markdown(std::ostream& out, const VerifyReport& report) {
 }
 
 void print_run_markdown(std::ostream& out, const ApplyResult& applied, const SeedResult* seeded,
-                        const VerifyReport* verified, const Renderer& renderer, const Config& config) {
+                        const VerifyReport* verified, const Config& config) {
   const Plan& plan = applied.planned.plan;
   out << "**addrmig run**" << dialect_note(plan) << ": " << apply_summary(applied);
   if (seeded)
@@ -270,7 +265,7 @@ void print_run_markdown(std::ostream& out, const ApplyResult& applied, const See
         << plural(seeded->addresses_inserted, "address row", "address rows");
   if (verified) out << "; verify " << verify_summary(*verified);
   out << "\n\n### Apply\n\n";
-  plan_body(out, plan, applied.applied || plan.blocked() ? &renderer : nullptr, config, false);
+  plan_body(out, plan, applied.applied || plan.blocked(), config, false);
   if (!verified) return;
   out << "### Verify\n\n";
   verify_body(out, *verified);

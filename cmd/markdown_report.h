@@ -7,7 +7,6 @@
 #include <ostream>
 
 #include "lib/config.h"
-#include "lib/dialect.h"
 #include "lib/executor.h"
 #include "lib/plan.h"
 #include "lib/seed.h"
@@ -20,14 +19,12 @@ inline constexpr std::size_t kDiagramMaxParents = 30;
 // SQL longer than this many lines is collapsed in <details>.
 inline constexpr std::size_t kSqlOpenLines = 25;
 
-void print_plan_markdown(std::ostream& out, const Plan& plan, const Renderer& renderer,
-                         const Config& config);
+void print_plan_markdown(std::ostream& out, const Plan& plan, const Config& config);
 void print_audit_markdown(std::ostream& out, const Plan& plan, const Config& config);
-void print_apply_markdown(std::ostream& out, const ApplyResult& result, const Renderer& renderer,
-                          const Config& config);
+void print_apply_markdown(std::ostream& out, const ApplyResult& result, const Config& config);
 void print_verify_markdown(std::ostream& out, const VerifyReport& report);
 // apply, then (when not blocked) seed and verify, under one summary line.
 void print_run_markdown(std::ostream& out, const ApplyResult& applied, const SeedResult* seeded,
-                        const VerifyReport* verified, const Renderer& renderer, const Config& config);
+                        const VerifyReport* verified, const Config& config);
 
 }  // namespace addrmig::cli

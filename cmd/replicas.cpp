@@ -3,8 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "lib/planning.h"
-#include "lib/transaction.h"
+#include "lib/migration.h"
 #include "lib/verify.h"
 
 namespace addrmig::cli {
@@ -44,18 +43,15 @@ int check_standbys(const Context& ctx, const ApplyCommandOptions& options, Json*
   int worst = kOk;
   Json standbys = Json::array();
   for (const DatabaseUrl& url : replica_urls(ctx, options)) {
-    Connection standby = Connection::open(url, OpenMode::ReadOnly);
-    PlannedMigration planned;
-    {
-      ReadTransaction snapshot(standby);
-      planned = plan_migration(standby, ctx.config);
-    }
+    Connection standby = Connection::open(url, OpenMode::ReadOnly,
+                                         std::chrono::milliseconds(1000LL * ctx.lock_timeout_seconds));
+    const PlannedMigration planned = plan_read_only(standby, ctx.config);
     const VerifyReport report = verify_database(standby, ctx.config);
     const std::size_t drift = drift_count(planned.plan);
     if (drift > 0 || report.mismatch_count() > 0) worst = kDifferences;
     if (json) {
       standbys.push_back(Json{{"url", url.redacted},
-                              {"audit", plan_json(planned.plan, *make_renderer(standby.dialect()))},
+                              {"audit", plan_json(planned.plan)},
                               {"verify", verify_json(report)}});
       continue;
     }

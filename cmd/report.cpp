@@ -43,12 +43,13 @@ Json finding_json(const Finding& finding) {
   return j;
 }
 
-Json statements_json(const ParentPlan& parent, const Renderer& renderer) {
+Json statements_json(const ParentPlan& parent) {
   Json out = Json::array();
-  if (parent.blocked()) return out;
-  for (const Step& step : parent.steps)
-    for (const Statement& statement : renderer.render(step))
-      out.push_back(Json{{"comment", statement.comment}, {"sql", statement.sql + ";"}});
+  for (const Statement& statement : parent.statements) {
+    Json j{{"comment", statement.comment}, {"sql", statement.sql + ";"}};
+    if (statement.after_commit) j["after_commit"] = true;
+    out.push_back(std::move(j));
+  }
   return out;
 }
 
@@ -103,7 +104,7 @@ std::size_t drift_count(const Plan& plan) {
   return n;
 }
 
-Json plan_json(const Plan& plan, const Renderer& renderer) {
+Json plan_json(const Plan& plan) {
   Json parents = Json::array();
   for (const ParentPlan& parent : plan.parents) {
     Json findings = Json::array();
@@ -113,7 +114,7 @@ Json plan_json(const Plan& plan, const Renderer& renderer) {
                            {"address_table", parent.address_table.display()},
                            {"status", parent_status_name(parent.status())},
                            {"findings", findings},
-                           {"statements", statements_json(parent, renderer)}});
+                           {"statements", statements_json(parent)}});
   }
   Json findings = Json::array();
   for (const Finding& finding : plan.findings) findings.push_back(finding_json(finding));
@@ -164,7 +165,8 @@ Json history_json(const std::vector<HistoryEntry>& entries) {
                        {"statement_count", e.statement_count},
                        {"duration_ms", e.duration_ms},
                        {"source", e.source},
-                       {"dialect", e.dialect}});
+                       {"dialect", e.dialect},
+                       {"run_id", e.run_id.empty() ? Json(nullptr) : Json(e.run_id)}});
   return Json{{"entries", out}};
 }
 
@@ -173,12 +175,13 @@ Json seed_json(const SeedResult& result) {
               {"addresses_inserted", result.addresses_inserted}};
 }
 
-Json apply_json(const ApplyResult& result, const Renderer& renderer) {
+Json apply_json(const ApplyResult& result) {
   Json doc{{"applied", result.applied},
-           {"statement_count", result.applied ? result.planned.statements.size() : 0},
+           {"statement_count", result.applied ? result.planned.statement_count() : 0},
            {"duration_ms", result.duration_ms},
            {"sql_checksum", result.sql_checksum},
-           {"plan", plan_json(result.planned.plan, renderer)}};
+           {"run_id", result.run_id.empty() ? Json(nullptr) : Json(result.run_id)},
+           {"plan", plan_json(result.planned.plan)}};
   if (result.planned.plan.batching.batch_size > 0) doc["transactions"] = result.batches;
   return doc;
 }
@@ -189,15 +192,14 @@ bool use_color(int fd) {
   return isatty(fd) && !(no_color && *no_color) && !(term && std::strcmp(term, "dumb") == 0);
 }
 
-void print_plan(std::ostream& out, const Plan& plan, const Renderer& renderer, bool with_sql,
-                bool color) {
+void print_plan(std::ostream& out, const Plan& plan, bool with_sql, bool color) {
   for (const ParentPlan& parent : plan.parents) {
     out << parent_headline(parent, color) << "\n";
     for (const Finding& finding : parent.findings) print_finding(out, finding);
-    if (!with_sql || parent.blocked()) continue;
-    for (const Step& step : parent.steps)
-      for (const Statement& statement : renderer.render(step))
-        out << "      -- " << statement.comment << "\n" << indent_sql(statement.sql) << ";\n";
+    if (!with_sql) continue;
+    for (const Statement& statement : parent.statements)
+      out << "      -- " << (statement.after_commit ? "after COMMIT: " : "") << statement.comment << "\n"
+          << indent_sql(statement.sql) << ";\n";
   }
   // Tied to no parent: at the top level, not under the last parent printed.
   if (!plan.findings.empty()) out << "\n";
@@ -273,24 +275,24 @@ void print_history(std::ostream& out, const std::vector<HistoryEntry>& entries) 
   }
   for (const HistoryEntry& e : entries)
     out << e.id << "  " << e.applied_at << "  addrmig " << e.tool_version << "  " << e.dialect << "  "
-        << e.statement_count << " statements  " << e.duration_ms << " ms  source=" << e.source
+        << e.statement_count << (e.statement_count == 1 ? " statement  " : " statements  ") << e.duration_ms << " ms  source=" << e.source
         << "  config=" << e.config_checksum.substr(0, 12) << "  sql=" << e.sql_checksum.substr(0, 12)
-        << "\n";
+        << (e.run_id.empty() ? "" : "  run=" + e.run_id) << "\n";
 }
 
-void print_apply(std::ostream& out, const ApplyResult& result, const Renderer& renderer,
-                 bool color) {
+void print_apply(std::ostream& out, const ApplyResult& result, bool color) {
   const Plan& plan = result.planned.plan;
   if (plan.blocked()) {
-    print_plan(out, plan, renderer, false, color);
+    print_plan(out, plan, false, color);
     return;
   }
   if (!result.applied) {
     out << "nothing to do: " << parents_text(plan.parents.size()) << " up to date\n";
     return;
   }
-  print_plan(out, plan, renderer, false, color);
-  out << "applied " << result.planned.statements.size() << " statements in " << result.duration_ms << " ms";
+  print_plan(out, plan, false, color);
+  const std::size_t count = result.planned.statement_count();
+  out << "applied " << count << (count == 1 ? " statement" : " statements") << " in " << result.duration_ms << " ms";
   if (result.batches > 1) out << " in " << result.batches << " transactions";
   out << "\n";
 }

@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "lib/dialect.h"
 #include "lib/executor.h"
 #include "lib/history.h"
 #include "lib/plan.h"
@@ -19,24 +18,23 @@ namespace addrmig::cli {
 using Json = nlohmann::ordered_json;
 inline constexpr int kJsonFormatVersion = 1;
 
-Json plan_json(const Plan& plan, const Renderer& renderer);
+Json plan_json(const Plan& plan);
 Json verify_json(const VerifyReport& report);
 Json history_json(const std::vector<HistoryEntry>& entries);
 Json seed_json(const SeedResult& result);
-Json apply_json(const ApplyResult& result, const Renderer& renderer);
+Json apply_json(const ApplyResult& result);
 
 // `plan` in text: one line per parent, diff-like (+ create, ~ change, = ok,
-// ! blocked), its findings indented, then the SQL its steps run.
-// ANSI colours only when asked (a terminal without NO_COLOR, see use_color).
-void print_plan(std::ostream& out, const Plan& plan, const Renderer& renderer, bool with_sql,
-                bool color = false);
+// ! blocked), its findings indented, then the SQL its steps run (rendered
+// once, by plan_migration). ANSI colours only when asked (a terminal without
+// NO_COLOR, see use_color).
+void print_plan(std::ostream& out, const Plan& plan, bool with_sql, bool color = false);
 // `audit` in text: per parent, every finding with kind, table, column,
 // expected and found.
 void print_audit(std::ostream& out, const Plan& plan);
 void print_verify(std::ostream& out, const VerifyReport& report);
 void print_history(std::ostream& out, const std::vector<HistoryEntry>& entries);
-void print_apply(std::ostream& out, const ApplyResult& result, const Renderer& renderer,
-                 bool color = false);
+void print_apply(std::ostream& out, const ApplyResult& result, bool color = false);
 void print_seed(std::ostream& out, const SeedResult& result);
 
 // True when `fd` is a terminal, NO_COLOR is unset or empty, and TERM is not "dumb".

@@ -2,9 +2,24 @@
 
 #include <soci/soci.h>
 
+#include <charconv>
+#include <cmath>
+
 #include "lib/connection.h"
 
 namespace addrmig {
+namespace {
+
+// The shortest decimal text that reads back as the same double: the config's
+// own spelling of 0.1 is "0.1", which a numeric(P,S) column must receive, not
+// the 0.1000000000000000055511 a double parameter becomes on the way.
+std::string decimal_text(double value) {
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
+}
+
+}  // namespace
 
 std::string BoundQuery::placeholder(const Value& value) {
   const std::string name = ":p" + std::to_string(kinds_.size());
@@ -14,7 +29,13 @@ std::string BoundQuery::placeholder(const Value& value) {
   } else if (const auto* integer = std::get_if<std::int64_t>(&value)) {
     integers_.push_back(*integer);
     kinds_.push_back(1);
-  } else if (const auto* real = std::get_if<double>(&value)) {
+  } else if (const auto* real = std::get_if<double>(&value); real && std::isfinite(*real)) {
+    // As text: each database converts it to the column's type (PostgreSQL
+    // infers the parameter's type from the column, SQLite applies the
+    // column's affinity), exactly for numeric and faithfully for floats.
+    strings_.push_back(decimal_text(*real));
+    kinds_.push_back(0);
+  } else if (real) {
     doubles_.push_back(*real);
     kinds_.push_back(2);
   } else {

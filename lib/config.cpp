@@ -16,109 +16,30 @@
 #include "lib/checksum.h"
 #include "lib/database_url.h"
 #include "lib/errors.h"
-#include "lib/identifier.h"
+#include "lib/portable_value.h"
+#include "lib/sql.h"
+#include "lib/toml_fields.h"
 
 namespace addrmig {
 namespace {
 
-constexpr int kMaxTimeoutSeconds = 86400;
-constexpr std::size_t kPostgresMaxIdentifierBytes = 63;  // NAMEDATALEN - 1
 // Column names the generated tables use themselves.
 constexpr std::string_view kIdColumn = "id";
 
-// A name or value in a message: single-quoted and escaped.
-std::string shown(std::string_view text) { return "'" + escape_control(text) + "'"; }
-
-int line_of(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
-int line_of(const toml::key& key) { return static_cast<int>(key.source().begin.line); }
-
-std::string_view kind_of(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a float";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::date:
-      return "a date";
-    case toml::node_type::time:
-      return "a time";
-    case toml::node_type::date_time:
-      return "a date-time";
-    case toml::node_type::none:
-      break;
-  }
-  return "nothing";
-}
-
-// toml++ tables are sorted maps; config order is source order.
-std::vector<std::pair<const toml::key*, const toml::node*>> in_source_order(
-    const toml::table& table) {
-  std::vector<std::pair<const toml::key*, const toml::node*>> entries;
-  for (const auto& [key, node] : table) entries.emplace_back(&key, &node);
-  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
-    const auto& pa = a.first->source().begin;
-    const auto& pb = b.first->source().begin;
-    return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
-  });
-  return entries;
-}
-
-std::size_t utf8_length(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
-  }));
-}
-
-// What a value must be for a column of a portable type: nullopt when it fits,
-// else why not ("an integer", "at most 20 characters").
-std::optional<std::string> misfit(const std::string& type, const Value& value) {
-  const bool is_string = std::holds_alternative<std::string>(value);
-  const bool is_integer = std::holds_alternative<std::int64_t>(value);
-  const bool is_float = std::holds_alternative<double>(value);
-  if (type == "boolean")
-    return std::holds_alternative<bool>(value) ? std::nullopt
-                                               : std::optional<std::string>("a boolean");
-  if (type == "integer") {
-    // Portable integer is 4 bytes on PostgreSQL.
-    if (!is_integer) return "an integer";
-    const std::int64_t n = std::get<std::int64_t>(value);
-    if (n < std::numeric_limits<std::int32_t>::min() ||
-        n > std::numeric_limits<std::int32_t>::max())
-      return "an integer that fits in 32 bits";
-    return std::nullopt;
-  }
-  if (type == "bigint") return is_integer ? std::nullopt : std::optional<std::string>("an integer");
-  if (type == "real" || type == "double" || type.starts_with("numeric("))
-    return is_integer || is_float ? std::nullopt : std::optional<std::string>("a number");
-  if (!is_string) return "a string";
-  if (type.starts_with("varchar(")) {
-    const std::size_t limit = std::stoul(type.substr(8));
-    if (utf8_length(std::get<std::string>(value)) > limit)
-      return "a string of at most " + std::to_string(limit) + " characters";
-  }
-  return std::nullopt;
-}
-
 // Reads one config document into a Config, checking as it goes. Every error
 // is a ConfigError naming the file and the line of the offending node.
-class ConfigReader {
+class ConfigReader : private TomlFields {
  public:
-  explicit ConfigReader(std::string path) : path_(std::move(path)) {}
+  explicit ConfigReader(std::string path) : TomlFields(std::move(path)) {}
 
   Config read(std::string_view text) {
     const toml::table document = parse(text);
     Config config;
     config.path = path_;
     config.checksum = sha256_hex(text);
-    check_keys(document, {"database", "related", "parents", "seed", "apply"}, "at the top level");
+    check_keys(document, {"database", "related", "parents", "seed", "apply", "history"},
+               "at the top level");
+    if (const toml::node* history = document.get("history")) read_history(*history, config);
     if (const toml::node* database = document.get("database")) read_database(*database, config);
     if (const toml::node* apply = document.get("apply")) read_apply(*apply, config);
     if (const toml::node* related = document.get("related")) read_related(*related, config.related);
@@ -133,109 +54,6 @@ class ConfigReader {
   }
 
  private:
-  [[noreturn]] void fail(int line, const std::string& message) const {
-    if (line == 0) throw ConfigError(path_, path_ + ": " + message);
-    throw ConfigError(path_, line, message);
-  }
-
-  toml::table parse(std::string_view text) const {
-    try {
-      return toml::parse(text, std::string_view(path_));
-    } catch (const toml::parse_error& e) {
-      fail(static_cast<int>(e.source().begin.line),
-           "TOML syntax error: " + escape_control(e.description()));
-    }
-  }
-
-  const toml::table& as_table(const toml::node& node, std::string_view what) const {
-    if (const toml::table* table = node.as_table()) return *table;
-    fail(line_of(node), std::string(what) + " must be a table, not " + std::string(kind_of(node)));
-  }
-
-  // An array of tables: `[[parents]]`, or `parents = [ {...}, ... ]`.
-  std::vector<const toml::table*> tables_of(const toml::node& node, std::string_view what) const {
-    const toml::array* array = node.as_array();
-    if (!array)
-      fail(line_of(node),
-           std::string(what) + " must be an array of tables, not " + std::string(kind_of(node)));
-    std::vector<const toml::table*> tables;
-    for (const toml::node& element : *array) {
-      const toml::table* table = element.as_table();
-      if (!table)
-        fail(line_of(element), "each entry of " + std::string(what) + " must be a table, not " +
-                                   std::string(kind_of(element)));
-      tables.push_back(table);
-    }
-    return tables;
-  }
-
-  void check_keys(const toml::table& table, std::initializer_list<std::string_view> allowed,
-                  std::string_view where) const {
-    for (const auto& [key, node] : in_source_order(table))
-      if (std::find(allowed.begin(), allowed.end(), key->str()) == allowed.end())
-        fail(line_of(*key), "unknown key " + shown(key->str()) + " " + std::string(where));
-  }
-
-  const toml::node& required(const toml::table& table, std::string_view key,
-                             std::string_view where) const {
-    if (const toml::node* node = table.get(key)) return *node;
-    fail(line_of(table), "missing key '" + std::string(key) + "' " + std::string(where));
-  }
-
-  std::string string_of(const toml::node& node, std::string_view key) const {
-    if (const auto* value = node.as_string()) return value->get();
-    fail(line_of(node),
-         "'" + std::string(key) + "' must be a string, not " + std::string(kind_of(node)));
-  }
-
-  bool bool_of(const toml::node& node, std::string_view key) const {
-    if (const auto* value = node.as_boolean()) return value->get();
-    fail(line_of(node),
-         "'" + std::string(key) + "' must be a boolean, not " + std::string(kind_of(node)));
-  }
-
-  int seconds_of(const toml::node& node, std::string_view key) const {
-    const auto* value = node.as_integer();
-    if (!value || value->get() < 1 || value->get() > kMaxTimeoutSeconds)
-      fail(line_of(node), "'" + std::string(key) +
-                              "' must be a whole number of seconds from 1 to " +
-                              std::to_string(kMaxTimeoutSeconds));
-    return static_cast<int>(value->get());
-  }
-
-  // A name that will become an identifier. Databases take almost anything in
-  // a quoted identifier, but a control character (newline, NUL) in a name
-  // would break the one-line messages and the `--` comments of `plan --sql`.
-  void check_name(std::string_view name, int line, std::string_view what) const {
-    if (name.empty()) fail(line, "empty name: " + std::string(what) + " must not be empty");
-    const bool has_control = std::any_of(name.begin(), name.end(), [](char c) {
-      const auto byte = static_cast<unsigned char>(c);
-      return byte < 0x20 || byte == 0x7f;
-    });
-    if (has_control)
-      fail(line, std::string(what) + " contains a control character: " + shown(name));
-  }
-
-  std::string name_of(const toml::node& node, std::string_view key) const {
-    std::string name = string_of(node, key);
-    check_name(name, line_of(node), "'" + std::string(key) + "'");
-    return name;
-  }
-
-  Value value_of(const toml::node& node, std::string_view what) const {
-    if (const auto* v = node.as_string()) return v->get();
-    if (const auto* v = node.as_integer()) return v->get();
-    if (const auto* v = node.as_floating_point()) {
-      // nan never equals itself, so verify could not find the row again.
-      if (!std::isfinite(v->get()))
-        fail(line_of(node), std::string(what) + " must be a finite number");
-      return v->get();
-    }
-    if (const auto* v = node.as_boolean()) return v->get();
-    fail(line_of(node), std::string(what) + " must be a string, integer, float or boolean, not " +
-                            std::string(kind_of(node)));
-  }
-
   void read_database(const toml::node& node, Config& config) const {
     const toml::table& database = as_table(node, "[database]");
     check_keys(database, {"url", "connect_timeout"}, "in [database]");
@@ -253,7 +71,7 @@ class ConfigReader {
     const toml::table& apply = as_table(node, "[apply]");
     check_keys(apply, {"lock_timeout", "batch_size"}, "in [apply]");
     if (const toml::node* timeout = apply.get("lock_timeout")) {
-      config.lock_timeout_seconds = seconds_of(*timeout, "lock_timeout");
+      config.lock_timeout_seconds = seconds_of(*timeout, "lock_timeout", 0);
       config.lock_timeout_line = line_of(*timeout);
     }
     if (const toml::node* size = apply.get("batch_size")) {
@@ -261,6 +79,15 @@ class ConfigReader {
       if (!value || value->get() < 1 || value->get() > 1'000'000)
         fail(line_of(*size), "'batch_size' must be a whole number of parents from 1 to 1000000");
       config.batch_size = static_cast<int>(value->get());
+    }
+  }
+
+  void read_history(const toml::node& node, Config& config) const {
+    const toml::table& history = as_table(node, "[history]");
+    check_keys(history, {"schema"}, "in [history]");
+    if (const toml::node* schema = history.get("schema")) {
+      config.history_schema = name_of(*schema, "schema");
+      config.history_schema_line = line_of(*schema);
     }
   }
 
@@ -500,8 +327,6 @@ class ConfigReader {
       config.seeds.push_back(std::move(seed));
     }
   }
-
-  std::string path_;
 };
 
 // Reads a whole file as bytes; errno explains a failure.
@@ -524,81 +349,7 @@ std::optional<std::string> read_bytes(const std::string& path, int& error) {
   return bytes;
 }
 
-// One name that PostgreSQL will see, with the config line that gave it.
-struct NamedIdentifier {
-  std::string what;  // "table name", "address table name", ...
-  std::string name;
-  int line = 0;
-};
-
-std::vector<NamedIdentifier> identifiers_of(const Config& config) {
-  std::vector<NamedIdentifier> names;
-  const RelatedSpec& related = config.related;
-  names.push_back({"foreign key column", related.foreign_key, related.foreign_key_line});
-  for (const ColumnSpec& column : related.columns)
-    names.push_back({"column name", column.name, column.line});
-  for (const ParentSpec& parent : config.parents) {
-    names.push_back({"table name", parent.table, parent.line});
-    names.push_back({"address table name", config.address_table_name(parent), parent.line});
-    if (!parent.schema.empty()) names.push_back({"schema name", parent.schema, parent.schema_line});
-    if (parent.key) names.push_back({"key column", *parent.key, parent.key_line});
-    for (const ColumnSpec& column : parent.columns)
-      names.push_back({"column name", column.name, column.line});
-  }
-  for (const SeedSpec& seed : config.seeds)
-    for (const FieldValue& field : seed.values)
-      names.push_back({"column name", field.column, seed.values_line});
-  return names;
-}
-
 }  // namespace
-
-std::string value_display(const Value& value) {
-  if (const auto* text = std::get_if<std::string>(&value)) {
-    std::string out = "'";
-    for (char c : *text) {
-      switch (c) {
-        case '\'':
-          out += "\\'";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        default: {
-          const auto byte = static_cast<unsigned char>(c);
-          if (byte < 0x20 || byte == 0x7f) {
-            static constexpr char kHex[] = "0123456789abcdef";
-            out += "\\x";
-            out.push_back(kHex[byte >> 4]);
-            out.push_back(kHex[byte & 0xf]);
-          } else {
-            out.push_back(c);
-          }
-        }
-      }
-    }
-    return out + "'";
-  }
-  if (const auto* integer = std::get_if<std::int64_t>(&value)) return std::to_string(*integer);
-  if (const auto* number = std::get_if<double>(&value)) {
-    char buffer[64];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, *number);
-    std::string out(buffer, result.ptr);
-    // Keep a float recognisable as one: 1.0, not 1 (as Python prints it).
-    if (out.find_first_of(".eni") == std::string::npos) out += ".0";
-    return out;
-  }
-  return std::get<bool>(value) ? "true" : "false";
-}
 
 std::string Config::address_table_name(const ParentSpec& parent) const {
   return parent.table + "_" + related.name;
@@ -620,22 +371,6 @@ Config load_config(const std::string& path) {
 
 Config parse_config(std::string_view text, const std::string& path) {
   return ConfigReader(path).read(text);
-}
-
-void check_identifier_limits(const Config& config, Dialect dialect) {
-  if (dialect == Dialect::Sqlite) {
-    for (const ParentSpec& parent : config.parents)
-      if (!parent.schema.empty())
-        throw ConfigError(config.path, parent.schema_line,
-                          "'schema' is for PostgreSQL only, but the database is SQLite");
-    return;
-  }
-  for (const NamedIdentifier& id : identifiers_of(config))
-    if (ident_bytes(id.name) > kPostgresMaxIdentifierBytes)
-      throw ConfigError(
-          config.path, id.line,
-          id.what + " " + shown(id.name) + " is " + std::to_string(ident_bytes(id.name)) +
-              " bytes; PostgreSQL allows at most " + std::to_string(kPostgresMaxIdentifierBytes));
 }
 
 }  // namespace addrmig

@@ -69,13 +69,19 @@ struct Config {
   // [database] connect_timeout: seconds libpq may take to connect.
   int connect_timeout_seconds = 10;
   int connect_timeout_line = 0;
-  // [apply] lock_timeout: seconds apply waits for the migration lock and for
-  // table locks. Unset: the CLI default (60); `--lock-timeout` overrides it.
+  // [apply] lock_timeout: seconds every command waits for locks (apply: the
+  // migration lock and table locks; read-only commands: table locks), 0: do
+  // not wait. Unset: the CLI default (60); `--lock-timeout` overrides it.
   std::optional<int> lock_timeout_seconds;
   int lock_timeout_line = 0;
   // [apply] batch_size: at most this many parents per apply transaction.
   // Unset: all in one (`--batch-size` overrides it).
   std::optional<int> batch_size;
+  // [history] schema: where PostgreSQL keeps addrmig_history. Empty: the
+  // first parent's schema (see history_schema_for), which a role that can
+  // create address tables can also write to.
+  std::string history_schema;
+  int history_schema_line = 0;
   RelatedSpec related;
   std::vector<ParentSpec> parents;
   std::vector<SeedSpec> seeds;

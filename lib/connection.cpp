@@ -1,35 +1,36 @@
 #include "lib/connection.h"
 
 #include <soci/soci.h>
-#include <soci/sqlite3/soci-sqlite3.h>
 
-#include <filesystem>
 #include <regex>
 #include <sstream>
 
 #include "lib/errors.h"
-#include "lib/postgres_module.h"
+#include "lib/interrupt.h"
 
 namespace addrmig {
-namespace {
-
-constexpr int kSqliteBusy = 5;    // SQLITE_BUSY
-constexpr int kSqliteLocked = 6;  // SQLITE_LOCKED
 
 // A driver message as one line: the server's own words. SOCI prefixes its
 // own ("Cannot execute query. Fatal error.", "Cannot establish connection to
 // the database.", "sqlite3_statement_backend::loadOne: "); libpq adds the
-// severity tag ("ERROR:  ") and, on several lines, an excerpt of the
+// severity tag ("ERROR:  ", also before a server's last words: "FATAL:
+// terminating connection due to administrator command"), its three-line guess
+// about a closed connection and, on several lines, an excerpt of the
 // statement with a caret under the failing spot ("LINE 1: ...", "^") and
-// CONTEXT/QUERY/STATEMENT echoes. Kept: the message, DETAIL and HINT.
-std::string one_line(const std::string& text) {
-  static const std::regex soci_prefix(R"(^(Cannot establish connection to the database\.\s*|[a-z0-9_]+::[A-Za-z_]+: ))");
-  static const std::regex severity_tag(R"((^|\s)(ERROR|FATAL|PANIC):  )");
+// CONTEXT/QUERY/STATEMENT echoes. Kept: the message, DETAIL and HINT; the line
+// is addrmig's own, the server's reason inside it.
+std::string driver_message(const std::string& text) {
+  static const std::regex soci_prefix(
+      R"(^(Cannot establish connection to the database\.\s*|Cannot execute query\. Fatal error\. (Connection failed\. )?|[a-z0-9_]+::[A-Za-z_]+: ))");
+  static const std::regex severity_tag(R"((^|\s)(ERROR|FATAL|PANIC|WARNING):\s+)");
+  static const std::regex closed_guess(
+      R"(server closed the connection unexpectedly\s+This probably means the server terminated abnormally\s+before or while processing the request\.)");
   static const std::regex echo_line(R"(^(LINE \d+:|QUERY:|CONTEXT:|STATEMENT:|\s*\^\s*$))");
   static const std::regex blanks(R"(\s+)");
   std::string message = std::regex_replace(text, soci_prefix, "");
   std::smatch tag;
   if (std::regex_search(message, tag, severity_tag)) message = tag.suffix().str();
+  message = std::regex_replace(message, closed_guess, "the server closed the connection");
   std::string line;
   std::istringstream lines(message);
   bool in_echo = false;
@@ -39,116 +40,54 @@ std::string one_line(const std::string& text) {
     else if (part.empty() || (part[0] != '\t' && part[0] != ' ')) in_echo = false;
     if (!in_echo) line += " " + part;
   }
+  // The labels of further messages in the same text ("FATAL: ..." after a
+  // "WARNING: ..." the server sent before closing the session).
+  line = std::regex_replace(line, severity_tag, "$1");
   line = std::regex_replace(line, blanks, " ");
   while (!line.empty() && line.front() == ' ') line.erase(0, 1);
   while (!line.empty() && line.back() == ' ') line.pop_back();
   return line;
 }
 
-// SOCI's SQLite connect-string parser splits on blanks and understands double
-// quotes; any other path is passed through a quoted value.
-// timeout: SQLite's busy timeout (seconds) for the reads done at open while
-// another process commits; apply sets its own before BEGIN IMMEDIATE.
-std::string sqlite_connect_string(const std::string& path) {
-  return "db=\"" + path + "\" timeout=10";
-}
-
-
-// The SQLSTATE of a libpq error; "" for any other, and when no PostgreSQL
-// session was ever opened (then it cannot be one).
-std::string postgres_sqlstate(const std::exception_ptr& error) {
-  const PostgresModule* postgres = loaded_postgres_module();
-  return postgres ? postgres->sqlstate(error) : std::string();
-}
-
-bool is_in_recovery(soci::session& session) {
-  int in_recovery = 0;
-  session << "SELECT CASE WHEN pg_is_in_recovery() THEN 1 ELSE 0 END", soci::into(in_recovery);
-  return in_recovery != 0;
-}
-
-}  // namespace
-
 Connection::Connection(Connection&&) noexcept = default;
 Connection& Connection::operator=(Connection&&) noexcept = default;
 Connection::~Connection() = default;
 
-Connection Connection::open(const DatabaseUrl& url, OpenMode mode) {
+Connection Connection::open(const DatabaseUrl& url, OpenMode mode, std::chrono::milliseconds lock_timeout) {
   Connection conn;
   conn.dialect_ = url.dialect;
   conn.url_ = url;
-  if (url.dialect == Dialect::Sqlite) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    conn.exists_ = fs::exists(url.sqlite_path, ec);
-    if (!conn.exists_ && mode == OpenMode::ReadOnly) {
-      // Read-only commands never create the file: inspect an empty database.
-      conn.session_ = std::make_unique<soci::session>(soci::sqlite3, "db=:memory:");
-      return conn;
-    }
-    if (url.sqlite_path.find('"') != std::string::npos)
-      throw ConnectError("cannot open SQLite database " + url.redacted +
-                         ": paths containing '\"' are not supported");
-    try {
-      conn.session_ =
-          std::make_unique<soci::session>(soci::sqlite3, sqlite_connect_string(url.sqlite_path));
-      // Catch bad files (not a database, unreadable) at open, not mid-plan.
-      conn.session_->once << "PRAGMA schema_version";
-      // SQLite enforces foreign keys only when asked, per connection.
-      conn.session_->once << "PRAGMA foreign_keys = ON";
-      if (mode == OpenMode::ReadOnly) conn.session_->once << "PRAGMA query_only = ON";
-    } catch (const soci::soci_error& e) {
-      throw ConnectError("cannot open SQLite database " + url.redacted + ": " +
-                         one_line(e.get_error_message()));
-    }
-    return conn;
-  }
-  const PostgresModule& postgres = postgres_module();
-  bool in_recovery = false;
-  try {
-    // No session state is set here (no SET, no named prepared statement):
-    // behind a transaction-pooling PgBouncer the next transaction may run on
-    // another server connection. The module silences NOTICEs on the client
-    // side; read-only commands run in BEGIN READ ONLY transactions.
-    conn.session_ = postgres.connect(url.conninfo);
-    if (mode == OpenMode::ReadWrite) in_recovery = is_in_recovery(*conn.session_);
-  } catch (const soci::soci_error& e) {
-    std::string where = url.host.empty() ? std::string("local socket") : url.host;
-    if (!url.port.empty()) where += ":" + url.port;
-    throw ConnectError("cannot connect to PostgreSQL at " + where + " (database " + url.dbname +
-                       "): " + redact(one_line(e.get_error_message()), url.password));
-  }
-  // Fail at once, before any lock or plan: a hot standby accepts the reads
-  // and would fail only at the first write, mid-apply.
-  if (in_recovery)
-    throw ConnectError(url.redacted + " is a read-only standby (in recovery): apply, seed and run need the primary");
+  conn.lock_timeout_ = lock_timeout;
+  conn.session_ = dialect_of(url.dialect).open(url, mode, lock_timeout, conn.exists_);
   return conn;
+}
+
+void Connection::check_same_file() const {
+  if (std::string change = session_->file_change(); !change.empty()) throw DbError(change);
 }
 
 void Connection::execute(const std::string& sql, const std::string& context) {
   try {
-    session_->once << sql;
+    session().once << sql;
   } catch (...) {
-    rethrow_db_error(context, url_.password);
+    // SQLite refuses writes to a moved file ("attempt to write a readonly
+    // database"): say what happened instead.
+    if (std::string change = session_->file_change(); !change.empty())
+      throw DbError(context.empty() ? change : context + ": " + change);
+    rethrow_db_error(context, url_.secrets);
   }
 }
 
-void rethrow_db_error(const std::string& context, const std::string& secret) {
+void rethrow_db_error(const std::string& context, const std::vector<std::string>& secrets) {
+  // A statement failing after SIGINT/SIGTERM failed because it was cancelled.
+  throw_if_interrupted();
   const std::string prefix = context.empty() ? std::string() : context + ": ";
+  const std::exception_ptr error = std::current_exception();
+  for (const DatabaseDialect* dialect : all_dialects()) dialect->rethrow_typed(error, prefix, secrets);
   try {
     throw;
-  } catch (const soci::sqlite3_soci_error& e) {
-    const std::string text = one_line(e.get_error_message());
-    if (e.result() == kSqliteBusy || e.result() == kSqliteLocked)
-      throw LockTimeout(prefix + "database is locked: " + text);
-    throw DbError(prefix + text);
   } catch (const soci::soci_error& e) {
-    const std::string text = redact(one_line(e.get_error_message()), secret);
-    const std::string state = postgres_sqlstate(std::current_exception());
-    if (state.empty()) throw DbError(prefix + text);
-    // 55P03 lock_not_available: lock_timeout expired waiting for a table lock.
-    if (state == "55P03") throw LockTimeout(prefix + "timed out waiting for a lock: " + text);
-    throw DbError(prefix + text + " (SQLSTATE " + state + ")", state);
+    throw DbError(prefix + redact(driver_message(e.get_error_message()), secrets));
   }
 }
 

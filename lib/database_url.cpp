@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "lib/errors.h"
-#include "lib/identifier.h"
+#include "lib/sql.h"
 
 namespace addrmig {
 namespace {
@@ -24,11 +24,13 @@ bool starts_with_nocase(std::string_view text, std::string_view prefix) {
 }
 
 // Masks the password of a "scheme://user:password@host..." URL and the value
-// of any `password=` query parameter. Works on malformed URLs too, because
-// the error that reports a malformed URL must not print its password either.
-// It masks from the first ':' to the last '@', wherever they are: a password
-// with an unencoded '/', '?' or '@' must not escape the mask, and masking too
-// much of a message costs nothing.
+// of every query parameter that holds a secret (is_secret_parameter, in any
+// letter case: `?PASSWORD=` is refused as a parameter name, and the error that
+// says so prints the URL). Works on malformed URLs too, because the error that
+// reports a malformed URL must not print a secret either. It masks from the
+// first ':' to the last '@', wherever they are: a password with an unencoded
+// '/', '?' or '@' must not escape the mask, and masking too much of a message
+// costs nothing.
 std::string redact_url(std::string_view url) {
   std::string out(url);
   const std::size_t scheme_end = out.find("://");
@@ -45,8 +47,9 @@ std::string redact_url(std::string_view url) {
     std::size_t param_end = out.find('&', param);
     if (param_end == std::string::npos) param_end = out.size();
     const std::string_view piece = std::string_view(out).substr(param, param_end - param);
-    if (piece.starts_with("password=")) {
-      const std::size_t value = param + 9;
+    const std::size_t equals = piece.find('=');
+    if (equals != std::string_view::npos && is_secret_parameter(piece.substr(0, equals))) {
+      const std::size_t value = param + equals + 1;
       out.replace(value, param_end - value, kMask);
       param_end = value + kMask.size();
     }
@@ -252,6 +255,8 @@ DatabaseUrl parse_postgres(std::string_view url, std::string_view rest,
   parsed.port = keyword_or("port", kDefaultPostgresPort);
   parsed.dbname = keyword_or("dbname", "");
   parsed.password = keyword_or("password", "");
+  for (const auto& [key, value] : keywords)
+    if (is_secret_parameter(key) && !value.empty()) parsed.secrets.push_back(value);
   parsed.redacted = escape_control(redact_url(url));
   return parsed;
 }
@@ -276,6 +281,20 @@ std::optional<std::string> choose_database_url(const std::optional<std::string>&
   // An exported but empty variable counts as unset, as shells make that easy.
   if (const char* env = std::getenv("ADDRMIG_DATABASE_URL"); env && *env) return std::string(env);
   return config_url;
+}
+
+bool is_secret_parameter(std::string_view keyword) {
+  // libpq marks these with dispchar "*" in PQconndefaults() ("password
+  // field - hide value"); a test checks this list against the linked libpq's.
+  // oauth_client_secret arrives with libpq 18.
+  for (std::string_view secret : {"password", "sslpassword", "oauth_client_secret"})
+    if (keyword.size() == secret.size() && starts_with_nocase(keyword, secret)) return true;
+  return false;
+}
+
+std::string redact(std::string text, const std::vector<std::string>& secrets) {
+  for (const std::string& secret : secrets) text = redact(std::move(text), secret);
+  return text;
 }
 
 std::string redact(std::string text, std::string_view secret) {

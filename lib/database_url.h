@@ -5,20 +5,24 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lib/schema.h"
 
 namespace addrmig {
 
 struct DatabaseUrl {
-  Dialect dialect = Dialect::Sqlite;
+  Dialect dialect{};  // set by the URL scheme
   std::string sqlite_path;   // SQLite: the file, as the OS should open it
   std::string conninfo;      // PostgreSQL: libpq keyword/value string (has the password)
   std::string host;          // PostgreSQL: for messages ("cannot connect to host:port")
   std::string port;
   std::string dbname;
-  std::string password;      // PostgreSQL: only to redact it from driver messages
-  std::string redacted;      // the URL with any password replaced by "***"
+  std::string password;      // PostgreSQL: the password keyword's value, if any
+  // PostgreSQL: the value of every secret parameter (password, sslpassword,
+  // ...), to redact them from driver messages.
+  std::vector<std::string> secrets;
+  std::string redacted;      // the URL with every secret replaced by "***"
 };
 
 // Parses `sqlite:PATH`, `sqlite:///abs/path`, `postgresql://...` and
@@ -34,5 +38,10 @@ std::optional<std::string> choose_database_url(const std::optional<std::string>&
 // Replaces every occurrence of `secret` in `text` with "***" (for error texts
 // that a driver built from the connection string).
 std::string redact(std::string text, std::string_view secret);
+std::string redact(std::string text, const std::vector<std::string>& secrets);
+
+// True for the libpq parameters that hold a secret (libpq's own rule: those
+// PQconndefaults() shows with dispchar "*"), in any letter case.
+bool is_secret_parameter(std::string_view keyword);
 
 }  // namespace addrmig

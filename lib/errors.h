@@ -1,8 +1,8 @@
 #pragma once
 // Typed errors. Only cmd/ turns them into exit codes (ninja's exit_status.h):
 // ConfigError/UsageError/DbError/ConnectError -> 1, LockTimeout and
-// ReplicaTimeout -> 3,
-// PlanChanged -> 2.
+// ReplicaTimeout -> 3, PlanChanged -> 2, CommitUnknown -> 4,
+// Interrupted -> 128 + signal.
 
 #include <stdexcept>
 #include <string>
@@ -73,6 +73,24 @@ class ReplicaTimeout : public Error {
 
 // A saved plan no longer matches the database (exit 2, nothing changed).
 class PlanChanged : public Error {
+ public:
+  using Error::Error;
+};
+
+// SIGINT or SIGTERM arrived: the running statement was cancelled and the
+// transaction rolled back. The message says what was and was not done.
+class Interrupted : public Error {
+ public:
+  Interrupted(int signal, const std::string& message) : Error(message), signal_(signal) {}
+  int signal() const { return signal_; }
+
+ private:
+  int signal_;
+};
+
+// The connection was lost while COMMIT was in flight and the server could not
+// be asked afterwards whether it committed (exit 4).
+class CommitUnknown : public Error {
  public:
   using Error::Error;
 };

@@ -1,49 +1,22 @@
 #include "lib/executor.h"
 
-#include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <optional>
+#include <memory>
 
+#include "lib/batches.h"
 #include "lib/checksum.h"
+#include "lib/commit_outcome.h"
 #include "lib/errors.h"
 #include "lib/history.h"
-#include "lib/identifier.h"
+#include "lib/interrupt.h"
 #include "lib/saved_plan.h"
 #include "lib/script.h"
-#include "lib/sqlite_row_counter.h"
 #include "lib/transaction.h"
 
 namespace addrmig {
 namespace {
-
-std::vector<std::string> rebuilt_tables(const Plan& plan) {
-  std::vector<std::string> out;
-  for (const ParentPlan& parent : plan.parents)
-    for (const Step& step : parent.steps)
-      if (const auto* rebuild = std::get_if<RebuildTable>(&step.change))
-        out.push_back(rebuild->to.ref.name);
-  return out;
-}
-
-// The last step of sqlite.org's rebuild procedure: with foreign keys off, the
-// copy is unchecked, so prove no row now violates a constraint before COMMIT.
-void check_foreign_keys(Connection& conn, const std::vector<std::string>& tables) {
-  for (const std::string& table : tables) {
-    int violations = 0;
-    try {
-      soci::rowset<soci::row> rows =
-          (conn.session().prepare << "PRAGMA foreign_key_check(" + quote_ident(table) + ")");
-      for (auto it = rows.begin(); it != rows.end(); ++it) ++violations;
-    } catch (...) {
-      rethrow_db_error("checking foreign keys of " + table);
-    }
-    if (violations > 0)
-      throw DbError("foreign key check failed after rebuilding " + table + ": " +
-                    std::to_string(violations) + " rows violate a foreign key; rolled back");
-  }
-}
 
 // The stage reported last is over (the CLI erases its line).
 void report_finished(const ProgressFn& progress) {
@@ -59,10 +32,11 @@ void run_statements(Connection& conn, const std::vector<Statement>& statements,
       progress(Progress{Progress::Stage::Applying, current, total, statements[current].comment, rows});
   };
   // Only counted when someone listens: the hook costs a call per row.
-  std::optional<SqliteRowCounter> rows;
-  if (progress && conn.dialect() == Dialect::Sqlite) rows.emplace(conn.session(), report);
+  std::unique_ptr<RowCounter> rows;
+  if (progress) rows = dialect_of(conn.dialect()).count_rows(conn.session(), report);
   for (; current < total; ++current) {
     const Statement& statement = statements[current];
+    throw_if_interrupted();
     if (rows) rows->reset();
     report(-1);
     spdlog::debug("[{}/{}] {}", current + 1, total, statement.comment);
@@ -72,30 +46,138 @@ void run_statements(Connection& conn, const std::vector<Statement>& statements,
   }
 }
 
-// Runs the planned statements inside `transaction`, checks, records history
-// and commits.
-void execute_and_record(Connection& conn, const Config& config, MigrationTransaction& transaction,
-                        ApplyResult& result, const std::string& source, const ProgressFn& progress,
-                        std::chrono::steady_clock::time_point started) {
-  run_statements(conn, result.planned.statements, progress);
-  report_finished(progress);
-  if (conn.dialect() == Dialect::Sqlite) check_foreign_keys(conn, rebuilt_tables(result.planned.plan));
-  result.sql_checksum = sha256_hex(saved_plan_body(result.planned, conn.dialect()));
-  result.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now() - started)
-                           .count();
+// Every failure says whether anything was applied: nothing, since the
+// transaction rolled back before this runs. Call in a catch block.
+[[noreturn]] void rethrow_nothing_applied() {
+  const std::string nothing = "; rolled back: nothing was applied";
+  try {
+    throw;
+  } catch (const Interrupted& e) {
+    throw Interrupted(e.signal(), "interrupted by " + signal_name(e.signal()) + " while applying" + nothing);
+  } catch (const LockTimeout& e) {
+    throw LockTimeout(std::string(e.what()) + "; nothing was applied");
+  } catch (const PlanChanged&) {
+    throw;  // says so itself
+  } catch (const CommitUnknown&) {
+    throw;
+  } catch (const DbError& e) {
+    if (std::string(e.what()).find("was not applied") != std::string::npos) throw;
+    throw DbError(e.what() + nothing, e.sqlstate());
+  }
+}
+
+HistoryEntry history_entry(const Config& config, Connection& conn, const std::vector<Statement>& statements,
+                           std::string sql_checksum, std::string source, std::int64_t duration_ms,
+                           std::string run_id) {
   HistoryEntry entry;
   entry.applied_at = utc_now_iso8601();
   entry.tool_version = ADDRMIG_VERSION;
   entry.config_checksum = config.checksum;
-  entry.sql_checksum = result.sql_checksum;
-  entry.statement_count = static_cast<std::int64_t>(result.planned.statements.size());
-  entry.duration_ms = result.duration_ms;
-  entry.source = source;
+  entry.sql_checksum = std::move(sql_checksum);
+  entry.statement_count = static_cast<std::int64_t>(statements.size());
+  entry.duration_ms = duration_ms;
+  entry.source = std::move(source);
   entry.dialect = std::string(dialect_name(conn.dialect()));
-  record_history(conn, *make_renderer(conn.dialect()), entry);
-  transaction.commit();
+  entry.run_id = std::move(run_id);
+  return entry;
+}
+
+std::int64_t ms_since(std::chrono::steady_clock::time_point started) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+      .count();
+}
+
+// What runs once the migration has committed (validate_after_commit).
+struct AfterCommit {
+  std::vector<Statement> statements;
+  std::string source;          // of the migration's history row
+  std::string history_schema;  // where it was recorded
+};
+
+// Runs the planned statements inside `transaction` (except the ones that run
+// after the commit: returned), checks, records history with a new run id and
+// commits; a COMMIT whose connection is lost is resolved by looking that run
+// id up.
+AfterCommit execute_and_record(Connection& conn, const Config& config, MigrationTransaction& transaction,
+                        ApplyResult& result, const std::string& source, const ApplyOptions& options,
+                        std::chrono::steady_clock::time_point started) {
+  auto [in_transaction, after_commit] = split_after_commit(result.planned.statements());
+  AfterCommit after{std::move(after_commit), source, history_schema_for(conn, config)};
+  result.sql_checksum = sha256_hex(saved_plan_body(result.planned, conn.dialect()));
+  if (in_transaction.empty()) {
+    // Only validations are left to do: this transaction wrote nothing.
+    try {
+      transaction.commit();
+    } catch (const CommitUnknown& e) {
+      throw DbError(std::string(e.what()) + "; nothing had been written");
+    }
+    return after;
+  }
+  run_statements(conn, in_transaction, options.progress);
+  report_finished(options.progress);
+  dialect_of(conn.dialect()).check_before_commit(conn, result.planned.plan);
+  result.duration_ms = ms_since(started);
+  result.run_id = new_run_id();
+  record_history(conn,
+                 history_entry(config, conn, in_transaction, result.sql_checksum, source, result.duration_ms,
+                               result.run_id),
+                 after.history_schema);
+  commit_or_resolve(conn, transaction, result.run_id, after.history_schema, options.lock_timeout,
+                    "the migration");
   result.applied = true;
+  return after;
+}
+
+// The after_commit statements (PostgreSQL VALIDATE CONSTRAINT), once the
+// migration has committed, each in a transaction of its own under the
+// migration lock and the migration's own timeouts (MigrationTransaction),
+// recorded in history as source "<source> (validate)" with a run id of its
+// own ("<run id>.<n>": a lost COMMIT of a validation is looked up like the
+// migration's). Each constraint is already in place NOT VALID and checks new
+// rows, so a failure loses nothing: the next apply plans just the validations
+// still missing.
+void validate_after_commit(Connection& conn, const Config& config, const AfterCommit& after_commit,
+                           ApplyResult& result, const ApplyOptions& options) {
+  const std::string committed = result.applied ? "the migration was committed; then " : "";
+  const std::string after =
+      "; the constraint stays NOT VALID (it already checks new rows): run apply again to validate it";
+  // Validations only (the migration transaction had nothing else to do):
+  // the apply's run id is new here.
+  if (result.run_id.empty() && !after_commit.statements.empty()) result.run_id = new_run_id();
+  const std::string& run_base = result.run_id;
+  // A COMMIT whose lost outcome was looked up on another connection leaves
+  // this one dead: say so instead of failing on it as if starting failed.
+  if (!after_commit.statements.empty() && !conn.connection_ok())
+    throw DbError(committed + "the connection was lost during its COMMIT, so the validation did not run" +
+                      after,
+                  "08006");
+  for (std::size_t n = 0; n < after_commit.statements.size(); ++n) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::vector<Statement> one{after_commit.statements[n]};
+    const std::string run_id = run_base + "." + std::to_string(n + 1);
+    try {
+      MigrationTransaction transaction(conn, options.lock_timeout);
+      run_statements(conn, one, options.progress);
+      report_finished(options.progress);
+      record_history(conn,
+                     history_entry(config, conn, one, sha256_hex(render_statements(one)),
+                                   after_commit.source + " (validate)", ms_since(started), run_id),
+                     after_commit.history_schema);
+      commit_or_resolve(conn, transaction, run_id, after_commit.history_schema, options.lock_timeout,
+                        "the validation");
+    } catch (const Interrupted& e) {
+      throw Interrupted(e.signal(), committed + "interrupted by " + signal_name(e.signal()) +
+                                        " while validating: rolled back" + after);
+    } catch (const CommitUnknown& e) {
+      throw CommitUnknown(committed + e.what() + "; if it did not commit, the constraint stays NOT VALID: "
+                                                 "run apply again to validate it");
+    } catch (const LockTimeout& e) {
+      throw LockTimeout(committed + e.what() + after);
+    } catch (const DbError& e) {
+      throw DbError(committed + e.what() + after, e.sqlstate());
+    }
+    result.applied = true;
+  }
 }
 
 std::string describe_changes(const std::vector<TableFingerprint>& saved,
@@ -111,65 +193,30 @@ std::string describe_changes(const std::vector<TableFingerprint>& saved,
   return out;
 }
 
-// Each batch: take the lock, re-plan everything, apply the first
-// `batch_size` pending parents, record history, commit. What an interrupted
-// run committed stays; the next run's plan no longer has it, so running again
-// applies the rest. The result shows the first plan (all that was pending)
-// and every statement run.
-ApplyResult apply_in_batches(Connection& conn, const Config& config, const ApplyOptions& options) {
-  ApplyResult total;
-  std::size_t batch_count = 0;
-  for (std::size_t number = 1;; ++number) {
-    const auto started = std::chrono::steady_clock::now();
-    MigrationTransaction transaction(conn, options.lock_timeout);
-    PlannedMigration planned = plan_migration(conn, config, options.progress, options.batch_size);
-    report_finished(options.progress);
-    if (number == 1) {
-      total.planned = planned;
-      total.planned.statements.clear();
-      batch_count = planned.plan.batching.batches;
-    }
-    if (planned.plan.blocked() || planned.statements.empty()) return total;  // rolls back
-    ApplyResult batch;
-    batch.planned = planned;
-    batch.planned.plan = batch_plan(planned.plan, plan_batches(planned.plan, options.batch_size).front());
-    batch.planned.statements = render_plan(batch.planned.plan, *make_renderer(conn.dialect()));
-    const std::string source = "config (batch " + std::to_string(number) + " of " +
-                               std::to_string(std::max(batch_count, number)) + ")";
-    spdlog::info("batch {} of {}: {} statements", number, std::max(batch_count, number), batch.planned.statements.size());
-    execute_and_record(conn, config, transaction, batch, source, options.progress, started);
-    total.applied = true;
-    total.batches += 1;
-    total.duration_ms += batch.duration_ms;
-    total.sql_checksum = batch.sql_checksum;
-    total.planned.statements.insert(total.planned.statements.end(), batch.planned.statements.begin(),
-                                    batch.planned.statements.end());
+// Why the re-plan no longer yields the saved SQL although every table kept
+// its fingerprint: a blocker the data now causes (orphans, NULLs), the config,
+// the addrmig version, or else the data facts behind the plan.
+std::string why_plan_differs(const SavedPlan& saved, const Config& config,
+                             const PlannedMigration& now) {
+  const std::vector<const Finding*> blockers = now.plan.blockers();
+  if (!blockers.empty()) {
+    std::string out = "the database changed since " + saved.path + " was saved: the plan is now blocked: ";
+    for (std::size_t i = 0; i < blockers.size(); ++i) out += (i ? "; " : "") + blockers[i]->message;
+    return out;
   }
+  if (saved.config_checksum != config.checksum)
+    return "the config changed since " + saved.path + " was saved, so it no longer produces its SQL";
+  if (saved.version != ADDRMIG_VERSION)
+    return saved.path + " was saved by addrmig " + saved.version + "; this addrmig " ADDRMIG_VERSION
+           " no longer produces its SQL";
+  return "the data changed since " + saved.path + " was saved: the plan now has " +
+         std::to_string(now.statement_count()) + " statements and differs from the saved SQL";
 }
 
-}  // namespace
-
-ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyOptions& options) {
-  if (options.batch_size > 0) return apply_in_batches(conn, config, options);
-  const auto started = std::chrono::steady_clock::now();
+AfterCommit apply_saved_plan_locked(Connection& conn, const Config& config, const SavedPlan& saved,
+                                    const ApplyOptions& options, std::chrono::steady_clock::time_point started,
+                                    ApplyResult& result) {
   MigrationTransaction transaction(conn, options.lock_timeout);
-  ApplyResult result;
-  result.planned = plan_migration(conn, config, options.progress);
-  report_finished(options.progress);
-  if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;  // rolls back
-  execute_and_record(conn, config, transaction, result, "config", options.progress, started);
-  result.batches = 1;
-  return result;
-}
-
-ApplyResult apply_saved_plan(Connection& conn, const Config& config, const SavedPlan& saved,
-                             const ApplyOptions& options) {
-  if (saved.dialect != dialect_name(conn.dialect()))
-    throw Error(saved.path + ": the plan was saved for " + saved.dialect + ", not " +
-                std::string(dialect_name(conn.dialect())));
-  const auto started = std::chrono::steady_clock::now();
-  MigrationTransaction transaction(conn, options.lock_timeout);
-  ApplyResult result;
   result.planned = plan_migration(conn, config, options.progress);
   report_finished(options.progress);
   std::vector<TableRef> tables;
@@ -179,12 +226,159 @@ ApplyResult apply_saved_plan(Connection& conn, const Config& config, const Saved
     throw PlanChanged("the database changed since " + saved.path + " was saved (" + changed +
                       "); nothing was applied: review a new plan");
   if (sha256_hex(saved_plan_body(result.planned, conn.dialect())) != saved.body_checksum)
-    throw PlanChanged("the config or addrmig version no longer produces the SQL in " + saved.path +
+    throw PlanChanged(why_plan_differs(saved, config, result.planned) +
                       "; nothing was applied: review a new plan");
-  if (result.planned.plan.blocked() || result.planned.statements.empty()) return result;
-  execute_and_record(conn, config, transaction, result, "file:" + saved.path, options.progress,
-                     started);
+  if (result.planned.plan.blocked() || result.planned.statement_count() == 0) return {};
+  return execute_and_record(conn, config, transaction, result, "file:" + saved.path, options, started);
+}
+
+void refuse_incomplete_seeds(const Plan& plan) {
+  for (const ParentPlan& parent : plan.parents)
+    for (const Finding& finding : parent.findings)
+      if (finding.kind == FindingKind::SeedIncomplete)
+        throw Error("run: " + finding.message + "; nothing was applied");
+}
+
+// Under the lock: plan everything, then apply all of it, or with a batch
+// size the first batch of what is pending, as batch `number` (`first`, when
+// given, keeps the whole plan).
+AfterCommit apply_locked(Connection& conn, const Config& config, const ApplyOptions& options,
+                         std::chrono::steady_clock::time_point started, ApplyResult& result,
+                         std::size_t number = 0, PlannedMigration* first = nullptr) {
+  MigrationTransaction transaction(conn, options.lock_timeout);
+  result.planned = plan_migration(conn, config, options.progress, options.batch_size);
+  report_finished(options.progress);
+  if (first) *first = result.planned;
+  if (options.seeds_must_insert) refuse_incomplete_seeds(result.planned.plan);
+  if (result.planned.plan.blocked() || result.planned.statement_count() == 0) return {};  // rolls back
+  std::string source = "config";
+  if (options.batch_size > 0) {
+    // Earlier batches are no longer pending: this plan counts only the rest.
+    const std::size_t batches = number - 1 + result.planned.plan.batching.batches;
+    source += " (batch " + std::to_string(number) + " of " + std::to_string(batches) + ")";
+    result.planned.plan = batch_plan(result.planned.plan, plan_batches(result.planned.plan, options.batch_size).front());
+  }
+  return execute_and_record(conn, config, transaction, result, source, options, started);
+}
+
+// The error in flight, its type kept, with what the earlier batches committed.
+[[noreturn]] void rethrow_after_batches(std::size_t committed, const std::string& run_id) {
+  const std::string batch = "batch " + std::to_string(committed + 1);
+  const std::string suffix = "; batches 1-" + std::to_string(committed) + " were committed (last run id " + run_id +
+                             "): apply again to apply the rest";
+  auto say = [&](const char* what) {
+    std::string text = batch + ": " + what;
+    const std::string nothing = "nothing was applied";
+    if (const auto at = text.find(nothing); at != std::string::npos)
+      text.replace(at, nothing.size(), "nothing of " + batch + " was applied");
+    return text + suffix;
+  };
+  try {
+    rethrow_nothing_applied();
+  } catch (const Interrupted& e) {
+    throw Interrupted(e.signal(), say(e.what()));
+  } catch (const LockTimeout& e) {
+    throw LockTimeout(say(e.what()));
+  } catch (const CommitUnknown& e) {
+    throw CommitUnknown(say(e.what()));
+  } catch (const PlanChanged& e) {
+    throw PlanChanged(say(e.what()));
+  } catch (const DbError& e) {
+    throw DbError(say(e.what()), e.sqlstate());
+  } catch (const Error& e) {
+    throw Error(say(e.what()));
+  }
+}
+
+// Each batch takes the lock, re-plans everything and applies the first
+// `batch_size` pending parents with a history row of its own. What an
+// interrupted run committed stays; the next run's plan no longer has it, so
+// running again applies the rest. The result holds the first plan (all that
+// was pending) and the last batch's run id.
+ApplyResult apply_in_batches(Connection& conn, const Config& config, const ApplyOptions& options) {
+  const auto started_all = std::chrono::steady_clock::now();
+  ApplyResult total;
+  for (std::size_t number = 1;; ++number) {
+    const auto started = std::chrono::steady_clock::now();
+    ApplyResult batch;
+    AfterCommit after;
+    PlannedMigration first;
+    try {
+      after = apply_locked(conn, config, options, started, batch, number, number == 1 ? &first : nullptr);
+    } catch (const Error&) {
+      if (number == 1) rethrow_nothing_applied();
+      rethrow_after_batches(number - 1, total.run_id);
+    }
+    if (number == 1) total.planned = std::move(first);
+    validate_after_commit(conn, config, after, batch, options);
+    if (!batch.applied) break;
+    total.applied = true;
+    total.batches += 1;
+    total.sql_checksum = batch.sql_checksum;
+    total.run_id = batch.run_id;
+    spdlog::info("batch {} committed ({} statements)", number, batch.planned.statement_count());
+    throw_if_interrupted("batches 1-" + std::to_string(number) + " were committed (last run id " + total.run_id +
+                         "): apply again to apply what remains");
+  }
+  if (total.applied) total.duration_ms = ms_since(started_all);
+  return total;
+}
+
+}  // namespace
+
+// The migration's transaction, whose failures all end in "nothing was
+// applied"; then, after its commit, the validations (whose failures say the
+// migration was committed).
+ApplyResult apply_migration(Connection& conn, const Config& config, const ApplyOptions& options) {
+  if (options.batch_size > 0) return apply_in_batches(conn, config, options);
+  const auto started = std::chrono::steady_clock::now();
+  ApplyResult result;
+  AfterCommit after;
+  try {
+    after = apply_locked(conn, config, options, started, result);
+  } catch (const Error&) {
+    rethrow_nothing_applied();
+  }
+  validate_after_commit(conn, config, after, result, options);
+  if (result.applied) {
+    result.duration_ms = ms_since(started);
+    result.batches = 1;
+  }
   return result;
+}
+
+ApplyResult apply_saved_plan(Connection& conn, const Config& config, const SavedPlan& saved,
+                             const ApplyOptions& options) {
+  if (saved.dialect != dialect_name(conn.dialect()))
+    throw Error(saved.path + ": the plan was saved for " + saved.dialect + ", not " +
+                std::string(dialect_name(conn.dialect())));
+  const auto started = std::chrono::steady_clock::now();
+  ApplyResult result;
+  AfterCommit after;
+  try {
+    after = apply_saved_plan_locked(conn, config, saved, options, started, result);
+  } catch (const Error&) {
+    rethrow_nothing_applied();
+  }
+  validate_after_commit(conn, config, after, result, options);
+  if (result.applied) result.duration_ms = ms_since(started);
+  return result;
+}
+
+}  // namespace addrmig
+
+namespace addrmig {
+
+Connection open_for_saved_plan(const DatabaseUrl& url, const SavedPlan& saved,
+                               std::chrono::milliseconds lock_timeout) {
+  const bool read_existing = std::any_of(saved.tables.begin(), saved.tables.end(),
+                                         [](const TableFingerprint& t) { return t.digest != "absent"; });
+  try {
+    return Connection::open(url, read_existing ? OpenMode::ReadWriteExisting : OpenMode::ReadWrite, lock_timeout);
+  } catch (const DatabaseMissing& e) {
+    throw PlanChanged(std::string(e.what()) + " any more, but " + saved.path +
+                      " was planned from it; nothing was applied, nothing was created");
+  }
 }
 
 }  // namespace addrmig

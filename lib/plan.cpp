@@ -27,6 +27,13 @@ std::string_view finding_kind_name(FindingKind kind) {
     case FindingKind::ExtraTable: return "extra_table";
     case FindingKind::RebuildUnsafe: return "rebuild_unsafe";
     case FindingKind::LockTableTooSmall: return "lock_table_too_small";
+    case FindingKind::NameTaken: return "name_taken";
+    case FindingKind::SchemaMissing: return "schema_missing";
+    case FindingKind::Privilege: return "privilege";
+    case FindingKind::TableShape: return "table_shape";
+    case FindingKind::ForeignKeyConflict: return "foreign_key_conflict";
+    case FindingKind::SeedIncomplete: return "seed_incomplete";
+    case FindingKind::RowSecurity: return "row_security";
   }
   return "unknown";
 }
@@ -99,6 +106,21 @@ std::vector<const Finding*> Plan::blockers() const {
 std::size_t Plan::step_count() const {
   std::size_t count = 0;
   for (const ParentPlan& parent : parents) count += parent.steps.size();
+  return count;
+}
+
+std::vector<Statement> Plan::statements() const {
+  std::vector<Statement> out;
+  if (blocked()) return out;
+  for (const ParentPlan& parent : parents)
+    out.insert(out.end(), parent.statements.begin(), parent.statements.end());
+  return out;
+}
+
+std::size_t Plan::statement_count() const {
+  if (blocked()) return 0;
+  std::size_t count = 0;
+  for (const ParentPlan& parent : parents) count += parent.statements.size();
   return count;
 }
 

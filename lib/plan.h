@@ -34,6 +34,13 @@ enum class FindingKind {
   ExtraIndex,           // informational
   ExtraTable,           // informational: a *_<related> table no parent names
   RebuildUnsafe,        // SQLite: a needed rebuild would lose schema the model lacks
+  NameTaken,            // a view/sequence/index/... holds a name a table needs
+  RowSecurity,          // PostgreSQL: RLS would hide rows from a data check
+  SchemaMissing,        // PostgreSQL: a configured schema does not exist
+  Privilege,            // the role may not make a change the plan needs
+  TableShape,           // PostgreSQL: a partition, typed table or inheritance parent
+  ForeignKeyConflict,   // another foreign key on the FK column contradicts the config
+  SeedIncomplete,       // a [[seed]] lacks a value a NOT NULL column needs
   LockTableTooSmall,    // PostgreSQL: one transaction would need more lock slots than the server has
 };
 std::string_view finding_kind_name(FindingKind kind);  // "column_missing", ...
@@ -80,6 +87,7 @@ struct RebuildTable {
   Table to;
   std::vector<std::string> copy_columns;
   std::vector<SchemaObject> dependent_views;
+  std::vector<SchemaObject> dependent_view_triggers;  // on those views, recreated after them
 };
 
 using Change = std::variant<CreateTable, AddColumn, AddForeignKey, ValidateForeignKey,
@@ -88,6 +96,17 @@ using Change = std::variant<CreateTable, AddColumn, AddForeignKey, ValidateForei
 struct Step {
   Change change;
   std::string comment;  // why, for people: "create table customer_address"
+};
+
+// One rendered SQL statement.
+struct Statement {
+  std::string sql;      // no trailing ';'
+  std::string comment;  // one line, printed as "-- comment" before it; may be empty
+  // Runs after the migration transaction commits, in a transaction of its own
+  // (PostgreSQL VALIDATE CONSTRAINT, so that the write-blocking lock of ADD
+  // CONSTRAINT is not held through the long scan). A failure leaves the
+  // committed part in place.
+  bool after_commit = false;
 };
 
 enum class ParentStatus { Ok, Create, Change, Blocked };
@@ -110,6 +129,9 @@ struct ParentPlan {
   Relationship relationship;
   std::vector<Finding> findings;
   std::vector<Step> steps;
+  // The steps rendered, once, by the dialect's Renderer (plan_migration);
+  // every report prints these. Empty when blocked.
+  std::vector<Statement> statements;
 
   bool blocked() const;
   ParentStatus status() const;
@@ -127,7 +149,7 @@ struct Batching {
 };
 
 struct Plan {
-  Dialect dialect = Dialect::Sqlite;
+  Dialect dialect{};  // from Capabilities
   Batching batching;
   std::vector<ParentPlan> parents;  // config order
   std::vector<Finding> findings;    // not tied to one parent (extra tables)
@@ -136,6 +158,9 @@ struct Plan {
   bool pending() const;  // any step (and not blocked)
   std::vector<const Finding*> blockers() const;
   std::size_t step_count() const;
+  // Every parent's statements, in order; empty when the plan is blocked.
+  std::vector<Statement> statements() const;
+  std::size_t statement_count() const;  // of statements()
   // The tables the plan read or touches, in plan order, without duplicates.
   std::vector<TableRef> tables() const;
 };

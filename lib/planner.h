@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "lib/config.h"
-#include "lib/dialect.h"
+#include "lib/capabilities.h"
 #include "lib/plan.h"
 #include "lib/schema.h"
 
@@ -27,5 +27,13 @@ std::vector<FactRequest> fact_requests(const Config& config, const Catalog& cata
 
 Plan make_plan(const Config& config, const Catalog& catalog, const Facts& facts,
                const Capabilities& caps);
+
+// The plan made without facts, with the facts it asked for. When it asked
+// for none, it is make_plan's plan: planning then runs once, not twice.
+struct PlanDraft {
+  Plan plan;
+  std::vector<FactRequest> requests;
+};
+PlanDraft draft_plan(const Config& config, const Catalog& catalog, const Capabilities& caps);
 
 }  // namespace addrmig

@@ -1,7 +1,8 @@
 #pragma once
 // apply/run --replica URL: after the commit, wait until each hot standby has
 // replayed it, so that the next CI step may read the standbys. PostgreSQL
-// only (lib/postgres_replica.cpp); nothing is written on a standby.
+// only (the dialect knows its replication, lib/postgres/replication.cpp);
+// nothing is written on a standby.
 
 #include <chrono>
 #include <string>

@@ -31,9 +31,7 @@ TableFingerprint parse_table_line(const std::string& value, const std::string& p
 }  // namespace
 
 std::string saved_plan_body(const PlannedMigration& planned, Dialect dialect) {
-  std::vector<std::string> blockers;
-  for (const Finding* blocker : planned.plan.blockers()) blockers.push_back(blocker->message);
-  return render_script(planned.statements, dialect, has_rebuild(planned.plan), blockers);
+  return render_script(planned.plan, dialect_of(dialect));
 }
 
 std::string write_saved_plan(const PlannedMigration& planned, const Config& config, Dialect dialect) {

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "lib/fingerprint.h"
-#include "lib/planning.h"
+#include "lib/migration.h"
 
 namespace addrmig {
 

@@ -32,10 +32,6 @@ std::string lower_single_spaced(std::string_view text) {
 
 }  // namespace
 
-std::string_view dialect_name(Dialect dialect) {
-  return dialect == Dialect::Sqlite ? "sqlite" : "postgresql";
-}
-
 std::string_view on_delete_sql(OnDelete action) {
   switch (action) {
     case OnDelete::NoAction: return "NO ACTION";
@@ -101,21 +97,34 @@ std::string TableRef::display() const {
   return schema.empty() || schema_implied ? name : schema + "." + name;
 }
 
+bool Table::same_name(std::string_view a, std::string_view b) const {
+  if (!fold_case) return a == b;
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+}
+
+bool Table::same_names(const std::vector<std::string>& a, const std::vector<std::string>& b) const {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(),
+                    [&](const std::string& x, const std::string& y) { return same_name(x, y); });
+}
+
 const Column* Table::column(std::string_view name) const {
   for (const Column& c : columns)
-    if (c.name == name) return &c;
+    if (same_name(c.name, name)) return &c;
   return nullptr;
 }
 
 const Index* Table::index_leading(std::string_view column) const {
   for (const Index& i : indexes)
-    if (i.valid && !i.partial && !i.columns.empty() && i.columns.front() == column) return &i;
+    if (i.valid && !i.partial && !i.columns.empty() && same_name(i.columns.front(), column)) return &i;
   return nullptr;
 }
 
 const ForeignKey* Table::foreign_key_on(std::string_view column) const {
   for (const ForeignKey& fk : foreign_keys)
-    if (fk.columns.size() == 1 && fk.columns.front() == column) return &fk;
+    if (fk.columns.size() == 1 && same_name(fk.columns.front(), column)) return &fk;
   return nullptr;
 }
 

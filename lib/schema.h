@@ -15,7 +15,8 @@
 namespace addrmig {
 
 enum class Dialect { Sqlite, Postgres };
-std::string_view dialect_name(Dialect dialect);  // "sqlite" | "postgresql"
+// "sqlite" | "postgresql" (defined by the factory, lib/dialect.cpp)
+std::string_view dialect_name(Dialect dialect);
 
 enum class OnDelete { NoAction, Restrict, Cascade, SetNull, SetDefault };
 std::string_view on_delete_sql(OnDelete action);     // "NO ACTION", "CASCADE", ...
@@ -66,6 +67,11 @@ struct ForeignKey {
   std::vector<std::string> ref_columns;  // SQLite may leave it empty: the parent's PK
   OnDelete on_delete = OnDelete::NoAction;
   bool validated = true;  // PostgreSQL NOT VALID constraints are false
+  // Attributes the config does not set; a replaced FK keeps them (PostgreSQL).
+  OnDelete on_update = OnDelete::NoAction;
+  bool deferrable = false;
+  bool initially_deferred = false;
+  bool match_full = false;
 };
 
 struct Index {
@@ -80,6 +86,9 @@ struct Index {
   // Writes still maintain it, but no query uses it and it enforces nothing.
   // Last, so that brace-initialised Indexes elsewhere keep their meaning.
   bool valid = true;
+  // Why the dialect refuses a foreign key to this unique index, if it does:
+  // SQLite needs the column's own collation, PostgreSQL a non-deferrable one.
+  std::string unusable_as_key;
 };
 
 // A trigger or view, kept for SQLite table rebuilds (they must be dropped
@@ -120,7 +129,30 @@ struct Table {
   // Empty: a rebuild from the model is faithful. The planner blocks a rebuild
   // that would be needed when this is set.
   std::string rebuild_unsafe;
+  // Names of columns (and of this table) match ASCII case-insensitively, as
+  // SQLite matches them: `Street` is the column `street`.
+  bool fold_case = false;
+  // PostgreSQL: a row-level security policy filters this role's reads of the
+  // table (RLS enabled, the role neither superuser nor BYPASSRLS, and not the
+  // owner or FORCE ROW LEVEL SECURITY set). Checks that decide about data
+  // cannot trust a count then; the planner blocks instead of asking.
+  bool row_security_applies = false;
+  // The name as the catalog spells it, when the lookup matched another
+  // spelling (SQLite: `Customer_Address` for `customer_address`). A rebuild
+  // keeps it. Empty: ref.name is the catalog's spelling.
+  std::string catalog_name;
+  // PostgreSQL: why ALTER TABLE on this table would reach beyond it or fail
+  // ("a partition of ...", "a typed table", inheritance children). Empty: none.
+  std::string alter_unsupported;
+  bool partitioned = false;   // PostgreSQL: no NOT VALID foreign key on it
+  bool owned = true;          // the current role may ALTER it (owner or member)
+  bool can_reference = true;  // the current role may REFERENCES it in an FK
+  // PostgreSQL: every constraint name on the table (CHECK, UNIQUE, FK, ...):
+  // a new constraint needs a name none of them has.
+  std::vector<std::string> constraint_names;
 
+  bool same_name(std::string_view a, std::string_view b) const;
+  bool same_names(const std::vector<std::string>& a, const std::vector<std::string>& b) const;
   const Column* column(std::string_view name) const;
   // The index whose leading column is `column`, if any.
   const Index* index_leading(std::string_view column) const;
@@ -163,9 +195,28 @@ class PositionCache {
 struct Catalog {
   std::vector<Table> tables;
   std::vector<SchemaObject> views;
+  // SQLite: triggers on views (INSTEAD OF), `table` naming their view. A
+  // rebuild that drops a view must recreate them with it.
+  std::vector<SchemaObject> view_triggers;
   // Every base table in the inspected schemas (name only), to report extra
   // `*_address` tables nobody configured. Read in the same fixed query budget.
   std::vector<TableRef> all_tables;
+  // Everything else that holds a name a table or index would need, in the
+  // inspected schemas: views, materialized views, foreign tables, sequences,
+  // indexes. CREATE TABLE/INDEX fails on any of them. Same query budget.
+  struct NamedRelation {
+    TableRef ref;
+    std::string kind;  // "view", "materialized view", "foreign table", "sequence", "index", ...
+  };
+  std::vector<NamedRelation> other_relations;
+  // PostgreSQL: the inspected schemas that exist, and whether the current
+  // role may CREATE in each. Empty `schemas_known`: the dialect has none.
+  struct SchemaInfo {
+    std::string name;
+    bool can_create = true;
+  };
+  std::vector<SchemaInfo> schemas;
+  bool schemas_known = false;
   bool database_exists = true;  // false: SQLite file missing, inspected as empty
 
   const Table* find(const TableRef& ref) const;

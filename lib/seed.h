@@ -20,6 +20,10 @@ struct SeedTarget {
   std::string key;          // parent key column
   std::string foreign_key;  // address FK column
   std::string address_id;   // address PK column, for ordering and display
+  // Configured address columns without a default: an address that leaves
+  // one out was inserted with NULL there, and is found only by that NULL
+  // ({zip = ""} is not the row {zip = "", street = "x"}).
+  std::vector<std::string> null_when_absent;
 };
 
 // Throws Error when a table is missing ("run apply first") or the parent has

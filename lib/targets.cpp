@@ -13,7 +13,7 @@
 
 #include "lib/database_url.h"
 #include "lib/errors.h"
-#include "lib/identifier.h"
+#include "lib/sql.h"
 
 namespace addrmig {
 namespace {

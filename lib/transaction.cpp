@@ -1,46 +1,22 @@
 #include "lib/transaction.h"
 
-#include <soci/soci.h>
-
+#include "lib/dialect.h"
 #include "lib/errors.h"
+#include "lib/interrupt.h"
 
 namespace addrmig {
+
+std::string describe_lock_timeout(std::chrono::milliseconds timeout) {
+  if (timeout.count() == 0) return "at once (lock timeout 0: no waiting)";
+  if (timeout.count() % 1000 == 0) return "within " + std::to_string(timeout.count() / 1000) + " s";
+  return "within " + std::to_string(timeout.count()) + " ms";
+}
 
 MigrationTransaction::MigrationTransaction(Connection& conn, std::chrono::milliseconds lock_timeout,
                                            bool foreign_keys_off)
     : conn_(conn), foreign_keys_off_(foreign_keys_off) {
-  const std::string ms = std::to_string(lock_timeout.count());
-  if (conn_.dialect() == Dialect::Sqlite) {
-    if (foreign_keys_off_)
-      conn_.execute("PRAGMA foreign_keys = OFF", "disabling foreign keys for the migration");
-    try {
-      conn_.execute("PRAGMA busy_timeout = " + ms, "setting the busy timeout");
-      conn_.execute("BEGIN IMMEDIATE", "taking the migration lock (BEGIN IMMEDIATE)");
-    } catch (const LockTimeout&) {
-      restore_foreign_keys();
-      throw LockTimeout("could not take the migration lock within " + ms +
-                        " ms: another process is writing to the database");
-    } catch (...) {
-      restore_foreign_keys();
-      throw;
-    }
-    return;
-  }
-  conn_.execute("BEGIN", "starting the migration transaction");
-  try {
-    // lock_timeout bounds every lock wait of this transaction: the advisory
-    // lock below and the table locks the DDL takes.
-    conn_.execute("SET LOCAL lock_timeout = " + ms, "setting lock_timeout");
-    conn_.execute("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLockKey) + ")",
-                  "taking the migration lock");
-  } catch (const LockTimeout&) {
-    try { conn_.execute("ROLLBACK"); } catch (...) {}
-    throw LockTimeout("could not take the migration lock within " + ms +
-                      " ms: another addrmig apply is running");
-  } catch (...) {
-    try { conn_.execute("ROLLBACK"); } catch (...) {}
-    throw;
-  }
+  throw_if_interrupted();
+  dialect_of(conn_.dialect()).begin_write(conn_, lock_timeout, foreign_keys_off_);
 }
 
 MigrationTransaction::~MigrationTransaction() {
@@ -48,29 +24,38 @@ MigrationTransaction::~MigrationTransaction() {
   try {
     conn_.execute("ROLLBACK");
   } catch (...) {
-    // A failed rollback leaves nothing to do: the connection is closed next.
+    // A failed rollback leaves nothing to do: the connection is closed next,
+    // and the server (or SQLite, at the next open) rolls back.
   }
+  dialect_of(conn_.dialect()).after_rollback(conn_);
   restore_foreign_keys();
 }
 
 void MigrationTransaction::commit() {
-  conn_.execute("COMMIT", "committing the migration");
+  // Past this point a signal no longer undoes the work: check it last.
+  throw_if_interrupted();
+  conn_.check_same_file();
+  try {
+    conn_.execute("COMMIT", "committing");
+  } catch (const DbError& e) {
+    if (conn_.connection_ok()) throw;  // the server answered: rolled back
+    handled_ = true;                   // nothing left to roll back on this connection
+    std::string reason = e.what();
+    const std::string context = "committing: ";
+    if (reason.rfind(context, 0) == 0) reason.erase(0, context.size());
+    throw CommitUnknown("the connection was lost during COMMIT (" + reason + ")");
+  }
   handled_ = true;
   restore_foreign_keys();
 }
 
 void MigrationTransaction::restore_foreign_keys() noexcept {
-  if (conn_.dialect() != Dialect::Sqlite || !foreign_keys_off_) return;
-  try {
-    conn_.execute("PRAGMA foreign_keys = ON");
-  } catch (...) {
-  }
+  dialect_of(conn_.dialect()).end_write(conn_, foreign_keys_off_);
 }
 
 ReadTransaction::ReadTransaction(Connection& conn) : conn_(conn) {
-  conn_.execute(conn_.dialect() == Dialect::Sqlite ? "BEGIN"
-                                                   : "BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ",
-                "starting a read-only transaction");
+  throw_if_interrupted();
+  dialect_of(conn_.dialect()).begin_read(conn_);
 }
 
 ReadTransaction::~ReadTransaction() {

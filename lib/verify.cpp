@@ -1,16 +1,19 @@
 #include "lib/verify.h"
 
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
+#include "lib/address_rows.h"
 #include "lib/bound_query.h"
-#include "lib/identifier.h"
+#include "lib/dialect.h"
+#include "lib/interrupt.h"
+#include "lib/sql.h"
 #include "lib/seed.h"
 #include "lib/transaction.h"
 
 namespace addrmig {
 namespace {
-
-std::string quoted(const TableRef& ref) { return quote_qualified(ref.schema, ref.name); }
 
 // Verify's reads name each table by its own name (FROM "s"."t" AS "t") and
 // every column through it ("t"."c"): an unqualified ORDER BY "id" binds to
@@ -18,7 +21,7 @@ std::string quoted(const TableRef& ref) { return quote_qualified(ref.schema, ref
 // sorts 1, 10, 11, 2; SQLite reads a double-quoted name that is no column as
 // a string literal (a column dropped by hand would show its own name as the
 // value); and an error names the column as "t.c".
-std::string from(const TableRef& table) { return quoted(table) + " AS " + quote_ident(table.name); }
+std::string from(const TableRef& table) { return quote_qualified(table) + " AS " + quote_ident(table.name); }
 std::string column_of(const TableRef& table, const std::string& column) {
   return quote_ident(table.name) + "." + quote_ident(column);
 }
@@ -66,65 +69,26 @@ std::vector<std::string> address_columns(const Config& config, const SeedTarget&
   return shown_columns(target.address_id, names);
 }
 
-long long count_matching(Connection& conn, const SeedTarget& target, const std::string& key, const Row& address) {
-  BoundQuery query(conn.session(), "SELECT count(*) FROM " + from(target.address) + " WHERE ");
-  query << column_of(target.address, target.foreign_key) + " = " + query.placeholder(Value{key});
-  if (!address.empty()) query << " AND " + match_clause(query, address, target.address.name);
-  return std::stoll(query.rows("verify: counting " + target.address.display()).at(0).at(0).value_or("0"));
-}
-
-void check_parent_to_addresses(Connection& conn, const SeedTarget& target,
-                               const std::string& key, VerifyEntry& entry) {
+// parent -> addresses: each configured row as often as configured, and no
+// other rows; counted in memory over the rows read once.
+void check_parent_to_addresses(const Config& config, const SeedTarget& target,
+                               const std::vector<StoredAddress>& stored, VerifyEntry& entry) {
   const std::string who = target.seed->parent + " " + describe_row(target.seed->values);
+  AddressMatcher matcher(config.related, stored, target.null_when_absent);
+  std::unordered_map<std::string, long long> copies;
+  for (const Row& wanted : target.seed->addresses) ++copies[configured_row_key(config.related, wanted)];
+  std::unordered_set<std::string> reported;
   for (const Row& wanted : target.seed->addresses) {
-    const long long copies = std::count(target.seed->addresses.begin(), target.seed->addresses.end(), wanted);
-    const long long found = count_matching(conn, target, key, wanted);
-    const std::string line = who + ": expected " + std::to_string(copies) + " address(es) " +
-                             describe_row(wanted) + ", found " + std::to_string(found);
-    if (found != copies && std::find(entry.mismatches.begin(), entry.mismatches.end(), line) == entry.mismatches.end())
-      entry.mismatches.push_back(line);
+    const std::string key = configured_row_key(config.related, wanted);
+    if (!reported.insert(key).second) continue;
+    const long long found = matcher.count(wanted);
+    if (found != copies[key])
+      entry.mismatches.push_back(who + ": expected " + std::to_string(copies[key]) + " address(es) " +
+                                 describe_row(wanted) + ", found " + std::to_string(found));
   }
-  const long long total = count_matching(conn, target, key, {});
-  if (total != static_cast<long long>(target.seed->addresses.size()))
-    entry.mismatches.push_back(who + ": has " + std::to_string(total) + " address rows, expected " +
+  if (stored.size() != target.seed->addresses.size())
+    entry.mismatches.push_back(who + ": has " + std::to_string(stored.size()) + " address rows, expected " +
                                std::to_string(target.seed->addresses.size()));
-}
-
-void check_address_to_parent(Connection& conn, const SeedTarget& target, const std::string& key,
-                             AddressView& view, VerifyEntry& entry) {
-  const std::string who = view.address.display();
-  const std::optional<std::string> fk_value = view.address.cells.back().second;  // the FK is shown last
-  if (!fk_value) {
-    entry.mismatches.push_back(who + ": its " + target.foreign_key + " is NULL, it reaches no " +
-                               target.parent.display() + " row");
-    return;
-  }
-  const std::string& fk = *fk_value;
-  const std::vector<std::string> shown = parent_columns(target);
-  BoundQuery query(conn.session(), "SELECT " + select_list(target.parent, shown) + " FROM " + from(target.parent) +
-                                       " WHERE " + column_of(target.parent, target.key) + " = ");
-  query << query.placeholder(Value{fk});
-  for (const TextRow& row : query.rows("verify: following " + target.address.display() + " to its parent"))
-    view.parents.push_back(to_view(target.parent.name, shown, row));
-  if (view.parents.size() != 1) {
-    entry.mismatches.push_back(who + ": its " + target.foreign_key + " reaches " +
-                               std::to_string(view.parents.size()) + " " + target.parent.display() + " rows");
-    return;
-  }
-  const RowView& parent = view.parents.front();
-  if (parent.cells.front().second != key) {
-    entry.mismatches.push_back(who + ": reaches " + parent.display() + ", not the seeded parent");
-    return;
-  }
-  BoundQuery same(conn.session(), "SELECT count(*) FROM " + from(target.parent) + " WHERE " +
-                                      column_of(target.parent, target.key) + " = ");
-  // Two statements: the operands of one `+` may be evaluated in either
-  // order, and placeholders must be handed out in text order.
-  same << same.placeholder(Value{fk});
-  same << " AND " + match_clause(same, target.seed->values, target.parent.name);
-  if (same.rows("verify: comparing the parent of " + who).at(0).at(0).value_or("0") != "1")
-    entry.mismatches.push_back(who + ": reaches " + parent.display() + " whose values differ from " +
-                               describe_row(target.seed->values));
 }
 
 VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget& target) {
@@ -146,14 +110,15 @@ VerifyEntry verify_seed(Connection& conn, const Config& config, const SeedTarget
   }
   const std::string key = entry.parent_rows.front().cells.front().second.value_or("");
   const std::vector<std::string> acols = address_columns(config, target);
-  BoundQuery addresses(conn.session(), "SELECT " + select_list(target.address, acols) + " FROM " +
-                                           from(target.address) + " WHERE " +
-                                           column_of(target.address, target.foreign_key) + " = ");
-  addresses << addresses.placeholder(Value{key}) + " ORDER BY " + column_of(target.address, target.address_id);
-  for (const TextRow& row : addresses.rows("verify: reading " + target.address.display()))
-    entry.addresses.push_back(AddressView{to_view(target.address.name, acols, row), {}});
-  check_parent_to_addresses(conn, target, key, entry);
-  for (AddressView& view : entry.addresses) check_address_to_parent(conn, target, key, view, entry);
+  // Every address row is read by its FK = the parent's key, so following its
+  // FK reaches that parent row, whose values matched above.
+  const std::vector<StoredAddress> stored =
+      read_addresses(conn, dialect_of(conn.dialect()).renderer(), config, target, key, acols,
+                     "verify: reading " + target.address.display());
+  for (const StoredAddress& address : stored)
+    entry.addresses.push_back(
+        AddressView{to_view(target.address.name, acols, address.shown), {entry.parent_rows.front()}});
+  check_parent_to_addresses(config, target, stored, entry);
   return entry;
 }
 
@@ -176,8 +141,10 @@ std::size_t VerifyReport::mismatch_count() const {
 VerifyReport verify_database(Connection& conn, const Config& config) {
   ReadTransaction snapshot(conn);
   VerifyReport report;
-  for (const SeedTarget& target : resolve_seed_targets(conn, config, "verify"))
+  for (const SeedTarget& target : resolve_seed_targets(conn, config, "verify")) {
+    throw_if_interrupted();
     report.entries.push_back(verify_seed(conn, config, target));
+  }
   return report;
 }
 

@@ -7,6 +7,8 @@
 #   --quick        N=10 parents and a 10,000-row table only (under a minute)
 #   --sqlite-only  no PostgreSQL cluster
 #   --runs N       measured runs per case (default 5; medians are reported)
+#   --cases LIST   a subset of version,parents,retrofit,seeds (default: all)
+#   --sizes LIST   parent counts of the parents case (default 10,100,1000,5000)
 #   --addrmig PATH use this binary; default: build build/addrmig first
 #
 # Results: stdout, and build/bench-results/results.{md,json}
@@ -23,8 +25,10 @@ while [ $# -gt 0 ]; do
     --quick) bench_args+=(--quick) ;;
     --sqlite-only) postgres=0 ;;
     --runs) bench_args+=(--runs "${2:?--runs needs a number}"); shift ;;
+    --cases) bench_args+=(--cases "${2:?--cases needs a list}"); shift ;;
+    --sizes) bench_args+=(--sizes "${2:?--sizes needs a list}"); shift ;;
     --addrmig) addrmig=${2:?--addrmig needs a path}; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift

@@ -29,7 +29,13 @@ error: bad config or arguments, cannot connect, SQL failure, blocked plan
 differences: pending changes, findings, mismatches, or the database changed since a saved plan
 .TP
 .B 3
-could not take the migration lock within the timeout (safe to retry)
+could not take the migration lock (or a table lock) within the lock timeout; nothing was changed (safe to retry)
+.TP
+.B 4
+the connection was lost during COMMIT and the server could not be asked whether it committed: check addrmig history for the run id the message names
+.TP
+.B 130, 143
+interrupted by SIGINT, SIGTERM: the running statement was cancelled and rolled back; the message says what was and was not done
 [ENVIRONMENT]
 .TP
 .B ADDRMIG_DATABASE_URL

@@ -9,11 +9,13 @@
 #                             a streaming hot standby of the cluster started
 #                             in PRIMARY_DIR (pg_basebackup -R); writes DIR/url
 #   pg-cluster.sh stop DIR    stop it and remove its data
+#   pg-cluster.sh crash DIR   stop it with -m immediate (as a crash), keep its data
+#   pg-cluster.sh restart DIR start a crashed or stopped cluster again, same port
 # Runs the server as the `postgres` user when started as root (initdb refuses root).
 set -euo pipefail
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-cmd=${1:?usage: pg-cluster.sh start|stop DIR}
-dir=${2:?usage: pg-cluster.sh start|stop DIR}
+cmd=${1:?usage: pg-cluster.sh start|stop|crash|restart DIR}
+dir=${2:?usage: pg-cluster.sh start|stop|crash|restart DIR}
 
 as_pg() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -46,8 +48,9 @@ HBA
   [ "${3:-}" = --defaults ] || settings="$settings -c max_connections=300"
   for attempt in 1 2 3 4 5; do
     port=$(free_port)
-    if as_pg "$PGBIN/pg_ctl" -D "$data/data" -l "$data/server.log" -w -t 60 start \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $data $settings" >"$dir/start.log" 2>&1; then
+    options="-c listen_addresses=127.0.0.1 -p $port -k $data $settings"
+    if as_pg "$PGBIN/pg_ctl" -D "$data/data" -l "$data/server.log" -w -t 60 start -o "$options" >"$dir/start.log" 2>&1; then
+      echo "$options" > "$dir/options"
       echo "postgresql://postgres@127.0.0.1:$port/postgres" > "$dir/url"
       echo "pg-cluster: started on 127.0.0.1:$port ($data)"
       exit 0
@@ -85,8 +88,16 @@ stop)
   [ -f "$dir/datadir" ] || exit 0
   data=$(cat "$dir/datadir")
   as_pg "$PGBIN/pg_ctl" -D "$data/data" -m immediate -w stop >/dev/null 2>&1 || true
-  rm -rf "$data" "$dir/url" "$dir/datadir"
+  rm -rf "$data" "$dir/url" "$dir/datadir" "$dir/options"
   echo "pg-cluster: stopped"
   ;;
-*) echo "usage: pg-cluster.sh start|standby|stop DIR" >&2; exit 2 ;;
+crash)
+  data=$(cat "$dir/datadir")
+  as_pg "$PGBIN/pg_ctl" -D "$data/data" -m immediate -w stop >/dev/null
+  ;;
+restart)
+  data=$(cat "$dir/datadir")
+  as_pg "$PGBIN/pg_ctl" -D "$data/data" -l "$data/server.log" -w -t 60 start -o "$(cat "$dir/options")" >"$dir/start.log" 2>&1
+  ;;
+*) echo "usage: pg-cluster.sh start|standby|stop|crash|restart DIR" >&2; exit 2 ;;
 esac

@@ -4,6 +4,8 @@
 // tests/common).
 
 #include <catch2/catch.hpp>
+#include <sys/wait.h>
+
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -39,13 +41,16 @@ inline CliResult cli(const std::filesystem::path& config, std::vector<std::strin
 
 // Runs a shell command under script(1), which gives it a pseudo-terminal;
 // returns everything it wrote there (stdout and stderr together).
-inline std::string run_on_pty(const std::string& command) {
+// `exit_code`, when given, receives the command's exit status (script -e
+// passes it through).
+inline std::string run_on_pty(const std::string& command, int* exit_code = nullptr) {
   std::string output;
   FILE* pipe = popen(("script -qec '" + command + "' /dev/null").c_str(), "r");
   REQUIRE(pipe);
   char buffer[4096];
   while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  pclose(pipe);
+  const int status = pclose(pipe);
+  if (exit_code) *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return output;
 }
 

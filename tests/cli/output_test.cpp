@@ -175,8 +175,10 @@ void server_error_is_one_line(Dialect dialect) {
   const CliResult seed = cli(config, {"seed"});
   CHECK(seed.exit_code == 1);
   CHECK(seed.err == (dialect == Dialect::Postgres
-                         ? "addrmig: error: seed: inserting into customer_address: addresses are frozen (SQLSTATE P0001)\n"
-                         : "addrmig: error: seed: inserting into customer_address: addresses are frozen\n"));
+                         ? "addrmig: error: seed: inserting into customer_address: addresses are frozen (SQLSTATE P0001)"
+                           "; rolled back: nothing was inserted\n"
+                         : "addrmig: error: seed: inserting into customer_address: addresses are frozen"
+                           "; rolled back: nothing was inserted\n"));
   db.exec("DROP TABLE supplier_address");
   const CliResult missing = cli(config, {"verify"});
   CHECK(missing.err ==

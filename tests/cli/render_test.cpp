@@ -32,16 +32,22 @@ std::string markdown_plan(const std::filesystem::path& config, int expected_exit
   return plan.out;
 }
 
-TEST_CASE("the markdown diagrams render in Chromium: example on both dialects, blocked, 200 parents",
+TEST_CASE("the markdown diagrams render in Chromium: example on both dialects, blocked, 200 parents, hostile names",
           "[render]") {
   TestDatabase sqlite(Dialect::Sqlite), postgres(Dialect::Postgres), blocked(Dialect::Sqlite),
-      many(Dialect::Sqlite);
+      many(Dialect::Sqlite), hostile(Dialect::Sqlite);
+  // Quotes, semicolons, spaces and non-ASCII in every name the diagram shows.
+  const CliResult hostile_plan =
+      run_addrmig({"-c", (source_dir() / "tests/configs/good/hostile-identifiers.toml").string(), "--database",
+                   hostile.url(), "--format", "markdown", "plan"});
+  REQUIRE(hostile_plan.exit_code == 0);
   TempDir out;
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"example.sqlite.md", markdown_plan(write_example_config(sqlite), 0)},
       {"example.postgresql.md", markdown_plan(write_example_config(postgres), 0)},
       {"blocked.sqlite.md", markdown_plan(blocked_scenario(blocked), 1)},
       {"many.sqlite.md", markdown_plan(many_parents_scenario(many, 200), 0)},
+      {"hostile.sqlite.md", hostile_plan.out},
   };
   std::string files;
   for (const auto& [name, markdown] : cases) {
@@ -61,7 +67,8 @@ TEST_CASE("the markdown diagrams render in Chromium: example on both dialects, b
         "example.sqlite.md: 1 diagram(s), 4 entities\n"
         "example.postgresql.md: 1 diagram(s), 4 entities\n"
         "blocked.sqlite.md: 1 diagram(s), 4 entities\n"
-        "many.sqlite.md: 1 diagram(s), 60 entities\n");
+        "many.sqlite.md: 1 diagram(s), 60 entities\n"
+        "hostile.sqlite.md: 1 diagram(s), 6 entities\n");
 }
 
 }  // namespace

@@ -79,7 +79,8 @@ void killed_apply_leaves_all_or_nothing(Dialect dialect) {
     full_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   }
   int partial_states = 0;
-  for (int attempt = 0; attempt < 10; ++attempt) {
+  // Five kills at random moments; scripts/faults.sh runs many more by hand.
+  for (int attempt = 0; attempt < 5; ++attempt) {
     TestDatabase db(dialect);
     const auto config = write_config(db, many_parents(200));
     if (dialect == Dialect::Sqlite) db.exec("CREATE TABLE unrelated (id integer PRIMARY KEY)");  // the file exists
@@ -167,7 +168,8 @@ TEST_CASE("wrong password and missing privileges are clear errors that change no
   CliResult denied = cli(extended, {"--database", as_role("right-pw"), "apply"});
   CHECK(denied.exit_code == 1);
   CHECK(count_lines(denied.err) == 1);
-  CHECK(denied.err.find("permission denied") != std::string::npos);
+  // The plan names the missing right before anything runs.
+  CHECK(denied.err.find("lacks CREATE on schema public") != std::string::npos);
   CHECK(db.dump() == before);
   db.exec("DROP OWNED BY " + role + "; DROP ROLE " + role);
 }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
-#include "lib/identifier.h"
+#include "lib/sql.h"
 #include "tests/support/cli.h"
 
 // Most fixture SQL is the same on both dialects: lower-case `integer` and
@@ -93,13 +93,25 @@ DriftScenario fk_missing() {
 }
 
 // The FK goes to an older copy of the customers (same ids), not to customer.
+// Replacing an FK that points elsewhere would change which parent each
+// existing row means: blocked while the address table has rows.
 DriftScenario fk_wrong_table() {
-  return repaired("fk_wrong_table", config_with(),
-                  kCustomer + std::string(R"(
+  return blocked("fk_wrong_table", config_with(),
+                 kCustomer + std::string(R"(
 CREATE TABLE client (id integer PRIMARY KEY, name text NOT NULL);
 INSERT INTO client (id, name) VALUES (1, 'Ada'), (2, 'Grace'), (3, 'Edsger');
 )") + address_table("integer NOT NULL REFERENCES client (id) ON DELETE CASCADE") +
-                      kFkIndex + kAddressRows);
+                     kFkIndex + kAddressRows,
+                 "would hand rows to other parents");
+}
+
+// With no rows there is nothing to re-parent: the FK is replaced.
+DriftScenario fk_wrong_table_empty() {
+  return repaired("fk_wrong_table_empty", config_with(),
+                  kCustomer + std::string(R"(
+CREATE TABLE client (id integer PRIMARY KEY, name text NOT NULL);
+)") + address_table("integer NOT NULL REFERENCES client (id) ON DELETE CASCADE") +
+                      kFkIndex);
 }
 
 DriftScenario fk_wrong_on_delete() {
@@ -410,6 +422,7 @@ std::vector<DriftScenario> drift_scenarios(Dialect dialect) {
   std::vector<DriftScenario> out = {
       fk_missing(),
       fk_wrong_table(),
+      fk_wrong_table_empty(),
       fk_wrong_on_delete(),
       index_missing(),
       index_name_taken(),

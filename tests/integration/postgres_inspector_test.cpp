@@ -8,9 +8,9 @@
 
 #include "lib/connection.h"
 #include "lib/errors.h"
-#include "lib/identifier.h"
-#include "lib/postgres_inspector.h"
-#include "lib/postgres_renderer.h"
+#include "lib/sql.h"
+#include "lib/postgres/inspector.h"
+#include "lib/postgres/renderer.h"
 #include "tests/support/test_database.h"
 
 namespace addrmig {
@@ -407,117 +407,6 @@ TEST_CASE("postgres inspector reads hostile identifiers exactly", "[postgres]") 
   CHECK(facts.facts.at(1).count == 0);
 }
 
-TEST_CASE("postgres inspector runs the same number of queries for 1 and 2000 tables",
-          "[postgres]") {
-  TestDatabase db(Dialect::Postgres);
-  db.exec(R"(
-    DO $$
-    BEGIN
-      FOR i IN 1..2000 LOOP
-        EXECUTE format('CREATE TABLE %I (id integer PRIMARY KEY, parent_id integer REFERENCES %I (id))',
-                       't_' || i, 't_' || i);
-        EXECUTE format('CREATE INDEX %I ON %I (parent_id)', 'ix_' || i, 't_' || i);
-      END LOOP;
-    END $$;
-  )");
-  Connection conn = db.connect();
-
-  PostgresInspector one(conn.session());
-  Catalog small = one.inspect({{"public", "t_1"}});
-  REQUIRE(small.tables.size() == 1);
-
-  std::vector<TableRef> requests;
-  for (int i = 2000; i >= 1; --i) requests.push_back({"public", "t_" + std::to_string(i)});
-  PostgresInspector many(conn.session());
-  Catalog large = many.inspect(requests);
-
-  CHECK(one.queries_run() == 4);
-  CHECK(many.queries_run() == one.queries_run());
-  REQUIRE(large.tables.size() == 2000);
-  CHECK(large.tables.front().ref.name == "t_2000");
-  CHECK(large.tables.back().ref.name == "t_1");
-  CHECK(large.tables[500].foreign_keys.size() == 1);
-  CHECK(large.tables[500].indexes.size() == 1);
-  CHECK(large.all_tables.size() == 2000);
-
-  // Measuring 2000 tables takes one statement per chunk, not one per table.
-  std::vector<FactRequest> counts;
-  for (const TableRef& ref : requests) counts.push_back({FactKind::RowCount, ref});
-  const std::size_t before = many.queries_run();
-  Facts facts = many.measure(counts);
-  static_assert(2000 % PostgresInspector::kFactsPerStatement == 0);
-  CHECK(many.queries_run() - before == 2000 / PostgresInspector::kFactsPerStatement);
-  REQUIRE(facts.facts.size() == 2000);
-  CHECK(facts.facts.back().request == counts.back());
-}
-
-TEST_CASE("postgres inspector measures row counts, NULL counts and orphans with samples",
-          "[postgres]") {
-  TestDatabase db(Dialect::Postgres);
-  db.exec(R"(
-    CREATE SCHEMA shop;
-    CREATE TABLE shop.customer (id integer PRIMARY KEY);
-    INSERT INTO shop.customer VALUES (1), (2);
-    CREATE TABLE customer_address (id integer PRIMARY KEY, parent_id integer);
-    INSERT INTO customer_address VALUES
-      (1, 1), (2, 99), (10, 98), (3, 97), (4, NULL), (5, 2), (11, 96), (12, 95), (20, 94), (13, NULL);
-    CREATE TABLE empty_address (id integer PRIMARY KEY, parent_id integer);
-    CREATE TABLE keyed_by_text (code text PRIMARY KEY, parent_id integer);
-    INSERT INTO keyed_by_text VALUES ('b', 50), ('a', 51), ('c', 1);
-  )");
-  Connection conn = db.connect();
-  PostgresInspector inspector(conn.session());
-  const TableRef address{"", "customer_address"};
-  const TableRef customer{"shop", "customer"};
-  const std::vector<FactRequest> requests = {
-      {FactKind::RowCount, address},
-      {FactKind::NullCount, address, "parent_id"},
-      {FactKind::Orphans, address, "parent_id", "id", customer, "id"},
-      {FactKind::RowCount, {"public", "empty_address"}},
-      {FactKind::Orphans, {"public", "empty_address"}, "parent_id", "id", customer, "id"},
-      {FactKind::Orphans, {"public", "keyed_by_text"}, "parent_id", "code", customer, "id"},
-      {FactKind::Orphans, address, "parent_id", "", customer, "id"},
-  };
-  Facts facts = inspector.measure(requests);
-
-  CHECK(inspector.queries_run() == 1);
-  REQUIRE(facts.facts.size() == requests.size());
-  for (std::size_t i = 0; i < requests.size(); ++i) CHECK(facts.facts[i].request == requests[i]);
-  CHECK(facts.facts[0].count == 10);
-  CHECK(facts.facts[1].count == 2);
-  // NULLs are not orphans; samples are the five smallest ids, ordered as
-  // numbers ("10" after "3"), not as text.
-  CHECK(facts.facts[2].count == 6);
-  CHECK(facts.facts[2].samples == Strings{"2", "3", "10", "11", "12"});
-  CHECK(facts.facts[3].count == 0);
-  CHECK(facts.facts[4].count == 0);
-  CHECK(facts.facts[4].samples.empty());
-  CHECK(facts.facts[5].count == 2);
-  CHECK(facts.facts[5].samples == Strings{"a", "b"});
-  // Without an id column the orphans are counted but not sampled.
-  CHECK(facts.facts[6].count == 6);
-  CHECK(facts.facts[6].samples.empty());
-  CHECK(facts.find(requests[2]) == &facts.facts[2]);
-
-  CHECK(inspector.measure({}).facts.empty());
-  CHECK(inspector.queries_run() == 1);
-}
-
-TEST_CASE("postgres inspector reports a missing table in measure as a database error",
-          "[postgres]") {
-  TestDatabase db(Dialect::Postgres);
-  Connection conn = db.connect();
-  PostgresInspector inspector(conn.session());
-  try {
-    inspector.measure({{FactKind::RowCount, {"public", "absent"}}});
-    FAIL("measure of a missing table succeeded");
-  } catch (const DbError& e) {
-    CHECK(e.sqlstate() == "42P01");
-    CHECK_THAT(std::string(e.what()), Catch::Contains("postgres inspector: measuring") &&
-                             Catch::Contains("\"public.absent\" does not exist"));
-  }
-}
-
 TEST_CASE("postgres rendered SQL runs and inspects back as what was rendered", "[postgres]") {
   TestDatabase db(Dialect::Postgres);
   const std::string schema = "App Schema";
@@ -617,9 +506,9 @@ TEST_CASE("postgres rendered SQL runs and inspects back as what was rendered", "
 TEST_CASE("postgres history table can be created twice", "[postgres]") {
   TestDatabase db(Dialect::Postgres);
   Connection conn = db.connect();
-  PostgresRenderer renderer;
-  conn.execute(renderer.create_history_table());
-  conn.execute(renderer.create_history_table());
+  const std::string create = dialect_of(Dialect::Postgres).history("public").create_table;
+  conn.execute(create);
+  conn.execute(create);
   conn.execute(
       "INSERT INTO addrmig_history (tool_version, config_checksum, sql_checksum, statement_count, "
       "duration_ms, source, dialect) VALUES ('0.1.0', 'c', 's', 3, 12, 'config', 'postgresql')");
@@ -629,7 +518,7 @@ TEST_CASE("postgres history table can be created twice", "[postgres]") {
   Strings names;
   for (const Column& c : history.columns) names.push_back(c.name);
   CHECK(names == Strings{"id", "applied_at", "tool_version", "config_checksum", "sql_checksum",
-                         "statement_count", "duration_ms", "source", "dialect"});
+                         "statement_count", "duration_ms", "source", "dialect", "run_id"});
   CHECK(require_column(history, "id").generated);
   CHECK(db.count("SELECT count(*) FROM addrmig_history WHERE applied_at <= now()") == 1);
 }

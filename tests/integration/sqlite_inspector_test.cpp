@@ -1,7 +1,7 @@
 // SqliteInspector against real SQLite files built with raw SQL, the way a
 // hand-made or other-tool database would have them.
 
-#include "lib/sqlite_inspector.h"
+#include "lib/sqlite/inspector.h"
 
 #include <catch2/catch.hpp>
 #include <string>
@@ -293,115 +293,6 @@ CREATE TABLE harmless ("check" TEXT DEFAULT 'COLLATE CHECK', "as" TEXT, /* CHECK
   const Table& computed = *catalog.find(ref("computed"));
   REQUIRE(computed.columns.size() == 3);  // generated columns are columns too
   CHECK(computed.column("b")->generated);
-}
-
-TEST_CASE("sqlite inspector: the query count does not grow with the number of tables",
-          "[sqlite][inspector]") {
-  TestDatabase db(Dialect::Sqlite);
-  constexpr int kTables = 2000;
-  std::string script = "BEGIN;\n";
-  for (int i = 0; i < kTables; ++i) {
-    const std::string n = std::to_string(i);
-    script += "CREATE TABLE p" + n + " (id INTEGER PRIMARY KEY, name TEXT);\n";
-    script += "CREATE TABLE p" + n +
-              "_address (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES p" + n +
-              " (id) ON DELETE CASCADE);\n";
-    script += "CREATE INDEX p" + n + "_address_parent_id ON p" + n + "_address (parent_id);\n";
-  }
-  script += "COMMIT;\n";
-  db.exec(script);
-
-  Connection conn = db.connect();
-  SqliteInspector one(conn.session());
-  const Catalog small = one.inspect({ref("p0_address")});
-  REQUIRE(small.tables.size() == 1);
-
-  std::vector<TableRef> wanted;
-  for (int i = 0; i < kTables; ++i) wanted.push_back(ref("p" + std::to_string(i) + "_address"));
-  SqliteInspector many(conn.session());
-  const Catalog large = many.inspect(wanted);
-  REQUIRE(large.tables.size() == kTables);
-  CHECK(many.queries_run() == one.queries_run());
-  CHECK(large.all_tables.size() == 2 * kTables);
-  const Table& last = large.tables.back();
-  CHECK(last.ref.name == "p1999_address");
-  REQUIRE(last.foreign_keys.size() == 1);
-  CHECK(last.foreign_keys[0].ref_table == "p1999");
-  REQUIRE(last.indexes.size() == 1);
-  CHECK(last.indexes[0].name == "p1999_address_parent_id");
-}
-
-TEST_CASE("sqlite inspector: measure counts rows, NULLs and orphans in request order",
-          "[sqlite][inspector]") {
-  TestDatabase db(Dialect::Sqlite);
-  db.exec(R"(
-CREATE TABLE "order" (id INTEGER PRIMARY KEY, code TEXT UNIQUE);
-INSERT INTO "order" (id, code) VALUES (1, 'a'), (2, 'b');
-CREATE TABLE "order line" ("line id" INTEGER PRIMARY KEY, "order id" INTEGER, code TEXT);
-INSERT INTO "order line" VALUES (10, 1, 'a'), (11, 9, 'zz'), (12, NULL, NULL), (3, 7, 'b'), (4, 99, 'it''s'),
-  (5, 8, 'a'), (6, 2, 'b'), (7, 70, 'q'), (8, 71, 'q'), (20, 72, 'q');
-CREATE TABLE empty_one (id INTEGER PRIMARY KEY, parent INTEGER);
-)");
-  const TableRef order = ref("order"), line = ref("order line"), empty = ref("empty_one");
-  std::vector<FactRequest> requests = {
-      {FactKind::RowCount, line, "", "", {}, ""},
-      {FactKind::NullCount, line, "order id", "", {}, ""},
-      {FactKind::Orphans, line, "order id", "line id", order, "id"},
-      {FactKind::Orphans, line, "code", "code", order, "code"},
-      {FactKind::Orphans, empty, "parent", "id", order, "id"},
-      {FactKind::RowCount, empty, "", "", {}, ""},
-      {FactKind::Orphans, line, "order id", "", order, "id"},
-  };
-  Connection conn = db.connect();
-  SqliteInspector inspector(conn.session());
-  const Facts facts = inspector.measure(requests);
-  CHECK(inspector.queries_run() == 1);
-  REQUIRE(facts.facts.size() == requests.size());
-  for (std::size_t i = 0; i < requests.size(); ++i) CHECK(facts.facts[i].request == requests[i]);
-
-  CHECK(facts.facts[0].count == 10);
-  CHECK(facts.facts[1].count == 1);
-  CHECK(facts.facts[2].count == 7);  // 9, 7, 99, 8, 70, 71, 72; NULL is not an orphan
-  CHECK(facts.facts[2].samples == std::vector<std::string>{"3", "4", "5", "7", "8"});
-  CHECK(facts.facts[3].count == 5);
-  CHECK(facts.facts[3].samples == std::vector<std::string>{"it's", "q", "q", "q", "zz"});
-  CHECK(facts.facts[4].count == 0);
-  CHECK(facts.facts[4].samples.empty());
-  CHECK(facts.facts[5].count == 0);
-  CHECK(facts.facts[6].count == 7);
-  CHECK(facts.facts[6].samples.empty());
-  CHECK(facts.find(requests[2]) == &facts.facts[2]);
-}
-
-TEST_CASE("sqlite inspector: measure batches many requests into few statements",
-          "[sqlite][inspector]") {
-  TestDatabase db(Dialect::Sqlite);
-  db.exec(
-      "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER);\nINSERT INTO t (v) VALUES (1), (NULL), "
-      "(3);");
-  std::vector<FactRequest> requests;
-  for (int i = 0; i < 900; ++i)
-    requests.push_back(i % 2 ? FactRequest{FactKind::NullCount, ref("t"), "v", "", {}, ""}
-                             : FactRequest{FactKind::RowCount, ref("t"), "", "", {}, ""});
-  Connection conn = db.connect();
-  SqliteInspector inspector(conn.session());
-  const Facts facts = inspector.measure(requests);
-  CHECK(inspector.queries_run() == 3);  // 400 + 400 + 100 terms
-  REQUIRE(facts.facts.size() == 900);
-  CHECK(facts.facts[898].count == 3);
-  CHECK(facts.facts[899].count == 1);
-  CHECK(inspector.measure({}).facts.empty());
-  CHECK(inspector.queries_run() == 3);
-}
-
-TEST_CASE("sqlite inspector: a failing measurement names what it measured", "[sqlite][inspector]") {
-  TestDatabase db(Dialect::Sqlite);
-  Connection conn = db.connect();
-  SqliteInspector inspector(conn.session());
-  CHECK_THROWS_WITH(
-      inspector.measure({FactRequest{FactKind::RowCount, ref("gone"), "", "", {}, ""}}),
-      Catch::StartsWith("sqlite inspector: counting rows of gone: ") &&
-          Catch::Contains("no such table: gone"));
 }
 
 }  // namespace

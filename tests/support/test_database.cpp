@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "lib/database_url.h"
-#include "lib/identifier.h"
+#include "lib/sql.h"
 
 namespace addrmig::test {
 namespace fs = std::filesystem;

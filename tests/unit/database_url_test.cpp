@@ -4,6 +4,11 @@
 #include "lib/database_url.h"
 
 #include <catch2/catch.hpp>
+#include <libpq-fe.h>
+
+#include <cctype>
+#include <memory>
+#include <vector>
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -229,4 +234,30 @@ TEST_CASE("redact masks every occurrence of a secret and nothing when there is n
         "password authentication failed: *** and ***");
   CHECK(redact("no secret here", "") == "no secret here");
   CHECK(redact("aaaa", "aa") == "******");
+}
+
+TEST_CASE("every parameter libpq marks secret is redacted, in any letter case", "[url]") {
+  // libpq's own list: PQconndefaults() shows a secret with dispchar "*".
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(PQconndefaults(), &PQconninfoFree);
+  REQUIRE(options);
+  int secrets = 0;
+  for (const PQconninfoOption* o = options.get(); o->keyword; ++o) {
+    const std::string keyword = o->keyword;
+    const bool secret = o->dispchar && std::string(o->dispchar).find('*') != std::string::npos;
+    INFO(keyword);
+    CHECK(addrmig::is_secret_parameter(keyword) == secret);
+    if (!secret) continue;
+    ++secrets;
+    std::string upper = keyword;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    CHECK(addrmig::is_secret_parameter(upper));
+    const DatabaseUrl url = parse_database_url("postgresql://u@h/db?" + keyword + "=top%20secret");
+    CHECK(url.redacted.find("top") == std::string::npos);
+    CHECK(url.secrets == std::vector<std::string>{"top secret"});
+    CHECK(redact("libpq said: top secret", url.secrets) == "libpq said: ***");
+    for (const std::string& name : {keyword, upper})
+      CHECK(url_error("postgresql://u@h/db?" + name + "=top-secret&port=1,2&oops").find("top-secret") ==
+            std::string::npos);
+  }
+  CHECK(secrets >= 2);  // password, sslpassword
 }

@@ -2,7 +2,8 @@
 // tests/golden/sqlite_renderer/ (regenerate with ADDRMIG_UPDATE_GOLDEN=1),
 // plus the type mapping and the changes SQLite cannot express.
 
-#include "lib/sqlite_renderer.h"
+#include "lib/sqlite/renderer.h"
+#include "lib/dialect.h"
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -272,7 +273,7 @@ TEST_CASE("sqlite renderer: a rebuild that would copy nothing is refused", "[ren
 }
 
 TEST_CASE("sqlite renderer: the history table", "[renderer]") {
-  check_golden("history_table", SqliteRenderer().create_history_table() + ";\n");
+  check_golden("history_table", dialect_of(Dialect::Sqlite).history("").create_table + ";\n");
 }
 
 TEST_CASE("sqlite renderer: constraint changes are not expressible with ALTER TABLE",

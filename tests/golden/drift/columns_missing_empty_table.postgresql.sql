@@ -1,11 +1,11 @@
 -- addrmig 0.1.0 plan for postgresql
 BEGIN;
--- customer_address: add column zip
+-- add column customer_address.zip
 ALTER TABLE "public"."customer_address" ADD COLUMN "zip" text NOT NULL;
--- customer_address: add column parent_id
+-- add column customer_address.parent_id
 ALTER TABLE "public"."customer_address" ADD COLUMN "parent_id" integer NOT NULL;
--- customer_address: add foreign key parent_id -> customer(id) on delete cascade
+-- foreign key customer_address.parent_id -> customer(id)
 ALTER TABLE "public"."customer_address" ADD CONSTRAINT "customer_address_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "public"."customer" ("id") ON DELETE CASCADE;
--- customer_address: index customer_address_parent_id_idx on parent_id
+-- index customer_address.parent_id
 CREATE INDEX "customer_address_parent_id_idx" ON "public"."customer_address" ("parent_id");
 COMMIT;

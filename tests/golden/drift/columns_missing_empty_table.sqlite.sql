@@ -10,16 +10,16 @@ CREATE TABLE "addrmig_new_customer_address" (
   "parent_id" INTEGER NOT NULL,
   CONSTRAINT "customer_address_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "customer" ("id") ON DELETE CASCADE
 );
--- customer_address: copy every row into the rebuilt table
+-- rebuild table customer_address (add column zip, add column parent_id, add foreign key): copy every row into the rebuilt table
 INSERT INTO "addrmig_new_customer_address" ("id", "street", "city")
 SELECT "id", "street", "city" FROM "customer_address";
--- customer_address: drop the old table with its indexes and triggers
+-- rebuild table customer_address (add column zip, add column parent_id, add foreign key): drop the old table with its indexes and triggers
 DROP TABLE "customer_address";
--- customer_address: rename without re-checking triggers and views that name the table
+-- rebuild table customer_address (add column zip, add column parent_id, add foreign key): rename without re-checking triggers and views that name the table
 PRAGMA legacy_alter_table = ON;
--- customer_address: give the rebuilt table its name
+-- rebuild table customer_address (add column zip, add column parent_id, add foreign key): give the rebuilt table its name
 ALTER TABLE "addrmig_new_customer_address" RENAME TO "customer_address";
--- customer_address: back to the default rename behaviour
+-- rebuild table customer_address (add column zip, add column parent_id, add foreign key): back to the default rename behaviour
 PRAGMA legacy_alter_table = OFF;
 -- index customer_address.parent_id
 CREATE INDEX "customer_address_parent_id_idx" ON "customer_address" ("parent_id");

@@ -1,15 +1,18 @@
 -- addrmig 0.1.0 plan for postgresql
 BEGIN;
--- customer_address: add column country
+-- add column customer_address.country
 ALTER TABLE "public"."customer_address" ADD COLUMN "country" text;
--- customer_address: drop foreign key customer_address_parent_id_fkey to replace it (no data is touched)
+-- drop foreign key customer_address_parent_id_fkey (replaced next): no data is touched
 ALTER TABLE "public"."customer_address" DROP CONSTRAINT "customer_address_parent_id_fkey";
--- customer_address: add foreign key parent_id -> customer(id) on delete cascade, NOT VALID so existing rows are checked without a long lock
+-- foreign key customer_address.parent_id -> customer(id): NOT VALID, existing rows are checked next without a long lock
 ALTER TABLE "public"."customer_address" ADD CONSTRAINT "customer_address_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "public"."customer" ("id") ON DELETE CASCADE NOT VALID;
--- customer_address: validate foreign key customer_address_parent_id_fkey (checks existing rows; writes stay allowed)
-ALTER TABLE "public"."customer_address" VALIDATE CONSTRAINT "customer_address_parent_id_fkey";
--- customer_address: set parent_id NOT NULL (a full scan under an exclusive lock checks for NULLs)
+-- set NOT NULL on customer_address.parent_id: a full scan under an exclusive lock checks for NULLs
 ALTER TABLE "public"."customer_address" ALTER COLUMN "parent_id" SET NOT NULL;
--- customer_address: index customer_address_parent_id_idx on parent_id
+-- index customer_address.parent_id
 CREATE INDEX "customer_address_parent_id_idx" ON "public"."customer_address" ("parent_id");
+COMMIT;
+-- after the COMMIT above, in its own transaction; if it fails, the constraint stays NOT VALID
+BEGIN;
+-- validate foreign key customer_address_parent_id_fkey: checks existing rows, writes stay allowed
+ALTER TABLE "public"."customer_address" VALIDATE CONSTRAINT "customer_address_parent_id_fkey";
 COMMIT;

@@ -1,9 +1,3 @@
 -- addrmig 0.1.0 plan for postgresql
-BEGIN;
--- customer_address: drop foreign key customer_address_parent_id_fkey to replace it (no data is touched)
-ALTER TABLE "public"."customer_address" DROP CONSTRAINT "customer_address_parent_id_fkey";
--- customer_address: add foreign key parent_id -> customer(id) on delete cascade, NOT VALID so existing rows are checked without a long lock
-ALTER TABLE "public"."customer_address" ADD CONSTRAINT "customer_address_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "public"."customer" ("id") ON DELETE CASCADE NOT VALID;
--- customer_address: validate foreign key customer_address_parent_id_fkey (checks existing rows; writes stay allowed)
-ALTER TABLE "public"."customer_address" VALIDATE CONSTRAINT "customer_address_parent_id_fkey";
-COMMIT;
+-- blocked: foreign key customer_address_parent_id_fkey references client(id) instead of customer(id); each of the 5 rows of customer_address means a row of client(id), so replacing it would hand rows to other parents: rewrite parent_id to customer(id) values and replace the foreign key by hand
+-- nothing will be applied until every blocker is resolved

@@ -10,16 +10,16 @@ CREATE TABLE "addrmig_new_customer_address" (
   "parent_id" TEXT NOT NULL,
   CONSTRAINT "customer_address_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "customer" ("code") ON DELETE CASCADE
 );
--- customer_address: copy every row into the rebuilt table
+-- rebuild table customer_address (add foreign key): copy every row into the rebuilt table
 INSERT INTO "addrmig_new_customer_address" ("id", "street", "city", "zip", "parent_id")
 SELECT "id", "street", "city", "zip", "parent_id" FROM "customer_address";
--- customer_address: drop the old table with its indexes and triggers
+-- rebuild table customer_address (add foreign key): drop the old table with its indexes and triggers
 DROP TABLE "customer_address";
--- customer_address: rename without re-checking triggers and views that name the table
+-- rebuild table customer_address (add foreign key): rename without re-checking triggers and views that name the table
 PRAGMA legacy_alter_table = ON;
--- customer_address: give the rebuilt table its name
+-- rebuild table customer_address (add foreign key): give the rebuilt table its name
 ALTER TABLE "addrmig_new_customer_address" RENAME TO "customer_address";
--- customer_address: back to the default rename behaviour
+-- rebuild table customer_address (add foreign key): back to the default rename behaviour
 PRAGMA legacy_alter_table = OFF;
 -- index customer_address.parent_id
 CREATE INDEX "customer_address_parent_id_idx" ON "customer_address" ("parent_id");

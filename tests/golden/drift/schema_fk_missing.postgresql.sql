@@ -1,9 +1,12 @@
 -- addrmig 0.1.0 plan for postgresql
 BEGIN;
--- crm.customer_address: add foreign key parent_id -> crm.customer(id) on delete cascade, NOT VALID so existing rows are checked without a long lock
+-- foreign key crm.customer_address.parent_id -> crm.customer(id): NOT VALID, existing rows are checked next without a long lock
 ALTER TABLE "crm"."customer_address" ADD CONSTRAINT "customer_address_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "crm"."customer" ("id") ON DELETE CASCADE NOT VALID;
--- crm.customer_address: validate foreign key customer_address_parent_id_fkey (checks existing rows; writes stay allowed)
-ALTER TABLE "crm"."customer_address" VALIDATE CONSTRAINT "customer_address_parent_id_fkey";
--- crm.customer_address: index customer_address_parent_id_idx on parent_id
+-- index crm.customer_address.parent_id
 CREATE INDEX "customer_address_parent_id_idx" ON "crm"."customer_address" ("parent_id");
+COMMIT;
+-- after the COMMIT above, in its own transaction; if it fails, the constraint stays NOT VALID
+BEGIN;
+-- validate foreign key customer_address_parent_id_fkey: checks existing rows, writes stay allowed
+ALTER TABLE "crm"."customer_address" VALIDATE CONSTRAINT "customer_address_parent_id_fkey";
 COMMIT;

@@ -10,16 +10,16 @@ CREATE TABLE "addrmig_new_customer_address" (
   "parent_id" INTEGER NOT NULL,
   CONSTRAINT "customer_address_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "customer" ("id") ON DELETE CASCADE
 );
--- customer_address: copy every row into the rebuilt table
+-- rebuild table customer_address (set NOT NULL on street, set NOT NULL on city, set NOT NULL on zip, set NOT NULL on parent_id, replace foreign key): copy every row into the rebuilt table
 INSERT INTO "addrmig_new_customer_address" ("id", "street", "city", "zip", "parent_id")
 SELECT "id", "street", "city", "zip", "parent_id" FROM "customer_address";
--- customer_address: drop the old table with its indexes and triggers
+-- rebuild table customer_address (set NOT NULL on street, set NOT NULL on city, set NOT NULL on zip, set NOT NULL on parent_id, replace foreign key): drop the old table with its indexes and triggers
 DROP TABLE "customer_address";
--- customer_address: rename without re-checking triggers and views that name the table
+-- rebuild table customer_address (set NOT NULL on street, set NOT NULL on city, set NOT NULL on zip, set NOT NULL on parent_id, replace foreign key): rename without re-checking triggers and views that name the table
 PRAGMA legacy_alter_table = ON;
--- customer_address: give the rebuilt table its name
+-- rebuild table customer_address (set NOT NULL on street, set NOT NULL on city, set NOT NULL on zip, set NOT NULL on parent_id, replace foreign key): give the rebuilt table its name
 ALTER TABLE "addrmig_new_customer_address" RENAME TO "customer_address";
--- customer_address: back to the default rename behaviour
+-- rebuild table customer_address (set NOT NULL on street, set NOT NULL on city, set NOT NULL on zip, set NOT NULL on parent_id, replace foreign key): back to the default rename behaviour
 PRAGMA legacy_alter_table = OFF;
 -- index customer_address.parent_id
 CREATE INDEX "customer_address_parent_id_idx" ON "customer_address" ("parent_id");
@@ -32,16 +32,16 @@ CREATE TABLE "addrmig_new_supplier_address" (
   "parent_id" INTEGER NOT NULL,
   CONSTRAINT "supplier_address_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "supplier" ("id") ON DELETE CASCADE
 );
--- supplier_address: copy every row into the rebuilt table
+-- rebuild table supplier_address (set NOT NULL on street, set NOT NULL on city, set NOT NULL on zip, set NOT NULL on parent_id, replace foreign key): copy every row into the rebuilt table
 INSERT INTO "addrmig_new_supplier_address" ("id", "street", "city", "zip", "parent_id")
 SELECT "id", "street", "city", "zip", "parent_id" FROM "supplier_address";
--- supplier_address: drop the old table with its indexes and triggers
+-- rebuild table supplier_address (set NOT NULL on street, set NOT NULL on city, set NOT NULL on zip, set NOT NULL on parent_id, replace foreign key): drop the old table with its indexes and triggers
 DROP TABLE "supplier_address";
--- supplier_address: rename without re-checking triggers and views that name the table
+-- rebuild table supplier_address (set NOT NULL on street, set NOT NULL on city, set NOT NULL on zip, set NOT NULL on parent_id, replace foreign key): rename without re-checking triggers and views that name the table
 PRAGMA legacy_alter_table = ON;
--- supplier_address: give the rebuilt table its name
+-- rebuild table supplier_address (set NOT NULL on street, set NOT NULL on city, set NOT NULL on zip, set NOT NULL on parent_id, replace foreign key): give the rebuilt table its name
 ALTER TABLE "addrmig_new_supplier_address" RENAME TO "supplier_address";
--- supplier_address: back to the default rename behaviour
+-- rebuild table supplier_address (set NOT NULL on street, set NOT NULL on city, set NOT NULL on zip, set NOT NULL on parent_id, replace foreign key): back to the default rename behaviour
 PRAGMA legacy_alter_table = OFF;
 -- index supplier_address.parent_id
 CREATE INDEX "supplier_address_parent_id_idx" ON "supplier_address" ("parent_id");

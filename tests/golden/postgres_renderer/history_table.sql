@@ -7,5 +7,6 @@ CREATE TABLE IF NOT EXISTS "public"."addrmig_history" (
   statement_count integer NOT NULL,
   duration_ms bigint NOT NULL,
   source text NOT NULL,
-  dialect text NOT NULL
+  dialect text NOT NULL,
+  run_id text
 );

@@ -1,4 +1,4 @@
--- create table order"; DROP TABLE x; -- line
+-- create table order"; DROP TABLE x; --\x0aline
 CREATE TABLE "order""; DROP TABLE x; --
 line" (
   "id" INTEGER PRIMARY KEY,
@@ -7,6 +7,6 @@ line" (
   CONSTRAINT "fk ""q""" FOREIGN KEY ("straße 地址") REFERENCES "select" ("from") ON DELETE CASCADE
 );
 
--- create index idx;"x" on order"; DROP TABLE x; -- line
+-- create index idx;"x" on order"; DROP TABLE x; --\x0aline
 CREATE INDEX "idx;""x""" ON "order""; DROP TABLE x; --
 line" ("straße 地址");

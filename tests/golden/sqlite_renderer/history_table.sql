@@ -7,5 +7,6 @@ CREATE TABLE IF NOT EXISTS "addrmig_history" (
   "statement_count" INTEGER NOT NULL,
   "duration_ms" INTEGER NOT NULL,
   "source" TEXT NOT NULL,
-  "dialect" TEXT NOT NULL
+  "dialect" TEXT NOT NULL,
+  "run_id" TEXT
 );

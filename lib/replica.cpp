@@ -1,0 +1,43 @@
+#include "lib/replica.h"
+
+#include <thread>
+
+#include "lib/dialect.h"
+#include "lib/errors.h"
+#include "lib/interrupt.h"
+
+namespace addrmig {
+
+std::vector<ReplicaCaughtUp> wait_for_replicas(Connection& primary, const std::vector<DatabaseUrl>& replicas,
+                                               std::chrono::milliseconds timeout) {
+  std::vector<ReplicaCaughtUp> out;
+  if (replicas.empty()) return out;
+  const DatabaseDialect& dialect = dialect_of(primary.dialect());
+  const std::string target = dialect.wal_position(primary);
+  if (target.empty()) throw UsageError("--replica: " + std::string(dialect.name()) + " has no streaming standbys");
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + timeout;
+  for (const DatabaseUrl& url : replicas) {
+    if (url.dialect != primary.dialect())
+      throw UsageError("--replica " + url.redacted + ": not a " + std::string(dialect.name()) + " URL");
+    Connection standby = Connection::open(url, OpenMode::ReadOnly);
+    auto pause = std::chrono::milliseconds(10);
+    for (;;) {
+      const std::optional<ReplayPosition> now = dialect.replayed(standby, target);
+      if (!now) throw UsageError("--replica " + url.redacted + " is not a standby (it replays no WAL)");
+      if (now->reached) break;
+      if (std::chrono::steady_clock::now() >= deadline)
+        throw ReplicaTimeout("standby " + url.redacted + " has not replayed the commit (WAL " + target +
+                             ", it is at " + now->at + ") within " +
+                             std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) +
+                             " s; the primary has it, nothing to undo");
+      throw_if_interrupted("the primary has the commit; waiting for the standbys stopped");
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(200));
+    }
+    out.push_back({url.redacted, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
+  }
+  return out;
+}
+
+}  // namespace addrmig
