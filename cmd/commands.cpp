@@ -81,8 +81,7 @@ void log_blockers(const Plan& plan) {
 // For a fleet's summary: whether this apply committed, and how much.
 void note_applied(const ApplyResult& result) {
   CommandOutcome& outcome = command_outcome();
-  outcome.applied = result.applied;
-  outcome.statements = result.applied ? static_cast<std::int64_t>(result.planned.statement_count()) : 0;
+  outcome.applied = outcome.applied || result.applied;
   if (!result.applied && !result.planned.plan.blocked()) outcome.result = "nothing to do";
 }
 
@@ -149,7 +148,8 @@ int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
   TerminalProgress progress(ctx.global.quiet);
   const ApplyOptions apply_options{.lock_timeout = seconds(options.lock_timeout_seconds),
                                    .progress = progress.fn(),
-                                   .batch_size = options.batch_size};
+                                   .batch_size = options.batch_size,
+                                   .on_commit = note_commit};
   std::optional<SavedPlan> saved;
   if (!options.plan_file.empty()) saved = read_saved_plan(options.plan_file);  // before connecting
   Connection conn = saved ? open_for_saved_plan(ctx.url, *saved, seconds(ctx.lock_timeout_seconds))
@@ -232,7 +232,8 @@ int cmd_run(const Context& ctx, const ApplyCommandOptions& options) {
                                               ApplyOptions{.lock_timeout = seconds(lock_timeout_seconds),
                                                            .progress = progress.fn(),
                                                            .seeds_must_insert = true,
-                                                           .batch_size = options.batch_size});
+                                                           .batch_size = options.batch_size,
+                                                           .on_commit = note_commit});
   note_applied(applied);
   const bool json = ctx.global.format == Format::Json;
   const bool markdown = ctx.global.format == Format::Markdown;

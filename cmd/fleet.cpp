@@ -58,9 +58,12 @@ std::string read_text(const fs::path& path) {
   return text.str();
 }
 
-CommandOutcome read_outcome(const fs::path& path) {
+// `reported`: the process wrote its outcome on its way out (-1: only at a
+// commit, then it was stopped before it could).
+CommandOutcome read_outcome(const fs::path& path, bool& reported) {
   CommandOutcome outcome;
   const Json doc = Json::parse(read_text(path), nullptr, /*allow_exceptions=*/false);
+  reported = doc.is_object() && doc.value("exit", -1) >= 0;
   if (!doc.is_object()) return outcome;
   outcome.result = doc.value("result", "");
   outcome.applied = doc.value("applied", false);
@@ -244,7 +247,7 @@ int run_fleet_command(const std::vector<std::string>& argv, const FleetCliOption
       run.exit = code;
       run.out = read_text(base.string() + ".out");
       run.err = read_text(base.string() + ".err");
-      run.outcome = read_outcome(base.string() + ".outcome.json");
+      run.outcome = read_outcome(base.string() + ".outcome.json", run.reported);
       run.junit = read_text(base.string() + ".junit.xml");
       std::lock_guard lock(print_mutex);
       print_target(std::cout, std::cerr, run, /*with_report=*/!json);

@@ -49,7 +49,10 @@ std::string result_text(const TargetRun& run) {
     if (*run.exit == 2) return applied + ", then differences";
     return applied + ", then " + (run.outcome.result.empty() ? "exit " + std::to_string(*run.exit) : run.outcome.result);
   }
-  if (run.signal) return "interrupted (killed by signal " + std::to_string(run.signal) + "), nothing applied";
+  // A process that ended without its report may have committed before it
+  // could record that: only the database's history can tell.
+  if (run.signal) return "killed by signal " + std::to_string(run.signal) + ": see its history for what it applied";
+  if (!run.reported) return "ended without a report (exit " + std::to_string(*run.exit) + "): see its history";
   if (run.interrupted && *run.exit != 0) return "interrupted, nothing applied";
   if (!run.outcome.result.empty()) return run.outcome.result;
   switch (*run.exit) {

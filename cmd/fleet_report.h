@@ -24,6 +24,7 @@ struct TargetRun {
   double seconds = 0;
   std::string out, err;     // its stdout and stderr
   CommandOutcome outcome;
+  bool reported = false;    // it wrote its outcome when it exited
   std::string junit;        // its JUnit XML, when it wrote one
 };
 

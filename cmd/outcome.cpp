@@ -23,4 +23,11 @@ void write_command_outcome(int exit_code) {
   std::ofstream(path, std::ios::binary) << doc.dump() << "\n";  // best effort: the exit code still tells
 }
 
+void note_commit(std::size_t statements) {
+  CommandOutcome& outcome = command_outcome();
+  outcome.applied = true;
+  outcome.statements += static_cast<std::int64_t>(statements);
+  write_command_outcome(-1);
+}
+
 }  // namespace addrmig::cli

@@ -21,4 +21,9 @@ CommandOutcome& command_outcome();
 // Writes the outcome and `exit_code` to $ADDRMIG_FLEET_OUTCOME, when set.
 void write_command_outcome(int exit_code);
 
+// For ApplyOptions::on_commit: records a commit and writes the outcome at
+// once (exit still unknown), so that a process stopped before it exits
+// normally still tells its fleet run that it applied.
+void note_commit(std::size_t statements);
+
 }  // namespace addrmig::cli

@@ -125,6 +125,7 @@ AfterCommit execute_and_record(Connection& conn, const Config& config, Migration
   commit_or_resolve(conn, transaction, result.run_id, after.history_schema, options.lock_timeout,
                     "the migration");
   result.applied = true;
+  if (options.on_commit) options.on_commit(in_transaction.size());
   return after;
 }
 

@@ -27,6 +27,10 @@ struct ApplyOptions {
   // At most this many parents per transaction, each batch under the lock
   // with its own re-plan and history row (0: everything in one transaction).
   std::size_t batch_size = 0;
+  // Called right after each migration transaction commits, with its
+  // statement count: whoever reports the outcome knows it even if the process
+  // is stopped before apply returns.
+  std::function<void(std::size_t statements)> on_commit;
 };
 
 struct ApplyResult {
