@@ -52,6 +52,8 @@ TEST_CASE("fleet: 20 PostgreSQL targets and an unreachable one - run, audit --ju
     return run_addrmig(args, env);
   };
 
+  // t08's plan is blocked: a view holds the name of an address table.
+  dbs[8]->exec("CREATE VIEW p0_address AS SELECT 1 AS x");
   // One target (t03) is locked by another apply: exit 3 for it alone.
   std::optional<Connection> holder(dbs[3]->connect());
   std::optional<MigrationTransaction> lock;
@@ -61,11 +63,12 @@ TEST_CASE("fleet: 20 PostgreSQL targets and an unreachable one - run, audit --ju
   CHECK(run.exit_code == 1);  // gone: error
   CHECK(summary_row(run.out, "gone").find("error: cannot connect to PostgreSQL at 127.0.0.1:1") != std::string::npos);
   CHECK(summary_row(run.out, "t03").find("lock timeout") != std::string::npos);
-  CHECK(run.out.find("21 targets: 19 applied, 2 failed, 0 not started; exit 1") != std::string::npos);
+  CHECK(summary_row(run.out, "t08").find("blocked") != std::string::npos);
+  CHECK(run.out.find("21 targets: 18 applied, 3 failed, 0 not started; exit 1") != std::string::npos);
   for (const std::string& text : {run.out, run.err}) CHECK(text.find(kSecret) == std::string::npos);
   for (int i = 0; i < 20; ++i) {
     INFO(target_name(i));
-    CHECK(dbs[i]->count("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'p%_address'") == (i == 3 ? 0 : 4));
+    CHECK(dbs[i]->count("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'p%_address'") == (i == 3 || i == 8 ? 0 : 4));
   }
 
   // The rest of the fleet: t03 now applies, everything else has nothing to do.
@@ -78,7 +81,9 @@ TEST_CASE("fleet: 20 PostgreSQL targets and an unreachable one - run, audit --ju
   CHECK(doc["targets"][0]["applied"] == false);
   CHECK(doc["targets"][0]["report"]["applied"] == false);
   CHECK(again.out.find(kSecret) == std::string::npos);
-  for (int i = 0; i < 20; ++i) CHECK(dbs[i]->count("SELECT count(*) FROM addrmig_history") == 1);
+  CHECK(doc["targets"][9]["result"] == "blocked");
+  for (int i = 0; i < 20; ++i)
+    if (i != 8) CHECK(dbs[i]->count("SELECT count(*) FROM addrmig_history") == 1);
 
   const auto junit = dir.path() / "audit.xml";
   const CliResult audit = fleet({"audit", "--jobs", "4", "--keep-going", "--junit", junit.string()});
@@ -111,4 +116,54 @@ TEST_CASE("retries: a lock timeout is retried with backoff until the lock is fre
 }
 
 }  // namespace
+
+TEST_CASE("fleet: SIGINT in the middle of a PostgreSQL fleet - all or nothing per target, every session gone",
+          "[postgres]") {
+  constexpr int kTargets = 8, kParents = 120;
+  std::vector<std::unique_ptr<TestDatabase>> dbs(kTargets);
+  in_parallel(dbs.size(), [&](std::size_t i) { dbs[i] = std::make_unique<TestDatabase>(Dialect::Postgres); });
+  struct DropInParallel {
+    std::vector<std::unique_ptr<TestDatabase>>& dbs;
+    ~DropInParallel() { in_parallel(dbs.size(), [&](std::size_t i) { dbs[i].reset(); }); }
+  } drop{dbs};
+  std::vector<NamedUrl> list;
+  for (int i = 0; i < kTargets; ++i) list.push_back({target_name(i), dbs[i]->url()});
+  TempDir dir;
+  const auto config = dir.path() / "addrmig.toml";
+  write_file(config, parents_config(kParents));
+  const auto targets = dir.path() / "targets.toml";
+  write_file(targets, targets_toml(list));
+  Background bg({"-c", config.string(), "--targets", targets.string(), "apply", "--jobs", "2"}, dir.path());
+  // Interrupt once the first target has reported: two others are running.
+  for (int i = 0; i < 3000 && read_file(bg.out).find("== ") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  kill(bg.pid, SIGINT);
+  const int code = bg.wait();
+  const std::string out = read_file(bg.out);
+  CHECK(code == 1);
+  CHECK(out.find("interrupted: no new target started") != std::string::npos);
+  int applied = 0, untouched = 0;
+  for (int i = 0; i < kTargets; ++i) {
+    const std::string row = summary_row(out, target_name(i));
+    INFO(row);
+    const std::int64_t tables = dbs[i]->count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'p%'");
+    const std::int64_t history =
+        tables == 0 ? 0 : dbs[i]->count("SELECT count(*) FROM addrmig_history");
+    CHECK((tables == 0 || tables == 2 * kParents));  // all or nothing
+    CHECK((row.find("applied (") != std::string::npos) == (history == 1));  // the summary tells the truth
+    applied += history == 1 ? 1 : 0;
+    untouched += tables == 0 ? 1 : 0;
+  }
+  CHECK(applied >= 1);
+  CHECK(untouched >= 1);
+  // Every target's session is gone, so no lock outlives the fleet.
+  TestDatabase admin(Dialect::Postgres);
+  std::int64_t left = -1;
+  for (int i = 0; i < 100 && left != 0; ++i) {
+    left = admin.count("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'addrmig' AND pid <> pg_backend_pid()");
+    if (left) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(left == 0);
+}
+
 }  // namespace addrmig::test
