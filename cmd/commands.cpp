@@ -30,12 +30,6 @@
 namespace addrmig::cli {
 namespace {
 
-void print_json(const Json& body, const std::string& command) {
-  Json doc{{"format_version", kJsonFormatVersion}, {"command", command}};
-  doc.update(body);
-  std::cout << doc.dump(2) << "\n";
-}
-
 std::chrono::milliseconds seconds(int value) { return std::chrono::milliseconds(1000LL * value); }
 
 Connection open(const Context& ctx, OpenMode mode) {

@@ -258,7 +258,7 @@ int run_fleet_command(const std::vector<std::string>& argv, const FleetCliOption
   }
   const int exit_code = fleet_exit_code(result);
   if (!junit_file.empty()) write_junit(junit_file, fleet_junit(command, runs));
-  if (json) std::cout << fleet_json(command, runs, result.stop, exit_code).dump(2) << "\n";
+  if (json) print_json(fleet_json(command, runs, result.stop, exit_code), command);
   else print_summary(std::cout, runs, result.stop, exit_code);
   return exit_code;
 }

@@ -17,6 +17,7 @@
 #include "cmd/commands.h"
 #include "cmd/fleet.h"
 #include "cmd/outcome.h"
+#include "cmd/report.h"
 #include "cmd/unknown_command.h"
 #include "lib/errors.h"
 #include "lib/interrupt.h"
@@ -257,5 +258,11 @@ int main(int argc, char** argv) {
   setup_logging(o.global);
 
   const std::string name = app.get_subcommands().front()->get_name();
-  return exit_with(exit_code(name, o, std::vector<std::string>(argv, argv + argc)));
+  const int code = exit_code(name, o, std::vector<std::string>(argv, argv + argc));
+  // --format json promises one document on stdout: a command that failed
+  // before printing its own prints the error (also on stderr, as always).
+  const std::string& error = command_outcome().error;
+  if (o.global.format == Format::Json && !json_printed() && !error.empty())
+    print_json(Json{{"error", Json{{"message", error}, {"exit", code}}}}, name);
+  return exit_with(code);
 }

@@ -4,9 +4,12 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <iostream>
 
 namespace addrmig::cli {
 namespace {
+
+bool g_json_printed = false;
 
 char status_symbol(ParentStatus status) {
   switch (status) {
@@ -185,6 +188,15 @@ Json apply_json(const ApplyResult& result) {
   if (result.planned.plan.batching.batch_size > 0) doc["transactions"] = result.batches;
   return doc;
 }
+
+void print_json(const Json& body, const std::string& command) {
+  Json doc{{"format_version", kJsonFormatVersion}, {"command", command}};
+  doc.update(body);
+  std::cout << doc.dump(2) << "\n";
+  g_json_printed = true;
+}
+
+bool json_printed() { return g_json_printed; }
 
 bool use_color(int fd) {
   const char* no_color = std::getenv("NO_COLOR");

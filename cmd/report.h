@@ -18,6 +18,13 @@ namespace addrmig::cli {
 using Json = nlohmann::ordered_json;
 inline constexpr int kJsonFormatVersion = 1;
 
+// The one JSON document of `command` on stdout: format_version and command
+// first, then `body`'s fields.
+void print_json(const Json& body, const std::string& command);
+// Whether this process printed its document already (main() prints an
+// error document when a command fails before it could).
+bool json_printed();
+
 Json plan_json(const Plan& plan);
 Json verify_json(const VerifyReport& report);
 Json history_json(const std::vector<HistoryEntry>& entries);

@@ -149,6 +149,18 @@ TEST_CASE("an unknown command is named, with the nearest command", "[sqlite]") {
   CHECK(run_addrmig({"--format", "xml", "plan"}).exit_code == 1);
 }
 
+TEST_CASE("format json: a command that fails prints one error document on stdout, the line on stderr", "[sqlite]") {
+  TempDir dir;
+  const CliResult r = run_addrmig({"--format", "json", "-c", (dir.path() / "missing.toml").string(), "plan"});
+  CHECK(r.exit_code == 1);
+  const json doc = json::parse(r.out);
+  CHECK(doc["format_version"] == 1);
+  CHECK(doc["command"] == "plan");
+  CHECK(doc["error"]["exit"] == 1);
+  CHECK(doc["error"]["message"].get<std::string>().find("missing.toml") != std::string::npos);
+  CHECK(r.err == "addrmig: error: " + doc["error"]["message"].get<std::string>() + "\n");
+}
+
 void server_error_is_one_line(Dialect dialect) {
   TestDatabase db(dialect);
   const auto config = write_example_config(db);
