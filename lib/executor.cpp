@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 
 #include "lib/batches.h"
 #include "lib/checksum.h"
@@ -214,6 +215,14 @@ std::string why_plan_differs(const SavedPlan& saved, const Config& config,
          std::to_string(now.statement_count()) + " statements and differs from the saved SQL";
 }
 
+// The history row of an earlier apply of exactly this saved plan (the same
+// SQL, by checksum), if any.
+std::optional<HistoryEntry> earlier_apply(Connection& conn, const Config& config, const SavedPlan& saved) {
+  for (const HistoryEntry& entry : read_history(conn, history_schema_for(conn, config)))
+    if (entry.sql_checksum == saved.body_checksum) return entry;
+  return std::nullopt;
+}
+
 AfterCommit apply_saved_plan_locked(Connection& conn, const Config& config, const SavedPlan& saved,
                                     const ApplyOptions& options, std::chrono::steady_clock::time_point started,
                                     ApplyResult& result) {
@@ -223,10 +232,25 @@ AfterCommit apply_saved_plan_locked(Connection& conn, const Config& config, cons
   std::vector<TableRef> tables;
   for (const TableFingerprint& t : saved.tables) tables.push_back(t.table);
   const std::string changed = describe_changes(saved.tables, fingerprint_tables(result.planned.catalog, tables));
+  const bool same_sql = sha256_hex(saved_plan_body(result.planned, conn.dialect())) == saved.body_checksum;
+  if (!changed.empty() || !same_sql) {
+    // Applying a reviewed plan twice (a re-run CI job) finds its own work.
+    if (const std::optional<HistoryEntry> earlier = earlier_apply(conn, config, saved)) {
+      const std::string when = saved.path + " was applied already, at " + earlier->applied_at +
+                               (earlier->run_id.empty() ? "" : " (run id " + earlier->run_id + ")");
+      if (!result.planned.plan.blocked() && result.planned.statement_count() == 0) {
+        spdlog::warn("{}; nothing to do", when);
+        return {};
+      }
+      throw PlanChanged(when + ", and the database changed since (" +
+                        (changed.empty() ? std::string("its data") : changed) +
+                        "); nothing was applied: review a new plan");
+    }
+  }
   if (!changed.empty())
     throw PlanChanged("the database changed since " + saved.path + " was saved (" + changed +
                       "); nothing was applied: review a new plan");
-  if (sha256_hex(saved_plan_body(result.planned, conn.dialect())) != saved.body_checksum)
+  if (!same_sql)
     throw PlanChanged(why_plan_differs(saved, config, result.planned) +
                       "; nothing was applied: review a new plan");
   if (result.planned.plan.blocked() || result.planned.statement_count() == 0) return {};

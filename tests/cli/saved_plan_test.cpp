@@ -23,6 +23,20 @@ void saved_plan_applies_exactly(Dialect dialect) {
   REQUIRE(apply.exit_code == 0);
   CHECK(db.count("SELECT count(*) FROM addrmig_history WHERE source LIKE 'file:%'") == 1);
   CHECK(cli(config, {"plan", "--check"}).exit_code == 0);
+
+  // A re-run of the same step (a retried CI job) finds its own work: exit 0.
+  const std::string before = db.dump();
+  CliResult again = cli(config, {"apply", file.string()});
+  CHECK(again.exit_code == 0);
+  CHECK(again.err.find("was applied already, at ") != std::string::npos);
+  CHECK(again.out.find("nothing to do") != std::string::npos);
+  CHECK(db.dump() == before);
+  // ... but not once the database has moved on: then it says both.
+  db.exec("DROP TABLE customer_address");
+  CliResult moved = cli(config, {"apply", file.string()});
+  CHECK(moved.exit_code == 2);
+  CHECK(moved.err.find("was applied already") != std::string::npos);
+  CHECK(moved.err.find("customer now exists") != std::string::npos);
 }
 POOLED_DIALECT_TEST("apply FILE runs a saved plan and records its source", saved_plan_applies_exactly)
 
