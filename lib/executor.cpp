@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "lib/batches.h"
 #include "lib/checksum.h"
@@ -13,6 +14,7 @@
 #include "lib/history.h"
 #include "lib/interrupt.h"
 #include "lib/saved_plan.h"
+#include "lib/saved_plan_drift.h"
 #include "lib/script.h"
 #include "lib/transaction.h"
 
@@ -138,6 +140,21 @@ AfterCommit execute_and_record(Connection& conn, const Config& config, Migration
 // migration's). Each constraint is already in place NOT VALID and checks new
 // rows, so a failure loses nothing: the next apply plans just the validations
 // still missing.
+// Which after-commit statements a re-plan still has, run under the
+// migration lock: a concurrent apply may have validated a constraint since
+// this one planned. (VALIDATE of a valid constraint does nothing, but would
+// be reported and recorded as applied once more.) A blocked re-plan keeps
+// them all: running them says what is wrong.
+std::vector<bool> still_pending(Connection& conn, const Config& config, const std::vector<Statement>& statements) {
+  const PlannedMigration now = plan_migration(conn, config);
+  std::set<std::string> pending;
+  for (const Statement& statement : now.statements()) pending.insert(statement.sql);
+  std::vector<bool> out;
+  for (const Statement& statement : statements)
+    out.push_back(now.plan.blocked() || pending.count(statement.sql) > 0);
+  return out;
+}
+
 void validate_after_commit(Connection& conn, const Config& config, const AfterCommit& after_commit,
                            ApplyResult& result, const ApplyOptions& options) {
   const std::string committed = result.applied ? "the migration was committed; then " : "";
@@ -145,8 +162,10 @@ void validate_after_commit(Connection& conn, const Config& config, const AfterCo
       "; the constraint stays NOT VALID (it already checks new rows): run apply again to validate it";
   // Validations only (the migration transaction had nothing else to do):
   // the apply's run id is new here.
-  if (result.run_id.empty() && !after_commit.statements.empty()) result.run_id = new_run_id();
-  const std::string& run_base = result.run_id;
+  const bool fresh_run_id = result.run_id.empty() && !after_commit.statements.empty();
+  if (fresh_run_id) result.run_id = new_run_id();
+  const std::string run_base = result.run_id;
+  std::vector<bool> keep;  // filled under the first validation's lock
   // A COMMIT whose lost outcome was looked up on another connection leaves
   // this one dead: say so instead of failing on it as if starting failed.
   if (!after_commit.statements.empty() && !conn.connection_ok())
@@ -159,6 +178,11 @@ void validate_after_commit(Connection& conn, const Config& config, const AfterCo
     const std::string run_id = run_base + "." + std::to_string(n + 1);
     try {
       MigrationTransaction transaction(conn, options.lock_timeout);
+      if (keep.empty()) keep = still_pending(conn, config, after_commit.statements);
+      if (!keep[n]) {
+        spdlog::info("{}: done meanwhile by another apply", one.front().comment);
+        continue;  // rolls back: nothing was written
+      }
       run_statements(conn, one, options.progress);
       report_finished(options.progress);
       record_history(conn,
@@ -180,48 +204,11 @@ void validate_after_commit(Connection& conn, const Config& config, const AfterCo
     }
     result.applied = true;
   }
+  if (fresh_run_id && !result.applied) result.run_id.clear();  // another apply did it all
 }
 
-std::string describe_changes(const std::vector<TableFingerprint>& saved,
-                             const std::vector<TableFingerprint>& now) {
-  std::string out;
-  for (std::size_t i = 0; i < saved.size(); ++i) {
-    if (saved[i].digest == now[i].digest) continue;
-    const std::string what = saved[i].digest == "absent" ? "now exists"
-                             : now[i].digest == "absent" ? "was dropped"
-                                                         : "changed";
-    out += (out.empty() ? "" : ", ") + saved[i].table.display() + " " + what;
-  }
-  return out;
-}
 
-// Why the re-plan no longer yields the saved SQL although every table kept
-// its fingerprint: a blocker the data now causes (orphans, NULLs), the config,
-// the addrmig version, or else the data facts behind the plan.
-std::string why_plan_differs(const SavedPlan& saved, const Config& config,
-                             const PlannedMigration& now) {
-  const std::vector<const Finding*> blockers = now.plan.blockers();
-  if (!blockers.empty()) {
-    std::string out = "the database changed since " + saved.path + " was saved: the plan is now blocked: ";
-    for (std::size_t i = 0; i < blockers.size(); ++i) out += (i ? "; " : "") + blockers[i]->message;
-    return out;
-  }
-  if (saved.config_checksum != config.checksum)
-    return "the config changed since " + saved.path + " was saved, so it no longer produces its SQL";
-  if (saved.version != ADDRMIG_VERSION)
-    return saved.path + " was saved by addrmig " + saved.version + "; this addrmig " ADDRMIG_VERSION
-           " no longer produces its SQL";
-  return "the data changed since " + saved.path + " was saved: the plan now has " +
-         std::to_string(now.statement_count()) + " statements and differs from the saved SQL";
-}
 
-// The history row of an earlier apply of exactly this saved plan (the same
-// SQL, by checksum), if any.
-std::optional<HistoryEntry> earlier_apply(Connection& conn, const Config& config, const SavedPlan& saved) {
-  for (const HistoryEntry& entry : read_history(conn, history_schema_for(conn, config)))
-    if (entry.sql_checksum == saved.body_checksum) return entry;
-  return std::nullopt;
-}
 
 AfterCommit apply_saved_plan_locked(Connection& conn, const Config& config, const SavedPlan& saved,
                                     const ApplyOptions& options, std::chrono::steady_clock::time_point started,
