@@ -85,8 +85,12 @@ std::vector<ReplicaCaughtUp> wait_or_report(const Context& ctx, Connection& conn
                                             const Json* doc, const std::string& command) {
   try {
     return wait_for_standbys(ctx, conn, options);
-  } catch (const ReplicaTimeout&) {
-    if (doc) print_json(*doc, command);
+  } catch (const ReplicaTimeout& e) {
+    if (doc) {
+      Json with_error = *doc;
+      with_error["error"] = Json{{"stage", "replica"}, {"message", e.what()}};
+      print_json(with_error, command);
+    }
     throw;
   }
 }
@@ -148,6 +152,7 @@ int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
   if (!options.plan_file.empty()) saved = read_saved_plan(options.plan_file);  // before connecting
   Connection conn = saved ? open_for_saved_plan(ctx.url, *saved, seconds(ctx.lock_timeout_seconds))
                           : open(ctx, OpenMode::ReadWrite);
+  check_standbys_first(ctx, conn, options);
   const ApplyResult result = saved ? apply_saved_plan(conn, ctx.config, *saved, apply_options)
                                    : apply_migration(conn, ctx.config, apply_options);
   note_applied(result);
@@ -221,6 +226,7 @@ namespace {
 int cmd_run(const Context& ctx, const ApplyCommandOptions& options) {
   const int lock_timeout_seconds = options.lock_timeout_seconds;
   Connection conn = open(ctx, OpenMode::ReadWrite);
+  check_standbys_first(ctx, conn, options);
   TerminalProgress progress(ctx.global.quiet);
   const ApplyResult applied = apply_migration(conn, ctx.config,
                                               ApplyOptions{.lock_timeout = seconds(lock_timeout_seconds),

@@ -179,6 +179,9 @@ int run_command(const std::string& name, const Options& o, const std::vector<std
   for (const Command& command : commands()) {
     if (name != command.name) continue;
     if (!o.fleet.targets_file.empty()) {
+      if (!o.apply.replicas.empty())
+        throw addrmig::UsageError("--replica names the standbys of one database; with --targets each target has "
+                                  "its own: run apply --replica per target instead");
       addrmig::load_config(o.global.config_path);  // a bad config is one error, not one per target
       return run_fleet_command(argv, o.fleet, o.global, name, o.junit_file);
     }

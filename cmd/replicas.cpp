@@ -18,6 +18,10 @@ std::vector<DatabaseUrl> replica_urls(const Context& ctx, const ApplyCommandOpti
 
 }  // namespace
 
+void check_standbys_first(const Context& ctx, Connection& primary, const ApplyCommandOptions& options) {
+  check_replicas(primary, replica_urls(ctx, options), std::chrono::milliseconds(1000LL * ctx.lock_timeout_seconds));
+}
+
 std::vector<ReplicaCaughtUp> wait_for_standbys(const Context& ctx, Connection& primary,
                                                const ApplyCommandOptions& options) {
   return wait_for_replicas(primary, replica_urls(ctx, options),

@@ -12,6 +12,9 @@
 
 namespace addrmig::cli {
 
+// Before the apply: every --replica is a standby of the primary's cluster.
+void check_standbys_first(const Context& ctx, Connection& primary, const ApplyCommandOptions& options);
+
 // Waits for every --replica of `options` (none: returns at once). Throws
 // ReplicaTimeout (exit 3) after the report was printed.
 std::vector<ReplicaCaughtUp> wait_for_standbys(const Context& ctx, Connection& primary,

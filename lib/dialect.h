@@ -165,6 +165,9 @@ class DatabaseDialect {
   // read after COMMIT ("" when the dialect has no standbys), and whether
   // `standby` has replayed up to it (nullopt: it is not a standby).
   virtual std::string wal_position(Connection&) const { return {}; }
+  // What identifies the cluster a primary and its standbys share ("" when
+  // the dialect has none): a standby of another cluster replays other WAL.
+  virtual std::string cluster_identity(Connection&) const { return {}; }
   virtual std::optional<ReplayPosition> replayed(Connection&, const std::string&) const { return std::nullopt; }
   // Null when the dialect cannot count the rows a statement writes.
   virtual std::unique_ptr<RowCounter> count_rows(soci::session& session,

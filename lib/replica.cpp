@@ -8,6 +8,24 @@
 
 namespace addrmig {
 
+void check_replicas(Connection& primary, const std::vector<DatabaseUrl>& replicas,
+                    std::chrono::milliseconds lock_timeout) {
+  if (replicas.empty()) return;
+  const DatabaseDialect& dialect = dialect_of(primary.dialect());
+  const std::string cluster = dialect.cluster_identity(primary);
+  if (cluster.empty()) throw UsageError("--replica: " + std::string(dialect.name()) + " has no streaming standbys");
+  for (const DatabaseUrl& url : replicas) {
+    if (url.dialect != primary.dialect())
+      throw UsageError("--replica " + url.redacted + ": not a " + std::string(dialect.name()) + " URL");
+    Connection standby = Connection::open(url, OpenMode::ReadOnly, lock_timeout);
+    if (!dialect.replayed(standby, "0/0"))
+      throw UsageError("--replica " + url.redacted + " is not a standby (it replays no WAL); nothing was applied");
+    if (dialect.cluster_identity(standby) != cluster)
+      throw UsageError("--replica " + url.redacted + " is a standby of another cluster (system identifier " +
+                       dialect.cluster_identity(standby) + ", the primary's is " + cluster + "); nothing was applied");
+  }
+}
+
 std::vector<ReplicaCaughtUp> wait_for_replicas(Connection& primary, const std::vector<DatabaseUrl>& replicas,
                                                std::chrono::milliseconds timeout) {
   std::vector<ReplicaCaughtUp> out;

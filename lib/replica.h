@@ -18,6 +18,12 @@ struct ReplicaCaughtUp {
   double seconds = 0;    // how long it took to replay the commit
 };
 
+// Before the apply: every replica must be a standby (it replays WAL) of the
+// primary's own cluster, so that a mistyped URL fails before anything
+// commits. Throws UsageError naming the URL, ConnectError.
+void check_replicas(Connection& primary, const std::vector<DatabaseUrl>& replicas,
+                    std::chrono::milliseconds lock_timeout);
+
 // Reads the primary's WAL position now (after COMMIT) and waits until every
 // standby's replay position reaches it, `timeout` in all. Throws
 // ReplicaTimeout (exit 3: the primary has the commit, nothing to undo),

@@ -136,6 +136,7 @@ class PostgresDialect : public DatabaseDialect {
   ScriptFrame script_frame(const Plan&) const override { return {}; }
   void check_before_commit(Connection&, const Plan&) const override {}
   std::string wal_position(Connection& primary) const override { return postgres::wal_position(primary); }
+  std::string cluster_identity(Connection& conn) const override { return postgres::system_identifier(conn); }
   std::optional<ReplayPosition> replayed(Connection& standby, const std::string& position) const override {
     return postgres::replay(standby, position);
   }

@@ -6,6 +6,16 @@
 
 namespace addrmig::postgres {
 
+std::string system_identifier(Connection& conn) {
+  std::string id;
+  try {
+    conn.session() << "SELECT system_identifier::text FROM pg_control_system()", soci::into(id);
+  } catch (...) {
+    rethrow_db_error("reading the cluster's system identifier", conn.url().secrets);
+  }
+  return id;
+}
+
 std::string wal_position(Connection& primary) {
   std::string lsn;
   try {

@@ -9,6 +9,10 @@
 
 namespace addrmig::postgres {
 
+// pg_control_system()'s system_identifier: the same on a primary and every
+// streaming standby of it, different for any other cluster.
+std::string system_identifier(Connection& conn);
+
 // pg_current_wal_lsn() on the primary, read after COMMIT.
 std::string wal_position(Connection& primary);
 

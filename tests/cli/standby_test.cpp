@@ -78,5 +78,35 @@ TEST_CASE("standby: a standby that does not replay in --replica-timeout exits 3,
   CHECK(again.out.find("nothing to do") != std::string::npos);
 }
 
+TEST_CASE("standby: --replica is checked before anything is applied, and lag is in the JSON document",
+          "[standby]") {
+  TestDatabase db(Dialect::Postgres);
+  const auto config = write_config(db, parents_config(2));
+  const std::string standby = standby_url_of(db);
+  // The primary itself is no standby: refused before the apply.
+  const CliResult primary = cli(config, {"apply", "--replica", db.url()});
+  CHECK(primary.exit_code == 1);
+  CHECK(primary.err.find("is not a standby (it replays no WAL); nothing was applied") != std::string::npos);
+  CHECK(db.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 0);
+  // With --targets, one --replica cannot be every target's standby.
+  TempDir dir;
+  const auto targets = dir.path() / "targets.toml";
+  write_file(targets, targets_toml({{"one", db.url()}}));
+  const CliResult fleet = run_addrmig({"-c", config.string(), "--targets", targets.string(), "apply", "--replica", standby});
+  CHECK(fleet.exit_code == 1);
+  CHECK(fleet.err.find("--replica names the standbys of one database") != std::string::npos);
+  CHECK(db.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 0);
+  // A lagging standby: the document says what was applied and why exit 3.
+  Connection control = Connection::open(parse_database_url(standby), OpenMode::ReadOnly);
+  control.execute("SELECT pg_wal_replay_pause()");
+  const CliResult r = cli(config, {"--format", "json", "apply", "--replica", standby, "--replica-timeout", "1"});
+  control.execute("SELECT pg_wal_replay_resume()");
+  CHECK(r.exit_code == 3);
+  const auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["applied"] == true);
+  CHECK(doc["error"]["stage"] == "replica");
+  CHECK(doc["error"]["message"].get<std::string>().find("has not replayed the commit") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace addrmig::test
