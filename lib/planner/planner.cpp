@@ -92,13 +92,30 @@ class ParentPlanner {
             seed_blocker(column.name, "the [[seed]] at " + at + " gives no value for " +
                                           column_text(ctx_.parent, column.name) +
                                           ", which is NOT NULL without a default: add it to values");
-      if (!address) continue;
-      for (const Column& column : address->columns)
-        if (needs_value(column) && !column.generated && !is_seeded_address_column(*address, column.name))
-          seed_blocker(column.name, "the [[seed]] at " + at + " cannot insert addresses: " +
-                                        column_text(ctx_.address, column.name) +
-                                        " is NOT NULL without a default and not in [related] columns: "
-                                        "add it there, or give it a default");
+      if (address) check_seed_addresses(seed, *address, at);
+    }
+  }
+
+  void check_seed_addresses(const SeedSpec& seed, const Table& address, const std::string& at) {
+    for (const Column& column : address.columns) {
+      if (!needs_value(column) || column.generated || address.same_name(column.name, ctx_.fk_column())) continue;
+      if (!is_seeded_address_column(address, column.name)) {
+        seed_blocker(column.name, "the [[seed]] at " + at + " cannot insert addresses: " +
+                                      column_text(ctx_.address, column.name) +
+                                      " is NOT NULL without a default and not in [related] columns: "
+                                      "add it there, or give it a default");
+        continue;
+      }
+      // In [related] columns as nullable, but NOT NULL in the database.
+      for (std::size_t i = 0; i < seed.addresses.size(); ++i)
+        if (!names(seed.addresses[i], address, column.name)) {
+          const int line = i < seed.address_lines.size() ? seed.address_lines[i] : seed.line;
+          seed_blocker(column.name, "the [[seed]] address at " + ctx_.config.path + ":" + std::to_string(line) +
+                                        " gives no value for " + column_text(ctx_.address, column.name) +
+                                        ", which is NOT NULL without a default in the database: add it to the "
+                                        "address");
+          break;
+        }
     }
   }
 
