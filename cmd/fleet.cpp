@@ -195,7 +195,9 @@ std::vector<std::string> base_environment() {
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) {
     const std::string entry = *e;
-    if (entry.rfind("ADDRMIG_DATABASE_URL=", 0) == 0 || entry.rfind("ADDRMIG_FLEET_OUTCOME=", 0) == 0) continue;
+    if (entry.rfind("ADDRMIG_DATABASE_URL=", 0) == 0 || entry.rfind("ADDRMIG_FLEET_OUTCOME=", 0) == 0 ||
+        entry.rfind("ADDRMIG_FLEET_PARENT=", 0) == 0)
+      continue;
     env.push_back(entry);
   }
   return env;
@@ -217,6 +219,7 @@ int run_fleet_command(const std::vector<std::string>& argv, const FleetCliOption
   for (std::size_t i = 0; i < targets.size(); ++i) runs[i].target = targets[i];
   std::mutex print_mutex;
   const bool json = global.format == Format::Json;
+  const bool markdown = global.format == Format::Markdown;
 
   FleetRun result;
   {
@@ -233,6 +236,7 @@ int run_fleet_command(const std::vector<std::string>& argv, const FleetCliOption
       std::vector<std::string> target_env = env;
       target_env.push_back("ADDRMIG_DATABASE_URL=" + run.target.url);
       target_env.push_back("ADDRMIG_FLEET_OUTCOME=" + base.string() + ".outcome.json");
+      target_env.push_back("ADDRMIG_FLEET_PARENT=" + std::to_string(getpid()));
       const auto started = std::chrono::steady_clock::now();
       const pid_t pid = signals.start_unless_interrupted(
           [&] { return spawn_target(exe, target_args, target_env, base.string() + ".out", base.string() + ".err"); });
@@ -250,7 +254,7 @@ int run_fleet_command(const std::vector<std::string>& argv, const FleetCliOption
       run.outcome = read_outcome(base.string() + ".outcome.json", run.reported);
       run.junit = read_text(base.string() + ".junit.xml");
       std::lock_guard lock(print_mutex);
-      print_target(std::cout, std::cerr, run, /*with_report=*/!json);
+      print_target(std::cout, std::cerr, run, /*with_report=*/!json, markdown);
       return code;
     };
     result = run_fleet(targets.size(), FleetOptions{fleet.jobs, fleet.canary, fleet.keep_going}, run_one,
@@ -259,7 +263,7 @@ int run_fleet_command(const std::vector<std::string>& argv, const FleetCliOption
   const int exit_code = fleet_exit_code(result);
   if (!junit_file.empty()) write_junit(junit_file, fleet_junit(command, runs));
   if (json) print_json(fleet_json(command, runs, result.stop, exit_code), command);
-  else print_summary(std::cout, runs, result.stop, exit_code);
+  else print_summary(std::cout, runs, result.stop, exit_code, markdown);
   return exit_code;
 }
 

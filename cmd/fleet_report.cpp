@@ -44,7 +44,8 @@ std::string result_text(const TargetRun& run) {
   if (!run.exit) return "not started";
   if (run.outcome.applied) {
     // run: applied, then seed or verify (or a standby) said more.
-    const std::string applied = "applied (" + std::to_string(run.outcome.statements) + " statements)";
+    const std::string applied = "applied (" + std::to_string(run.outcome.statements) +
+                                (run.outcome.statements == 1 ? " statement)" : " statements)");
     if (*run.exit == 0) return applied;
     if (*run.exit == 2) return applied + ", then differences";
     return applied + ", then " + (run.outcome.result.empty() ? "exit " + std::to_string(*run.exit) : run.outcome.result);
@@ -63,9 +64,9 @@ std::string result_text(const TargetRun& run) {
   }
 }
 
-void print_target(std::ostream& out, std::ostream& err, const TargetRun& run, bool with_report) {
+void print_target(std::ostream& out, std::ostream& err, const TargetRun& run, bool with_report, bool markdown) {
   if (with_report) {
-    out << "== " << run.target.name << " ==\n" << run.out;
+    out << (markdown ? "## " + run.target.name + "\n\n" : "== " + run.target.name + " ==\n") << run.out;
     if (!run.out.empty() && run.out.back() != '\n') out << "\n";
     out.flush();
   }
@@ -74,7 +75,25 @@ void print_target(std::ostream& out, std::ostream& err, const TargetRun& run, bo
   err.flush();
 }
 
-void print_summary(std::ostream& out, const std::vector<TargetRun>& runs, FleetStop stop, int exit_code) {
+namespace {
+
+// The summary as a Markdown table, for a pull request comment.
+void print_markdown_summary(std::ostream& out, const std::vector<TargetRun>& runs) {
+  out << "\n## summary\n\n| target | result | exit | seconds |\n|---|---|---|---|\n";
+  for (const TargetRun& run : runs) {
+    std::string result = result_text(run);
+    for (std::size_t at = 0; (at = result.find('|', at)) != std::string::npos; at += 2) result.replace(at, 1, "\\|");
+    out << "| " << run.target.name << " | " << result << " | " << (run.exit ? std::to_string(*run.exit) : "-")
+        << " | " << (run.exit ? seconds_text(run.seconds) : "-") << " |\n";
+  }
+  out << "\n";
+}
+
+}  // namespace
+
+void print_summary(std::ostream& out, const std::vector<TargetRun>& runs, FleetStop stop, int exit_code,
+                   bool markdown) {
+  if (markdown) print_markdown_summary(out, runs);
   std::size_t name_width = 6;
   for (const TargetRun& run : runs) name_width = std::max(name_width, run.target.name.size());
   std::vector<std::string> results;
@@ -89,20 +108,28 @@ void print_summary(std::ostream& out, const std::vector<TargetRun>& runs, FleetS
   auto pad = [](const std::string& text, std::size_t width) {
     return text + std::string(width > text.size() ? width - text.size() : 0, ' ');
   };
-  out << "\nsummary\n" << pad("target", name_width) << "  " << pad("result", result_width) << "  exit  seconds\n";
+  if (!markdown) out << "\nsummary\n" << pad("target", name_width) << "  " << pad("result", result_width) << "  exit  seconds\n";
   std::size_t applied = 0, failed = 0, unstarted = 0;
+  std::size_t applied_then_failed = 0;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const TargetRun& run = runs[i];
-    out << pad(run.target.name, name_width) << "  " << pad(results[i], result_width) << "  "
+    if (!markdown)
+      out << pad(run.target.name, name_width) << "  " << pad(results[i], result_width) << "  "
         << pad(run.exit ? std::to_string(*run.exit) : "-", 4) << "  "
         << (run.exit ? seconds_text(run.seconds) : "-") << "\n";
     applied += run.outcome.applied ? 1 : 0;
-    failed += run.exit && is_failure(*run.exit) ? 1 : 0;
+    const bool failure = run.exit && is_failure(*run.exit);
+    failed += failure && !run.outcome.applied ? 1 : 0;
+    applied_then_failed += failure && run.outcome.applied ? 1 : 0;
     unstarted += run.exit ? 0 : 1;
   }
-  out << runs.size() << " targets: " << applied << " applied, " << failed << " failed, " << unstarted
-      << " not started; exit " << exit_code << "\n";
-  if (stop != FleetStop::None) out << stop_text(stop) << "\n";
+  // Each target counted once: a target that applied and then failed (a
+  // later batch, seed, a standby) is applied, and said so.
+  out << runs.size() << " targets: " << applied << " applied"
+      << (applied_then_failed ? " (" + std::to_string(applied_then_failed) + " of them then failed)" : "") << ", "
+      << failed << " failed, " << unstarted << " not started; exit " << exit_code << "\n";
+  // Why targets were left unstarted, when some were.
+  if (stop != FleetStop::None && (unstarted > 0 || stop == FleetStop::Interrupted)) out << stop_text(stop) << "\n";
 }
 
 Json fleet_json(const std::string& command, const std::vector<TargetRun>& runs, FleetStop stop,

@@ -34,9 +34,12 @@ std::string result_text(const TargetRun& run);
 // The target's report under its name (stdout; not with --format json, whose
 // reports go into the one document) and its stderr, each line prefixed with
 // the name (stderr).
-void print_target(std::ostream& out, std::ostream& err, const TargetRun& run, bool with_report);
+// `markdown`: a "## name" heading (--format markdown), else "== name ==".
+void print_target(std::ostream& out, std::ostream& err, const TargetRun& run, bool with_report, bool markdown);
 
-void print_summary(std::ostream& out, const std::vector<TargetRun>& runs, FleetStop stop, int exit_code);
+// The summary table (a Markdown table with --format markdown) and the totals line.
+void print_summary(std::ostream& out, const std::vector<TargetRun>& runs, FleetStop stop, int exit_code,
+                   bool markdown);
 
 Json fleet_json(const std::string& command, const std::vector<TargetRun>& runs, FleetStop stop,
                 int exit_code);

@@ -5,7 +5,12 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/prctl.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdlib>
 #include <algorithm>
 #include <chrono>
 #include <functional>
@@ -190,6 +195,20 @@ int run_command(const std::string& name, const Options& o, const std::vector<std
   return fail("unknown command " + name, kError);
 }
 
+// A fleet's target process ends with its fleet: the kernel sends SIGTERM (a
+// clean rollback, as for any SIGTERM) when the fleet process dies, even by
+// SIGKILL, so that no migration goes on unattended. Call before the signals
+// are watched: a fleet already gone means nothing has started here.
+void follow_fleet_parent() {
+  const char* parent = std::getenv("ADDRMIG_FLEET_PARENT");
+  if (!parent || !*parent) return;
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (std::to_string(getppid()) != parent) {
+    std::cerr << "addrmig: error: the fleet run that started this target is gone; nothing was done\n";
+    std::exit(128 + SIGTERM);
+  }
+}
+
 // The exit code, after telling a fleet run that started us what happened.
 int exit_with(int code) {
   write_command_outcome(code);
@@ -257,6 +276,7 @@ int main(int argc, char** argv) {
                                               : Format::Text;
   // Before any other thread. A fleet run watches the signals itself (it
   // passes them on to its targets' processes, see cmd/fleet.cpp).
+  follow_fleet_parent();
   if (o.fleet.targets_file.empty()) addrmig::install_interrupt_handling();
   setup_logging(o.global);
 

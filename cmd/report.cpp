@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -228,6 +229,9 @@ void print_plan(std::ostream& out, const Plan& plan, bool with_sql, bool color) 
   }
   out << "\n" << parents_text(plan.parents.size()) << ": " << create << " to create, " << change
       << " to change, " << ok << " ok, " << blocked << " blocked";
+  const std::size_t plan_wide = static_cast<std::size_t>(
+      std::count_if(plan.findings.begin(), plan.findings.end(), [](const Finding& f) { return f.severity == Severity::Blocker; }));
+  if (plan_wide > 0) out << ", " << plan_wide << " plan-wide blocker" << (plan_wide == 1 ? "" : "s") << " (above)";
   if (plan.blocked()) out << " (nothing will be applied until every blocker is resolved)";
   out << "\n";
   const Batching& batching = plan.batching;

@@ -1,7 +1,9 @@
 // --targets: one command over a fleet of real databases (SQLite here,
 // PostgreSQL in fleet_postgres_test.cpp), each target in its own process.
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -209,6 +211,61 @@ TEST_CASE("fleet: SIGINT starts no new target - each target is all or nothing", 
   }
   CHECK(applied >= 1);
   CHECK(untouched >= 1);  // some never started
+}
+
+TEST_CASE("fleet: --format markdown gives each target a heading and the summary as a table", "[sqlite]") {
+  SqliteFleet fleet(3);
+  const CliResult r = fleet.run({"--format", "markdown", "plan"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("## t00\n\n**addrmig plan**") != std::string::npos);
+  CHECK(r.out.find("| target | result | exit | seconds |") != std::string::npos);
+  CHECK(r.out.find("| t02 | ok | 0 |") != std::string::npos);
+  CHECK(r.out.find("== t00 ==") == std::string::npos);
+}
+
+// Number of live processes whose command line holds `text` (zombies aside).
+int processes_with(const std::string& text) {
+  int n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmdline = read_file(entry.path() / "cmdline"), stat = read_file(entry.path() / "stat");
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    const auto state = stat.find(") ");
+    if (cmdline.find(text) != std::string::npos && state != std::string::npos && stat[state + 2] != 'Z') ++n;
+  }
+  return n;
+}
+
+TEST_CASE("fleet: a fleet process killed by SIGKILL takes its targets with it, which roll back", "[sqlite]") {
+  SqliteFleet fleet(2);
+  for (int i = 0; i < 2; ++i) {  // both targets exist and are locked by another writer
+    Connection conn = Connection::open(parse_database_url("sqlite:" + fleet.path(i)), OpenMode::ReadWrite);
+    conn.execute("CREATE TABLE unrelated (id integer PRIMARY KEY)");
+  }
+  Connection holder0 = Connection::open(parse_database_url("sqlite:" + fleet.path(0)), OpenMode::ReadWrite);
+  Connection holder1 = Connection::open(parse_database_url("sqlite:" + fleet.path(1)), OpenMode::ReadWrite);
+  std::optional<MigrationTransaction> lock0, lock1;
+  lock0.emplace(holder0, std::chrono::milliseconds(1000));
+  lock1.emplace(holder1, std::chrono::milliseconds(1000));
+  Background bg({"-c", fleet.config.string(), "--targets", fleet.targets.string(), "--lock-timeout", "60", "apply"},
+                fleet.dir.path());
+  // Both targets are waiting for their locks (parent + 2 children).
+  for (int i = 0; i < 500 && processes_with(fleet.config.string()) < 3; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(processes_with(fleet.config.string()) == 3);
+  kill(bg.pid, SIGKILL);
+  bg.wait();
+  int left = -1;
+  for (int i = 0; i < 300 && left != 0; ++i) {
+    left = processes_with(fleet.config.string());
+    if (left) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(left == 0);  // not still waiting, to apply later with nobody watching
+  lock0.reset();
+  lock1.reset();
+  CHECK(fleet.history_rows(0) == 0);
+  CHECK(fleet.history_rows(1) == 0);
 }
 
 }  // namespace
