@@ -94,7 +94,7 @@ class PostgresDialect : public DatabaseDialect {
       return;
     }
     // 55P03 lock_not_available: lock_timeout expired waiting for a table lock.
-    if (state == "55P03") throw LockTimeout(prefix + "timed out waiting for a lock: " + text);
+    if (state == "55P03") throw LockTimeout(prefix + "timed out waiting for a lock: " + text + " (SQLSTATE 55P03)");
     throw DbError(prefix + text + explain_sqlstate(state, text) + " (SQLSTATE " + state + ")", state);
   }
 
