@@ -114,9 +114,12 @@ def batches_script(addrmig: str, config: Path, url: str, batch: int, out: Path) 
     """`plan --sql` of the whole migration, cut into transactions of `batch`
     parents the way `apply --batch-size` cuts it (a statement belongs to the
     parent its comment names)."""
-    sql = subprocess.run([addrmig, "-c", str(config), "--database", url, "plan", "--sql"], check=True,
-                         capture_output=True, text=True).stdout
-    statements = re.findall(r"(-- p(\d+)(?:_address)?: [^\n]*\n(?:(?!--|COMMIT;).*\n)+)", sql)
+    # --batch-size: unbatched, the plan is blocked (the lock table is too small).
+    sql = subprocess.run([addrmig, "-c", str(config), "--database", url, "plan", "--sql", "--batch-size",
+                          str(batch)], check=True, capture_output=True, text=True).stdout
+    # Each statement follows its comment ("-- create table p12_address",
+    # "-- index p12_address.parent_id"), which names its parent.
+    statements = re.findall(r"(-- [a-z ]*\bp(\d+)(?:_address)?\b[^\n]*\n(?:(?!-- |BEGIN;|COMMIT;).*\n)+)", sql)
     script, current = [], None
     for text, parent in statements:
         group = int(parent) // batch
