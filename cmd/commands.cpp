@@ -82,7 +82,8 @@ void note_applied(const ApplyResult& result) {
 // apply/run --replica: wait for the standbys; on a timeout, `doc` (JSON) is
 // printed before the one error line.
 std::vector<ReplicaCaughtUp> wait_or_report(const Context& ctx, Connection& conn, const ApplyCommandOptions& options,
-                                            const Json* doc, const std::string& command) {
+                                            const Json* doc, const std::string& command, bool committed) {
+  if (!committed) return {};  // nothing to wait for
   try {
     return wait_for_standbys(ctx, conn, options);
   } catch (const ReplicaTimeout& e) {
@@ -138,6 +139,7 @@ int cmd_plan(const Context& ctx, const PlanOptions& options) {
     log_blockers(planned.plan);
     return kError;
   }
+  command_outcome().result = planned.plan.pending() ? "changes pending" : "up to date";
   if (options.check && planned.plan.pending()) return kDifferences;
   return kOk;
 }
@@ -166,7 +168,7 @@ int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
     return kError;
   }
   std::cout.flush();  // what was applied, before any wait for standbys
-  const std::vector<ReplicaCaughtUp> replicas = wait_or_report(ctx, conn, options, json ? &doc : nullptr, "apply");
+  const std::vector<ReplicaCaughtUp> replicas = wait_or_report(ctx, conn, options, json ? &doc : nullptr, "apply", result.applied);
   if (json) {
     if (!options.replicas.empty()) doc["replicas"] = replicas_json(replicas);
     print_json(doc, "apply");
@@ -270,10 +272,14 @@ int cmd_run(const Context& ctx, const ApplyCommandOptions& options) {
   int code = report->mismatch_count() == 0 ? kOk : kDifferences;
   if (!options.replicas.empty()) {
     std::cout.flush();
-    const std::vector<ReplicaCaughtUp> replicas = wait_or_report(ctx, conn, options, json ? &done : nullptr, "run");
+    const std::vector<ReplicaCaughtUp> replicas = wait_or_report(ctx, conn, options, json ? &done : nullptr, "run", applied.applied);
     if (json) done["replicas"] = replicas_json(replicas);
     else print_replicas(std::cout, replicas);
-    code = std::max(code, check_standbys(ctx, options, json ? &done : nullptr));
+    try {
+      code = std::max(code, check_standbys(ctx, options, json ? &done : nullptr));
+    } catch (const std::exception& error) {
+      fail_stage(ctx, done, "standby", error, applied);
+    }
   }
   if (json) print_json(done, "run");
   return code;

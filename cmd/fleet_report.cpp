@@ -67,6 +67,8 @@ std::string result_text(const TargetRun& run) {
 void print_target(std::ostream& out, std::ostream& err, const TargetRun& run, bool with_report, bool markdown) {
   if (with_report) {
     out << (markdown ? "## " + run.target.name + "\n\n" : "== " + run.target.name + " ==\n") << run.out;
+    // A target that failed before its report: its error, in the report's place.
+    if (markdown && run.out.empty() && !run.outcome.error.empty()) out << "**error:** " << run.outcome.error << "\n\n";
     if (!run.out.empty() && run.out.back() != '\n') out << "\n";
     out.flush();
   }

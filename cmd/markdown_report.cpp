@@ -149,7 +149,11 @@ void finding_item(std::ostream& out, const Finding& finding, bool detailed) {
 }
 
 void statements(std::ostream& out, const ParentPlan& parent) {
-  const std::string sql = render_statements(parent.statements);
+  // As the text report says it: a validation runs after the COMMIT.
+  std::vector<Statement> shown = parent.statements;
+  for (Statement& statement : shown)
+    if (statement.after_commit) statement.comment = "after COMMIT: " + statement.comment;
+  const std::string sql = render_statements(shown);
   const std::size_t count = parent.statements.size();
   if (count == 0) return;
   const std::size_t lines = static_cast<std::size_t>(std::count(sql.begin(), sql.end(), '\n'));

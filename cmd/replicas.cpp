@@ -49,8 +49,14 @@ int check_standbys(const Context& ctx, const ApplyCommandOptions& options, Json*
   for (const DatabaseUrl& url : replica_urls(ctx, options)) {
     Connection standby = Connection::open(url, OpenMode::ReadOnly,
                                          std::chrono::milliseconds(1000LL * ctx.lock_timeout_seconds));
-    const PlannedMigration planned = plan_read_only(standby, ctx.config);
-    const VerifyReport report = verify_database(standby, ctx.config);
+    PlannedMigration planned;
+    VerifyReport report;
+    try {
+      planned = plan_read_only(standby, ctx.config);
+      report = verify_database(standby, ctx.config);
+    } catch (const std::exception& e) {
+      throw Error("standby " + url.redacted + ": " + e.what() + "; the primary has the migration");
+    }
     const std::size_t drift = drift_count(planned.plan);
     if (drift > 0 || report.mismatch_count() > 0) worst = kDifferences;
     if (json) {

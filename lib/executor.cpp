@@ -191,6 +191,7 @@ void validate_after_commit(Connection& conn, const Config& config, const AfterCo
                      after_commit.history_schema);
       commit_or_resolve(conn, transaction, run_id, after_commit.history_schema, options.lock_timeout,
                         "the validation");
+      if (options.on_commit) options.on_commit(1);
     } catch (const Interrupted& e) {
       throw Interrupted(e.signal(), committed + "interrupted by " + signal_name(e.signal()) +
                                         " while validating: rolled back" + after);
@@ -228,6 +229,12 @@ AfterCommit apply_saved_plan_locked(Connection& conn, const Config& config, cons
       if (!result.planned.plan.blocked() && result.planned.statement_count() == 0) {
         spdlog::warn("{}; nothing to do", when);
         return {};
+      }
+      // Only its own validations are left (they failed, or a concurrent
+      // apply of it has not run them yet): finish them.
+      if (!result.planned.plan.blocked() && only_validations_of(result.planned, saved)) {
+        spdlog::warn("{}; running its validations, which are still to do", when);
+        return execute_and_record(conn, config, transaction, result, "file:" + saved.path, options, started);
       }
       throw PlanChanged(when + ", and the database changed since (" +
                         (changed.empty() ? std::string("its data") : changed) +

@@ -1,5 +1,6 @@
 #include "lib/replica.h"
 
+#include <optional>
 #include <thread>
 
 #include "lib/dialect.h"
@@ -17,7 +18,16 @@ void check_replicas(Connection& primary, const std::vector<DatabaseUrl>& replica
   for (const DatabaseUrl& url : replicas) {
     if (url.dialect != primary.dialect())
       throw UsageError("--replica " + url.redacted + ": not a " + std::string(dialect.name()) + " URL");
-    Connection standby = Connection::open(url, OpenMode::ReadOnly, lock_timeout);
+    if (!url.dbname.empty() && url.dbname != primary.url().dbname)
+      throw UsageError("--replica " + url.redacted + " names database " + url.dbname + ", the primary's is " +
+                       primary.url().dbname + "; nothing was applied");
+    std::optional<Connection> opened;
+    try {
+      opened.emplace(Connection::open(url, OpenMode::ReadOnly, lock_timeout));
+    } catch (const ConnectError& e) {
+      throw ConnectError(std::string(e.what()) + " (--replica); nothing was applied");
+    }
+    Connection& standby = *opened;
     if (!dialect.replayed(standby, "0/0"))
       throw UsageError("--replica " + url.redacted + " is not a standby (it replays no WAL); nothing was applied");
     if (dialect.cluster_identity(standby) != cluster)

@@ -1,5 +1,7 @@
 #include "lib/saved_plan_drift.h"
 
+#include <algorithm>
+
 namespace addrmig {
 
 std::string describe_changes(const std::vector<TableFingerprint>& saved,
@@ -30,6 +32,13 @@ std::string why_plan_differs(const SavedPlan& saved, const Config& config,
            " no longer produces its SQL";
   return "the data changed since " + saved.path + " was saved: the plan now has " +
          std::to_string(now.statement_count()) + " statements and differs from the saved SQL";
+}
+
+bool only_validations_of(const PlannedMigration& now, const SavedPlan& saved) {
+  const std::vector<Statement> statements = now.statements();
+  return !statements.empty() && std::all_of(statements.begin(), statements.end(), [&](const Statement& s) {
+    return s.after_commit && saved.body.find(s.sql) != std::string::npos;
+  });
 }
 
 std::optional<HistoryEntry> earlier_apply(Connection& conn, const Config& config, const SavedPlan& saved) {

@@ -25,6 +25,10 @@ std::string describe_changes(const std::vector<TableFingerprint>& saved,
 // the addrmig version, or else the data facts behind the plan.
 std::string why_plan_differs(const SavedPlan& saved, const Config& config, const PlannedMigration& now);
 
+// Whether everything `now` would run is after-commit statements (PostgreSQL
+// VALIDATE) that the saved plan has too.
+bool only_validations_of(const PlannedMigration& now, const SavedPlan& saved);
+
 // The history row of an earlier apply of exactly this saved plan (the same
 // SQL, by checksum), if any.
 std::optional<HistoryEntry> earlier_apply(Connection& conn, const Config& config, const SavedPlan& saved);

@@ -112,7 +112,7 @@ class PostgresDialect : public DatabaseDialect {
     } catch (const LockTimeout&) {
       try { conn.execute("ROLLBACK"); } catch (...) {}
       throw LockTimeout("could not take the migration lock " + describe_lock_timeout(lock_timeout) +
-                        ": another addrmig apply or seed is running");
+                        ": another addrmig apply or seed is running (SQLSTATE 55P03)");
     } catch (...) {
       try { conn.execute("ROLLBACK"); } catch (...) {}
       throw;
