@@ -137,11 +137,19 @@ def fk_identity(fk: dict) -> tuple:
     return (fk["from"] if isinstance(fk["from"], str) else tuple(fk["from"]))
 
 
+def matching_fks(after_fks: list, fk: dict) -> list:
+    """The FKs after on the same columns, the one of the same name first: a
+    table may hold two FKs on one column, and the catalog lists them in no
+    fixed order."""
+    same = [f for f in after_fks if str(fk_identity(f)).lower() == str(fk_identity(fk)).lower()]
+    return sorted(same, key=lambda f: f.get("name") != fk.get("name"))
+
+
 def check_fk_attributes(before, after, changed: set):
     """A replaced FK keeps what the plan did not mean to change: ON UPDATE, DEFERRABLE, MATCH."""
     for key, fks in before.fks.items():
         for fk in fks:
-            same = [f for f in after.fks.get(key, []) if str(fk_identity(f)).lower() == str(fk_identity(fk)).lower()]
+            same = matching_fks(after.fks.get(key, []), fk)
             if not same:
                 raise Failure("fk-lost", "FK on %s(%s) is gone" % (display(key), fk["from"]))
             new = same[0]
@@ -170,7 +178,7 @@ def check_same_parents(target, before, after):
             col = fk["from"] if isinstance(fk["from"], str) else (fk["from"][0] if len(fk["from"]) == 1 else None)
             if col is None:
                 continue
-            new = [f for f in after.fks.get(key, []) if str(fk_identity(f)).lower() == str(fk_identity(fk)).lower()]
+            new = matching_fks(after.fks.get(key, []), fk)
             if not new:
                 continue
             for i, row in enumerate(before.rows.get(key, [])):
