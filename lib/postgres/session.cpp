@@ -19,13 +19,18 @@ namespace {
 // per client and sets them on whichever server connection a transaction gets.
 // Everything else is set per transaction (transaction_settings): a session
 // SET behind a transaction-pooling PgBouncer would stay behind on a server
-// connection that other clients use next.
+// connection that other clients use next. The same round trip says whether
+// the server is a standby in recovery: one short statement at connect, the
+// only one a role's statement_timeout can still cut short.
 constexpr const char* kSessionSettings =
-    "SELECT set_config('client_encoding', 'UTF8', false), set_config('DateStyle', 'ISO, YMD', false)";
+    "SELECT set_config('client_encoding', 'UTF8', false), set_config('DateStyle', 'ISO, YMD', false),"
+    " CASE WHEN pg_is_in_recovery() THEN 1 ELSE 0 END";
 
-bool in_recovery(soci::session& session) {
+// Applies kSessionSettings; true when the server is in recovery.
+bool apply_session_settings(soci::session& session) {
+  std::string encoding, date_style;
   int recovering = 0;
-  session << "SELECT CASE WHEN pg_is_in_recovery() THEN 1 ELSE 0 END", soci::into(recovering);
+  session << kSessionSettings, soci::into(encoding), soci::into(date_style), soci::into(recovering);
   return recovering != 0;
 }
 
@@ -79,11 +84,11 @@ std::unique_ptr<DialectSession> open_session(const DatabaseUrl& url, OpenMode mo
     if (void* canceller = out->canceller_.get())
       out->cancel_registration_ =
           std::make_unique<CancelRegistration>([cancel = postgres.cancel, canceller] { cancel(canceller); });
-    out->session_->once << kSessionSettings;
+    const bool recovering = apply_session_settings(*out->session_);
     // Read-only commands run in BEGIN READ ONLY transactions (begin_read);
     // the writing ones fail here, before any lock or plan: a hot standby
     // accepts the reads and would fail only at the first write, mid-apply.
-    if (mode != OpenMode::ReadOnly && in_recovery(*out->session_))
+    if (mode != OpenMode::ReadOnly && recovering)
       throw ConnectError(url.redacted + " is a read-only standby (in recovery): apply, seed and run need the primary");
   } catch (const soci::soci_error& e) {
     throw ConnectError("cannot connect to PostgreSQL at " + where(postgres.describe_target(url.conninfo)) +
