@@ -41,17 +41,7 @@ Connection open(const Context& ctx, OpenMode mode) {
 [[noreturn]] void rethrow_after_apply(const ApplyResult& applied) {
   const std::string suffix = applied.applied ? "; the migration itself was applied (run " + applied.run_id + ")"
                                              : std::string();
-  try {
-    throw;
-  } catch (const Interrupted& e) {
-    throw Interrupted(e.signal(), e.what() + suffix);
-  } catch (const LockTimeout& e) {
-    throw LockTimeout(e.what() + suffix);
-  } catch (const CommitUnknown& e) {
-    throw CommitUnknown(e.what() + suffix);
-  } catch (const Error& e) {
-    throw Error(e.what() + suffix);
-  }
+  rethrow_reworded([&](const char* what) { return what + suffix; });
 }
 
 // The line is erased when this returns, before the report is printed.

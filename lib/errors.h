@@ -95,4 +95,25 @@ class CommitUnknown : public Error {
   using Error::Error;
 };
 
+// Inside a catch block: rethrows the error in flight with its message passed
+// through `reword`, keeping its type (and so its exit code) and its details.
+template <typename Reword>
+[[noreturn]] void rethrow_reworded(Reword reword) {
+  try {
+    throw;
+  } catch (const Interrupted& e) {
+    throw Interrupted(e.signal(), reword(e.what()));
+  } catch (const LockTimeout& e) {
+    throw LockTimeout(reword(e.what()));
+  } catch (const CommitUnknown& e) {
+    throw CommitUnknown(reword(e.what()));
+  } catch (const PlanChanged& e) {
+    throw PlanChanged(reword(e.what()));
+  } catch (const DbError& e) {
+    throw DbError(reword(e.what()), e.sqlstate());
+  } catch (const Error& e) {
+    throw Error(reword(e.what()));
+  }
+}
+
 }  // namespace addrmig

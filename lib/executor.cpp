@@ -285,27 +285,16 @@ AfterCommit apply_locked(Connection& conn, const Config& config, const ApplyOpti
   const std::string batch = "batch " + std::to_string(committed + 1);
   const std::string suffix = "; batches 1-" + std::to_string(committed) + " were committed (last run id " + run_id +
                              "): apply again to apply the rest";
-  auto say = [&](const char* what) {
-    std::string text = batch + ": " + what;
-    const std::string nothing = "nothing was applied";
-    if (const auto at = text.find(nothing); at != std::string::npos)
-      text.replace(at, nothing.size(), "nothing of " + batch + " was applied");
-    return text + suffix;
-  };
   try {
     rethrow_nothing_applied();
-  } catch (const Interrupted& e) {
-    throw Interrupted(e.signal(), say(e.what()));
-  } catch (const LockTimeout& e) {
-    throw LockTimeout(say(e.what()));
-  } catch (const CommitUnknown& e) {
-    throw CommitUnknown(say(e.what()));
-  } catch (const PlanChanged& e) {
-    throw PlanChanged(say(e.what()));
-  } catch (const DbError& e) {
-    throw DbError(say(e.what()), e.sqlstate());
-  } catch (const Error& e) {
-    throw Error(say(e.what()));
+  } catch (const Error&) {
+    rethrow_reworded([&](const char* what) {
+      std::string text = batch + ": " + what;
+      const std::string nothing = "nothing was applied";
+      if (const auto at = text.find(nothing); at != std::string::npos)
+        text.replace(at, nothing.size(), "nothing of " + batch + " was applied");
+      return text + suffix;
+    });
   }
 }
 

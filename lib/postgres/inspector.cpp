@@ -23,7 +23,6 @@ extern const std::string kColumnsQuery;
 extern const std::string kConstraintsQuery;
 extern const std::string kIndexesQuery;
 extern const std::string kAllTablesQuery;
-extern const std::string kLockCapacityQuery;
 
 // The distinct requested tables, schema defaulted, first occurrence first.
 // A set of seen names keeps this linear for thousands of parents.
@@ -142,7 +141,10 @@ void PostgresInspector::run_query(const std::string& sql,
 
 std::optional<std::int64_t> PostgresInspector::lock_capacity() {
   std::int64_t capacity = 0;
-  run_query(kLockCapacityQuery, std::nullopt, "reading the lock table size", [&](const soci::row& row) {
+  const std::string sql =
+      "SELECT (current_setting('max_locks_per_transaction')::bigint * (current_setting('max_connections')::bigint"
+      " + current_setting('max_prepared_transactions')::bigint))::text";
+  run_query(sql, std::nullopt, "reading the lock table size", [&](const soci::row& row) {
     capacity = std::stoll(row.get<std::string>(0));
   });
   --queries_;  // a server setting, not a catalog query
@@ -390,11 +392,6 @@ const std::string kAllTablesQuery = std::string(kFoundTables) +
     "FROM pg_namespace n\n"
     "WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'\n"
     "ORDER BY 1, 2";
-
-const std::string kLockCapacityQuery =
-    "SELECT (current_setting('max_locks_per_transaction')::bigint *\n"
-    "        (current_setting('max_connections')::bigint +\n"
-    "         current_setting('max_prepared_transactions')::bigint))::text";
 
 }  // namespace
 

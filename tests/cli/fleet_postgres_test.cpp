@@ -27,15 +27,20 @@ void in_parallel(std::size_t n, Fn fn) {
   for (std::thread& thread : threads) thread.join();
 }
 
+// `count` fresh databases on the test cluster, created and dropped four at a
+// time (CREATE DATABASE and DROP DATABASE are the slow part).
+struct PostgresFleet {
+  std::vector<std::unique_ptr<TestDatabase>> dbs;
+  explicit PostgresFleet(std::size_t count) : dbs(count) {
+    in_parallel(dbs.size(), [&](std::size_t i) { dbs[i] = std::make_unique<TestDatabase>(Dialect::Postgres); });
+  }
+  ~PostgresFleet() { in_parallel(dbs.size(), [&](std::size_t i) { dbs[i].reset(); }); }
+};
+
 TEST_CASE("fleet: 20 PostgreSQL targets and an unreachable one - run, audit --junit, no password shown",
           "[postgres]") {
-  // CREATE DATABASE and DROP DATABASE are the slow part: four at a time.
-  std::vector<std::unique_ptr<TestDatabase>> dbs(20);
-  in_parallel(dbs.size(), [&](std::size_t i) { dbs[i] = std::make_unique<TestDatabase>(Dialect::Postgres); });
-  struct DropInParallel {
-    std::vector<std::unique_ptr<TestDatabase>>& dbs;
-    ~DropInParallel() { in_parallel(dbs.size(), [&](std::size_t i) { dbs[i].reset(); }); }
-  } drop{dbs};
+  PostgresFleet databases(20);
+  auto& dbs = databases.dbs;
   std::vector<NamedUrl> list;
   for (int i = 0; i < 20; ++i) list.push_back({target_name(i), dbs[i]->url()});
   // Port 1 refuses at once; the password comes from the environment.
@@ -120,12 +125,8 @@ TEST_CASE("retries: a lock timeout is retried with backoff until the lock is fre
 TEST_CASE("fleet: SIGINT in the middle of a PostgreSQL fleet - all or nothing per target, every session gone",
           "[postgres]") {
   constexpr int kTargets = 8, kParents = 120;
-  std::vector<std::unique_ptr<TestDatabase>> dbs(kTargets);
-  in_parallel(dbs.size(), [&](std::size_t i) { dbs[i] = std::make_unique<TestDatabase>(Dialect::Postgres); });
-  struct DropInParallel {
-    std::vector<std::unique_ptr<TestDatabase>>& dbs;
-    ~DropInParallel() { in_parallel(dbs.size(), [&](std::size_t i) { dbs[i].reset(); }); }
-  } drop{dbs};
+  PostgresFleet databases(kTargets);
+  auto& dbs = databases.dbs;
   std::vector<NamedUrl> list;
   for (int i = 0; i < kTargets; ++i) list.push_back({target_name(i), dbs[i]->url()});
   TempDir dir;
