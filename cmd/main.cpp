@@ -21,6 +21,7 @@
 
 #include "cmd/commands.h"
 #include "cmd/fleet.h"
+#include "cmd/markdown_report.h"
 #include "cmd/outcome.h"
 #include "cmd/report.h"
 #include "cmd/unknown_command.h"
@@ -126,6 +127,22 @@ void setup_logging(const GlobalOptions& global) {
                     : global.quiet ? spdlog::level::err
                                    : spdlog::level::info);
   spdlog::set_default_logger(logger);
+}
+
+// The value of --format as written, for when CLI11 could not parse the rest.
+std::string requested_format(int argc, const char* const* argv) {
+  std::string format = "text";
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--format" && i + 1 < argc) format = argv[++i];
+    else if (arg.rfind("--format=", 0) == 0) format = arg.substr(9);
+  }
+  return format;
+}
+
+std::string parsed_command(const CLI::App& app) {
+  const auto subcommands = app.get_subcommands();
+  return subcommands.empty() ? std::string() : subcommands.front()->get_name();
 }
 
 int fail(const std::string& message, int code) {
@@ -268,8 +285,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);  // --help, --version
   } catch (const CLI::ParseError& e) {
-    if (const auto unknown = unknown_command_message(app, argc, argv)) return fail(*unknown, kError);
-    return fail(std::string(e.what()) + " (see addrmig --help)", kError);
+    const auto unknown = unknown_command_message(app, argc, argv);
+    const int code = fail(unknown ? *unknown : std::string(e.what()) + " (see addrmig --help)", kError);
+    // The format is not parsed when the arguments are wrong: --format json
+    // still promises one document, with no command when none was recognised.
+    if (requested_format(argc, argv) == "json")
+      print_json(Json{{"error", Json{{"message", command_outcome().error}, {"exit", code}}}}, parsed_command(app));
+    return code;
   }
   o.global.format = o.format == "json"       ? Format::Json
                      : o.format == "markdown" ? Format::Markdown
@@ -287,5 +309,8 @@ int main(int argc, char** argv) {
   const std::string& error = command_outcome().error;
   if (o.global.format == Format::Json && !json_printed() && !error.empty())
     print_json(Json{{"error", Json{{"message", error}, {"exit", code}}}}, name);
+  // A pull-request comment or job summary shows the failure, after whatever
+  // the command printed (run's completed stages), not an empty page.
+  if (o.global.format == Format::Markdown && !error.empty()) print_failure_markdown(std::cout, name, error, code);
   return exit_with(code);
 }

@@ -275,4 +275,9 @@ void print_run_markdown(std::ostream& out, const ApplyResult& applied, const See
   verify_body(out, *verified);
 }
 
+void print_failure_markdown(std::ostream& out, const std::string& command, const std::string& error, int exit_code) {
+  out << "**addrmig " << command << " failed** (exit " << exit_code << ")\n\n";
+  fenced(out, "", error);
+}
+
 }  // namespace addrmig::cli

@@ -5,6 +5,7 @@
 // findings per parent; the SQL in fenced sql blocks, collapsed when long.
 
 #include <ostream>
+#include <string>
 
 #include "lib/config.h"
 #include "lib/executor.h"
@@ -26,5 +27,8 @@ void print_verify_markdown(std::ostream& out, const VerifyReport& report);
 // apply, then (when not blocked) seed and verify, under one summary line.
 void print_run_markdown(std::ostream& out, const ApplyResult& applied, const SeedResult* seeded,
                         const VerifyReport* verified, const Config& config);
+// A command that failed: its one-line error and exit code, after whatever it
+// printed before failing.
+void print_failure_markdown(std::ostream& out, const std::string& command, const std::string& error, int exit_code);
 
 }  // namespace addrmig::cli

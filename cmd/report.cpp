@@ -191,7 +191,7 @@ Json apply_json(const ApplyResult& result) {
 }
 
 void print_json(const Json& body, const std::string& command) {
-  Json doc{{"format_version", kJsonFormatVersion}, {"command", command}};
+  Json doc{{"format_version", kJsonFormatVersion}, {"command", command.empty() ? Json(nullptr) : Json(command)}};
   doc.update(body);
   std::cout << doc.dump(2) << "\n";
   g_json_printed = true;

@@ -19,7 +19,7 @@ using Json = nlohmann::ordered_json;
 inline constexpr int kJsonFormatVersion = 1;
 
 // The one JSON document of `command` on stdout: format_version and command
-// first, then `body`'s fields.
+// first (null when the arguments named none), then `body`'s fields.
 void print_json(const Json& body, const std::string& command);
 // Whether this process printed its document already (main() prints an
 // error document when a command fails before it could).

@@ -161,6 +161,31 @@ TEST_CASE("format json: a command that fails prints one error document on stdout
   CHECK(r.err == "addrmig: error: " + doc["error"]["message"].get<std::string>() + "\n");
 }
 
+TEST_CASE("format json: wrong arguments still print one error document", "[sqlite]") {
+  const CliResult unknown = run_addrmig({"--format", "json", "aply"});
+  CHECK(unknown.exit_code == 1);
+  const json doc = json::parse(unknown.out);
+  CHECK(doc["command"].is_null());
+  CHECK(doc["error"]["message"] == "unknown command 'aply'; did you mean 'apply'?");
+  CHECK(doc["error"]["exit"] == 1);
+  const CliResult option = run_addrmig({"--format=json", "plan", "--bogus"});
+  CHECK(option.exit_code == 1);
+  const json plan = json::parse(option.out);
+  CHECK(plan["command"] == "plan");
+  CHECK(option.err == "addrmig: error: " + plan["error"]["message"].get<std::string>() + "\n");
+  CHECK(run_addrmig({"--format", "text", "aply"}).out.empty());
+}
+
+TEST_CASE("format markdown: a command that fails says so on stdout, for the job summary", "[sqlite]") {
+  TestDatabase db(Dialect::Sqlite);
+  const auto config = write_example_config(db);
+  const CliResult r = cli(config, {"--format", "markdown", "verify"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out ==
+        "**addrmig verify failed** (exit 1)\n\n```\nverify: table customer does not exist; run `addrmig apply` first\n```\n");
+  CHECK(r.err == "addrmig: error: verify: table customer does not exist; run `addrmig apply` first\n");
+}
+
 void server_error_is_one_line(Dialect dialect) {
   TestDatabase db(dialect);
   const auto config = write_example_config(db);
