@@ -1,5 +1,7 @@
 #include "lib/database_url.h"
 
+#include <filesystem>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -273,6 +275,15 @@ DatabaseUrl parse_database_url(std::string_view url, int connect_timeout_seconds
     return parse_sqlite(url, url.substr(sqlite_scheme.size()));
   throw UsageError("unsupported database URL '" + escape_control(redact_url(url)) +
                    "': expected sqlite:PATH or postgresql://user@host/dbname");
+}
+
+std::string database_identity(const DatabaseUrl& url) {
+  if (url.dialect == Dialect::Postgres)
+    return url.dbname.empty() ? "" : "postgresql://" + url.host + ":" + url.port + "/" + url.dbname;
+  if (url.sqlite_path.empty() || url.sqlite_path == ":memory:") return "";
+  std::error_code error;
+  const std::filesystem::path canonical = std::filesystem::weakly_canonical(url.sqlite_path, error);
+  return "sqlite:" + (error ? url.sqlite_path : canonical.string());
 }
 
 std::optional<std::string> choose_database_url(const std::optional<std::string>& flag,

@@ -31,6 +31,12 @@ struct DatabaseUrl {
 // password) when the URL is malformed.
 DatabaseUrl parse_database_url(std::string_view url, int connect_timeout_seconds = 10);
 
+// What names one database whatever the spelling of its URL (user, password,
+// options aside): the SQLite file's canonical path, or PostgreSQL's host,
+// port and dbname. Empty when the URL leaves that to defaults (no dbname, an
+// in-memory SQLite database), as then two URLs cannot be compared.
+std::string database_identity(const DatabaseUrl& url);
+
 // --database > ADDRMIG_DATABASE_URL > [database] url. nullopt when none is set.
 std::optional<std::string> choose_database_url(const std::optional<std::string>& flag,
                                                const std::optional<std::string>& config_url);

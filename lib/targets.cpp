@@ -44,6 +44,7 @@ class TargetsReader {
     if (!array) fail(line_of(*list), "targets must be an array of tables ([[targets]])");
     TargetsFile file{path_, {}};
     std::unordered_map<std::string, int> seen;  // name -> line
+    std::unordered_map<std::string, std::size_t> databases;  // database_identity -> index
     for (const toml::node& node : *array) {
       const toml::table* table = node.as_table();
       if (!table) fail(line_of(node), "each target must be a table with name and url");
@@ -52,6 +53,15 @@ class TargetsReader {
       if (!fresh)
         fail(target.line, "duplicate target name " + shown(target.name) + " (first on line " +
                               std::to_string(it->second) + ")");
+      // One database under two names would be migrated and counted twice.
+      if (std::string identity = database_identity(parse_database_url(target.url)); !identity.empty()) {
+        auto [first, unique] = databases.emplace(std::move(identity), file.targets.size());
+        if (!unique) {
+          const Target& other = file.targets[first->second];
+          fail(target.line, "target " + shown(target.name) + " is the same database as target " + shown(other.name) +
+                                " (line " + std::to_string(other.line) + "): " + target.redacted);
+        }
+      }
       file.targets.push_back(std::move(target));
     }
     if (file.targets.empty()) fail(line_of(*list), "no targets: the targets file must name at least one");

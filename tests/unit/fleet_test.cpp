@@ -52,6 +52,15 @@ TEST_CASE("targets: every mistake is one located error") {
   CHECK(error_of("") == "fleet.toml: no [[targets]]: the targets file must name at least one target");
   CHECK(error_of("[[targets]]\nname = \"a\"\nurl = \"sqlite:a\"\n[[targets]]\nname = \"a\"\nurl = \"sqlite:b\"\n") ==
         "fleet.toml:4: duplicate target name 'a' (first on line 1)");
+  CHECK(error_of("[[targets]]\nname = \"a\"\nurl = \"postgresql://u@h/d\"\n[[targets]]\nname = \"b\"\n"
+                 "url = \"postgresql://v:pw@h:5432/d?sslmode=disable\"\n") ==
+        "fleet.toml:4: target 'b' is the same database as target 'a' (line 1): "
+        "postgresql://v:***@h:5432/d?sslmode=disable");
+  CHECK(error_of("[[targets]]\nname = \"a\"\nurl = \"sqlite:/tmp/x/../t.db\"\n[[targets]]\nname = \"b\"\n"
+                 "url = \"sqlite:///tmp/t.db\"\n") ==
+        "fleet.toml:4: target 'b' is the same database as target 'a' (line 1): sqlite:///tmp/t.db");
+  CHECK(error_of("[[targets]]\nname = \"a\"\nurl = \"postgresql://u@h/d\"\n[[targets]]\nname = \"b\"\n"
+                 "url = \"postgresql://u@h:5433/d\"\n") == "no error");
   CHECK(error_of("[[targets]]\nname = \"a\"\nurl = \"postgresql://u:${NOPE_NOT_SET_X}@h/d\"\n") ==
         "fleet.toml:3: ${NOPE_NOT_SET_X} is not set in the environment");
   CHECK(error_of("[[targets]]\nname = \"a\"\nurl = \"postgresql://u:${bad-name}@h/d\"\n") ==
