@@ -1,5 +1,7 @@
 #include "lib/database_url.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 
 #include <algorithm>
@@ -277,13 +279,35 @@ DatabaseUrl parse_database_url(std::string_view url, int connect_timeout_seconds
                    "': expected sqlite:PATH or postgresql://user@host/dbname");
 }
 
+namespace {
+
+// The file a path names once every symlink is followed, also one whose
+// target does not exist yet (apply creates it there).
+std::filesystem::path resolved_file(std::filesystem::path path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  path = fs::absolute(path, error);
+  for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(path, error)); ++hops) {
+    const fs::path target = fs::read_symlink(path, error);
+    if (error) break;
+    path = target.is_absolute() ? target : path.parent_path() / target;
+  }
+  const fs::path canonical = fs::weakly_canonical(path, error);
+  return error ? path.lexically_normal() : canonical;
+}
+
+}  // namespace
+
 std::string database_identity(const DatabaseUrl& url) {
   if (url.dialect == Dialect::Postgres)
     return url.dbname.empty() ? "" : "postgresql://" + url.host + ":" + url.port + "/" + url.dbname;
   if (url.sqlite_path.empty() || url.sqlite_path == ":memory:") return "";
-  std::error_code error;
-  const std::filesystem::path canonical = std::filesystem::weakly_canonical(url.sqlite_path, error);
-  return "sqlite:" + (error ? url.sqlite_path : canonical.string());
+  const std::filesystem::path file = resolved_file(url.sqlite_path);
+  // An existing file by device and inode: hard links are one database too.
+  struct stat info {};
+  if (::stat(file.c_str(), &info) == 0)
+    return "sqlite-file:" + std::to_string(info.st_dev) + ":" + std::to_string(info.st_ino);
+  return "sqlite:" + file.string();
 }
 
 std::optional<std::string> choose_database_url(const std::optional<std::string>& flag,

@@ -32,8 +32,8 @@ struct DatabaseUrl {
 DatabaseUrl parse_database_url(std::string_view url, int connect_timeout_seconds = 10);
 
 // What names one database whatever the spelling of its URL (user, password,
-// options aside): the SQLite file's canonical path, or PostgreSQL's host,
-// port and dbname. Empty when the URL leaves that to defaults (no dbname, an
+// options aside): the SQLite file (device and inode once it exists, else its
+// path with symlinks followed), or PostgreSQL's host, port and dbname. Empty when the URL leaves that to defaults (no dbname, an
 // in-memory SQLite database), as then two URLs cannot be compared.
 std::string database_identity(const DatabaseUrl& url);
 

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -13,6 +15,7 @@
 #include "lib/errors.h"
 #include "lib/fleet.h"
 #include "lib/targets.h"
+#include "tests/support/test_database.h"
 
 namespace addrmig {
 namespace {
@@ -70,6 +73,33 @@ TEST_CASE("targets: every mistake is one located error") {
   CHECK(error_of("[[targets]]\nname = \"a\"\nurl = \"mysql://x\"\n").rfind("fleet.toml:3: target 'a': ", 0) == 0);
   CHECK(error_of("jobs = 4\n") == "fleet.toml:1: unknown key 'jobs' (a targets file holds only [[targets]])");
   CHECK(error_of("[[targets]\n").rfind("fleet.toml:1: TOML syntax error", 0) == 0);
+}
+
+TEST_CASE("targets: one SQLite file under two spellings is one database") {
+  test::TempDir dir;
+  namespace fs = std::filesystem;
+  auto same = [](const std::string& a, const std::string& b) {
+    try {
+      parse_targets("[[targets]]\nname = \"a\"\nurl = \"sqlite:" + a + "\"\n[[targets]]\nname = \"b\"\nurl = \"sqlite:" +
+                        b + "\"\n",
+                    "f.toml");
+    } catch (const ConfigError& e) {
+      return std::string(e.what()).find("is the same database as target 'a'") != std::string::npos;
+    }
+    return false;
+  };
+  // Not created yet (apply would create it): relative and absolute spellings.
+  const std::string fresh = "addrmig-unit-" + dir.path().filename().string() + ".db";
+  REQUIRE_FALSE(fs::exists(fresh));
+  CHECK(same(fresh, (fs::current_path() / fresh).string()));
+  CHECK(same(fresh, "./" + fresh));
+  // A symlink to a file not there yet, and a hard link to one that is.
+  fs::create_symlink(dir.path() / "later.db", dir.path() / "link.db");
+  CHECK(same((dir.path() / "link.db").string(), (dir.path() / "later.db").string()));
+  { std::ofstream(dir.path() / "a.db") << ""; }
+  fs::create_hard_link(dir.path() / "a.db", dir.path() / "hard.db");
+  CHECK(same((dir.path() / "a.db").string(), (dir.path() / "hard.db").string()));
+  CHECK_FALSE(same((dir.path() / "a.db").string(), (dir.path() / "later.db").string()));
 }
 
 TEST_CASE("shards: disjoint, complete, and stable when other targets come and go") {
