@@ -253,12 +253,19 @@ int run_fleet_command(const std::vector<std::string>& argv, const FleetCliOption
       run.err = read_text(base.string() + ".err");
       run.outcome = read_outcome(base.string() + ".outcome.json", run.reported);
       run.junit = read_text(base.string() + ".junit.xml");
+      // Text streams each report as its target ends; markdown is one document
+      // for a pull request, in file order whatever the timing (below).
       std::lock_guard lock(print_mutex);
-      print_target(std::cout, std::cerr, run, /*with_report=*/!json, markdown);
+      print_target(std::cout, std::cerr, run, /*with_report=*/!json && !markdown, markdown);
       return code;
     };
     result = run_fleet(targets.size(), FleetOptions{fleet.jobs, fleet.canary, fleet.keep_going}, run_one,
                        [&] { return signals.signal() != 0; });
+  }
+  if (markdown) {
+    std::ostringstream logged;  // on stderr already, as each target ended
+    for (const TargetRun& run : runs)
+      if (run.started) print_target(std::cout, logged, run, /*with_report=*/true, markdown);
   }
   const int exit_code = fleet_exit_code(result);
   if (!junit_file.empty()) write_junit(junit_file, fleet_junit(command, runs));

@@ -127,7 +127,7 @@ void print_summary(std::ostream& out, const std::vector<TargetRun>& runs, FleetS
   }
   // Each target counted once: a target that applied and then failed (a
   // later batch, seed, a standby) is applied, and said so.
-  out << runs.size() << " targets: " << applied << " applied"
+  out << runs.size() << (runs.size() == 1 ? " target: " : " targets: ") << applied << " applied"
       << (applied_then_failed ? " (" + std::to_string(applied_then_failed) + " of them then failed)" : "") << ", "
       << failed << " failed, " << unstarted << " not started; exit " << exit_code << "\n";
   // Why targets were left unstarted, when some were.

@@ -172,6 +172,8 @@ TEST_CASE("fleet: bad targets files are config errors with file:line", "[sqlite]
         ":3: ${ADDRMIG_TEST_UNSET_VAR} is not set in the environment");
   fails("[[targets]]\nname = \"a\"\nurls = \"sqlite:a.db\"\n", ":3: unknown key 'urls' in a target (name, url)");
   fails("[[targets]]\nname = \"a\"\n", ":1: target without 'url'");
+  fails("[[targets]]\nname = \"a\"\nurl = \"sqlite:same.db\"\n[[targets]]\nname = \"b\"\nurl = \"sqlite:./same.db\"\n",
+        ":4: target 'b' is the same database as target 'a' (line 1): sqlite:./same.db");
   const CliResult both = run_addrmig({"-c", config.string(), "--targets", "x.toml", "--database", "sqlite:x.db", "plan"});
   CHECK(both.exit_code == 1);
   CHECK(both.err.find("--database and --targets exclude each other") != std::string::npos);
@@ -221,6 +223,16 @@ TEST_CASE("fleet: --format markdown gives each target a heading and the summary 
   CHECK(r.out.find("| target | result | exit | seconds |") != std::string::npos);
   CHECK(r.out.find("| t02 | changes pending | 0 |") != std::string::npos);
   CHECK(r.out.find("== t00 ==") == std::string::npos);
+  // File order, whichever target ends first (5 targets, 4 at a time).
+  SqliteFleet five(5);
+  const std::string md = five.run({"--format", "markdown", "--jobs", "4", "plan"}).out;
+  std::size_t at = 0;
+  for (int i = 0; i < 5; ++i) {
+    const std::size_t heading = md.find("## " + target_name(i) + "\n");
+    CHECK(heading != std::string::npos);
+    CHECK(heading >= at);
+    at = heading;
+  }
 }
 
 // Number of live processes whose command line holds `text` (zombies aside).
