@@ -70,18 +70,14 @@ void note_applied(const ApplyResult& result) {
 }
 
 // apply/run --replica: wait for the standbys; on a timeout, `doc` (JSON) is
-// printed before the one error line.
+// left for main() to print with the error.
 std::vector<ReplicaCaughtUp> wait_or_report(const Context& ctx, Connection& conn, const ApplyCommandOptions& options,
-                                            const Json* doc, const std::string& command, bool committed) {
+                                            const Json* doc, bool committed) {
   if (!committed) return {};  // nothing to wait for
   try {
     return wait_for_standbys(ctx, conn, options);
-  } catch (const ReplicaTimeout& e) {
-    if (doc) {
-      Json with_error = *doc;
-      with_error["error"] = Json{{"stage", "replica"}, {"message", e.what()}};
-      print_json(with_error, command);
-    }
+  } catch (const ReplicaTimeout&) {
+    if (doc) leave_json_for_error(*doc, "replica");
     throw;
   }
 }
@@ -158,7 +154,7 @@ int cmd_apply(const Context& ctx, const ApplyCommandOptions& options) {
     return kError;
   }
   std::cout.flush();  // what was applied, before any wait for standbys
-  const std::vector<ReplicaCaughtUp> replicas = wait_or_report(ctx, conn, options, json ? &doc : nullptr, "apply", result.applied);
+  const std::vector<ReplicaCaughtUp> replicas = wait_or_report(ctx, conn, options, json ? &doc : nullptr, result.applied);
   if (json) {
     if (!options.replicas.empty()) doc["replicas"] = replicas_json(replicas);
     print_json(doc, "apply");
@@ -201,13 +197,10 @@ namespace {
 
 // A stage of `run` failed after earlier ones completed (the apply may have
 // committed): what completed is printed already; fail with the original error. JSON:
-// one document with the completed stages and {"error": {stage, message}}.
-[[noreturn]] void fail_stage(const Context& ctx, Json done, const std::string& stage,
-                             const std::exception& error, const ApplyResult& applied) {
-  if (ctx.global.format == Format::Json) {
-    done["error"] = Json{{"stage", stage}, {"message", error.what()}};
-    print_json(done, "run");
-  }
+// one document with the completed stages and {"error": {stage, message, exit}},
+// printed by main() with the same message as the stderr line.
+[[noreturn]] void fail_stage(const Context& ctx, Json done, const std::string& stage, const ApplyResult& applied) {
+  if (ctx.global.format == Format::Json) leave_json_for_error(std::move(done), stage);
   // One line: the error names its stage ("seed: ...") and, when the apply
   // committed, says so with its run id.
   rethrow_after_apply(applied);
@@ -242,9 +235,9 @@ int cmd_run(const Context& ctx, const ApplyCommandOptions& options) {
   std::optional<SeedResult> seeded;
   try {
     seeded = seed_database(conn, ctx.config, seconds(lock_timeout_seconds));
-  } catch (const std::exception& error) {
+  } catch (const std::exception&) {
     if (markdown) print_run_markdown(std::cout, applied, nullptr, nullptr, ctx.config);
-    fail_stage(ctx, done, "seed", error, applied);
+    fail_stage(ctx, done, "seed", applied);
   }
   done["seed"] = seed_json(*seeded);
   if (text) print_seed(std::cout, *seeded);
@@ -252,9 +245,9 @@ int cmd_run(const Context& ctx, const ApplyCommandOptions& options) {
   std::optional<VerifyReport> report;
   try {
     report = verify_database(conn, ctx.config);
-  } catch (const std::exception& error) {
+  } catch (const std::exception&) {
     if (markdown) print_run_markdown(std::cout, applied, &*seeded, nullptr, ctx.config);
-    fail_stage(ctx, done, "verify", error, applied);
+    fail_stage(ctx, done, "verify", applied);
   }
   done["verify"] = verify_json(*report);
   if (markdown) print_run_markdown(std::cout, applied, &*seeded, &*report, ctx.config);
@@ -262,13 +255,13 @@ int cmd_run(const Context& ctx, const ApplyCommandOptions& options) {
   int code = report->mismatch_count() == 0 ? kOk : kDifferences;
   if (!options.replicas.empty()) {
     std::cout.flush();
-    const std::vector<ReplicaCaughtUp> replicas = wait_or_report(ctx, conn, options, json ? &done : nullptr, "run", applied.applied);
+    const std::vector<ReplicaCaughtUp> replicas = wait_or_report(ctx, conn, options, json ? &done : nullptr, applied.applied);
     if (json) done["replicas"] = replicas_json(replicas);
     else print_replicas(std::cout, replicas);
     try {
       code = std::max(code, check_standbys(ctx, options, json ? &done : nullptr));
-    } catch (const std::exception& error) {
-      fail_stage(ctx, done, "standby", error, applied);
+    } catch (const std::exception&) {
+      fail_stage(ctx, done, "standby", applied);
     }
   }
   if (json) print_json(done, "run");

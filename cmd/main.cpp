@@ -290,7 +290,9 @@ int main(int argc, char** argv) {
     // The format is not parsed when the arguments are wrong: --format json
     // still promises one document, with no command when none was recognised.
     if (requested_format(argc, argv) == "json")
-      print_json(Json{{"error", Json{{"message", command_outcome().error}, {"exit", code}}}}, parsed_command(app));
+      print_json(json_error_document(command_outcome().error, code), parsed_command(app));
+    if (requested_format(argc, argv) == "markdown")
+      print_failure_markdown(std::cout, parsed_command(app), command_outcome().error, code);
     return code;
   }
   o.global.format = o.format == "json"       ? Format::Json
@@ -308,7 +310,7 @@ int main(int argc, char** argv) {
   // before printing its own prints the error (also on stderr, as always).
   const std::string& error = command_outcome().error;
   if (o.global.format == Format::Json && !json_printed() && !error.empty())
-    print_json(Json{{"error", Json{{"message", error}, {"exit", code}}}}, name);
+    print_json(json_error_document(error, code), name);
   // A pull-request comment or job summary shows the failure, after whatever
   // the command printed (run's completed stages), not an empty page.
   if (o.global.format == Format::Markdown && !error.empty()) print_failure_markdown(std::cout, name, error, code);

@@ -276,7 +276,7 @@ void print_run_markdown(std::ostream& out, const ApplyResult& applied, const See
 }
 
 void print_failure_markdown(std::ostream& out, const std::string& command, const std::string& error, int exit_code) {
-  out << "**addrmig " << command << " failed** (exit " << exit_code << ")\n\n";
+  out << "**addrmig " << (command.empty() ? "" : command + " ") << "failed** (exit " << exit_code << ")\n\n";
   fenced(out, "", error);
 }
 

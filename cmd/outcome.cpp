@@ -20,7 +20,9 @@ void write_command_outcome(int exit_code) {
                                    {"applied", o.applied},
                                    {"statements", o.statements},
                                    {"error", o.error}};
-  std::ofstream(path, std::ios::binary) << doc.dump() << "\n";  // best effort: the exit code still tells
+  // Best effort: the exit code still tells. An error may quote bytes that are not UTF-8.
+  std::ofstream(path, std::ios::binary) << doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                                        << "\n";
 }
 
 void note_commit(std::size_t statements) {

@@ -11,6 +11,8 @@ namespace addrmig::cli {
 namespace {
 
 bool g_json_printed = false;
+Json g_json_left;  // see leave_json_for_error
+std::string g_json_left_stage;
 
 char status_symbol(ParentStatus status) {
   switch (status) {
@@ -193,11 +195,27 @@ Json apply_json(const ApplyResult& result) {
 void print_json(const Json& body, const std::string& command) {
   Json doc{{"format_version", kJsonFormatVersion}, {"command", command.empty() ? Json(nullptr) : Json(command)}};
   doc.update(body);
-  std::cout << doc.dump(2) << "\n";
+  // replace: a path or argument may hold bytes that are not UTF-8.
+  std::cout << doc.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
   g_json_printed = true;
 }
 
 bool json_printed() { return g_json_printed; }
+
+void leave_json_for_error(Json completed, const std::string& stage) {
+  g_json_left = std::move(completed);
+  g_json_left_stage = stage;
+}
+
+Json json_error_document(const std::string& message, int exit_code) {
+  Json doc = g_json_left.is_object() ? g_json_left : Json::object();
+  Json error = Json::object();
+  if (!g_json_left_stage.empty()) error["stage"] = g_json_left_stage;
+  error["message"] = message;
+  error["exit"] = exit_code;
+  doc["error"] = std::move(error);
+  return doc;
+}
 
 bool use_color(int fd) {
   const char* no_color = std::getenv("NO_COLOR");

@@ -24,6 +24,12 @@ void print_json(const Json& body, const std::string& command);
 // Whether this process printed its document already (main() prints an
 // error document when a command fails before it could).
 bool json_printed();
+// A command failing after some of its stages completed (run: apply committed,
+// then seed failed) leaves their document here; main() prints it with
+// {"error": {stage, message, exit}}: the stderr line and the exit it picks.
+void leave_json_for_error(Json completed, const std::string& stage);
+// The document of an error: what was left (or nothing) plus the error.
+Json json_error_document(const std::string& message, int exit_code);
 
 Json plan_json(const Plan& plan);
 Json verify_json(const VerifyReport& report);

@@ -240,6 +240,10 @@ addresses = [{ street = "one" }]
   CHECK(doc["apply"]["applied"] == true);
   CHECK(doc["error"]["stage"] == "seed");
   CHECK_THAT(doc["error"]["message"].get<std::string>(), Catch::Contains("customer"));
+  // Word for word the stderr line, which says the migration committed.
+  CHECK(json.err == "addrmig: error: " + doc["error"]["message"].get<std::string>() + "\n");
+  CHECK_THAT(json.err, Catch::Contains("the migration itself was applied (run "));
+  CHECK(doc["error"]["exit"] == 1);
   CHECK_FALSE(doc.contains("verify"));
 
   db.exec("DROP TABLE customer_address");

@@ -174,6 +174,14 @@ TEST_CASE("format json: wrong arguments still print one error document", "[sqlit
   CHECK(plan["command"] == "plan");
   CHECK(option.err == "addrmig: error: " + plan["error"]["message"].get<std::string>() + "\n");
   CHECK(run_addrmig({"--format", "text", "aply"}).out.empty());
+  // A file name need not be UTF-8: the document replaces what is not.
+  const CliResult bytes = run_addrmig({"--format", "json", "-c", "/nonexistent/\xff.toml", "plan"});
+  CHECK(bytes.exit_code == 1);
+  CHECK_THAT(json::parse(bytes.out)["error"]["message"].get<std::string>(), Catch::Contains("\xef\xbf\xbd.toml"));
+  CHECK(json::parse(run_addrmig({"--format", "json", "\xff"}).out)["command"].is_null());
+  CHECK(run_addrmig({"--format", "markdown", "plan", "--bogus"}).out ==
+        "**addrmig plan failed** (exit 1)\n\n```\nThe following argument was not expected: --bogus (see addrmig "
+        "--help)\n```\n");
 }
 
 TEST_CASE("format markdown: a command that fails says so on stdout, for the job summary", "[sqlite]") {

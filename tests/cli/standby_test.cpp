@@ -105,6 +105,8 @@ TEST_CASE("standby: --replica is checked before anything is applied, and lag is 
   const auto doc = nlohmann::json::parse(r.out);
   CHECK(doc["applied"] == true);
   CHECK(doc["error"]["stage"] == "replica");
+  CHECK(doc["error"]["exit"] == 3);
+  CHECK(r.err.find("addrmig: error: " + doc["error"]["message"].get<std::string>() + "\n") != std::string::npos);
   CHECK(doc["error"]["message"].get<std::string>().find("has not replayed the commit") != std::string::npos);
 }
 
