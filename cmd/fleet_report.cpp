@@ -48,7 +48,9 @@ std::string result_text(const TargetRun& run) {
                                 (run.outcome.statements == 1 ? " statement)" : " statements)");
     if (*run.exit == 0) return applied;
     if (*run.exit == 2) return applied + ", then differences";
-    return applied + ", then " + (run.outcome.result.empty() ? "exit " + std::to_string(*run.exit) : run.outcome.result);
+    if (!run.outcome.result.empty()) return applied + ", then " + run.outcome.result;
+    if (!run.outcome.error.empty()) return applied + ", then error: " + first_line(run.outcome.error);
+    return applied + ", then exit " + std::to_string(*run.exit);
   }
   // A process that ended without its report may have committed before it
   // could record that: only the database's history can tell.

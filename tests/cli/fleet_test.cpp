@@ -215,6 +215,17 @@ TEST_CASE("fleet: SIGINT starts no new target - each target is all or nothing", 
   CHECK(untouched >= 1);  // some never started
 }
 
+TEST_CASE("fleet: a target that committed and then failed says both, and why", "[sqlite]") {
+  SqliteFleet fleet(2);
+  // t01's p0 refuses the seed's row: run commits the apply, then seed fails.
+  Connection conn = Connection::open(parse_database_url("sqlite:" + fleet.path(1)), OpenMode::ReadWrite);
+  conn.execute("CREATE TABLE p0 (id integer PRIMARY KEY, name text CHECK (name <> 'first'))");
+  const CliResult r = fleet.run({"run"});
+  CHECK(r.exit_code == 1);
+  CHECK(summary_row(r.out, "t01").find("), then error: seed: inserting into") != std::string::npos);  // cut to fit
+  CHECK(r.out.find("2 targets: 2 applied (1 of them then failed), 0 failed") != std::string::npos);
+}
+
 TEST_CASE("fleet: --format markdown gives each target a heading and the summary as a table", "[sqlite]") {
   SqliteFleet fleet(3);
   const CliResult r = fleet.run({"--format", "markdown", "plan"});
