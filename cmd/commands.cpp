@@ -277,6 +277,8 @@ int cmd_history(const Context& ctx) {
     entries = read_history(conn, history_schema_for(conn, ctx.config));
   }
   if (ctx.global.format == Format::Json) print_json(history_json(entries), "history");
+  else if (!conn.database_exists())  // a mistyped path reads as "nothing applied" otherwise
+    std::cout << "no applied plans recorded: " << ctx.url.redacted << " does not exist\n";
   else print_history(std::cout, entries);
   return kOk;
 }

@@ -194,6 +194,15 @@ TEST_CASE("format markdown: a command that fails says so on stdout, for the job 
   CHECK(r.err == "addrmig: error: verify: table customer does not exist; run `addrmig apply` first\n");
 }
 
+TEST_CASE("history on a SQLite file that does not exist says so, and creates nothing", "[sqlite]") {
+  TempDir dir;
+  const std::string url = "sqlite:" + (dir.path() / "typo.db").string();
+  const CliResult r = run_addrmig({"-c", (source_dir() / "configs" / "example.toml").string(), "--database", url, "history"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "no applied plans recorded: " + url + " does not exist\n");
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "typo.db"));
+}
+
 void server_error_is_one_line(Dialect dialect) {
   TestDatabase db(dialect);
   const auto config = write_example_config(db);
