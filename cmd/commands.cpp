@@ -276,10 +276,16 @@ int cmd_history(const Context& ctx) {
     ReadTransaction snapshot(conn);
     entries = read_history(conn, history_schema_for(conn, ctx.config));
   }
-  if (ctx.global.format == Format::Json) print_json(history_json(entries), "history");
-  else if (!conn.database_exists())  // a mistyped path reads as "nothing applied" otherwise
+  // A mistyped SQLite path would read as "nothing applied" otherwise.
+  if (ctx.global.format == Format::Json) {
+    Json doc{{"database_exists", conn.database_exists()}};
+    doc.update(history_json(entries));
+    print_json(doc, "history");
+  } else if (!conn.database_exists()) {
     std::cout << "no applied plans recorded: " << ctx.url.redacted << " does not exist\n";
-  else print_history(std::cout, entries);
+  } else {
+    print_history(std::cout, entries);
+  }
   return kOk;
 }
 

@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -103,11 +104,15 @@ class TargetsReader {
 
   // ${VAR} -> the environment's value; an unset variable is an error (an
   // empty password would only fail later, as a confusing login error).
-  // Inside a URL the value is percent-encoded, so that a password holding
-  // '#', '@', '/' or ':' stays a password; a variable that is the whole URL
-  // is taken as it is.
+  // Inside a PostgreSQL URL the value is percent-encoded, so that a password
+  // holding '#', '@', '/' or ':' stays a password; a variable that is the
+  // whole URL, or part of a sqlite: path, is taken as it is.
   std::string expand_environment(const std::string& url, int line) const {
     static const std::regex reference(R"(\$\{([A-Za-z_][A-Za-z0-9_]*)\})");
+    // A sqlite: URL is a path, taken as written (nothing in it is decoded).
+    const bool literal = url.size() >= 7 && std::equal(url.begin(), url.begin() + 7, "sqlite:", [](char a, char b) {
+                           return std::tolower(static_cast<unsigned char>(a)) == b;
+                         });
     std::string out;
     auto begin = std::sregex_iterator(url.begin(), url.end(), reference);
     std::size_t last = 0;
@@ -116,7 +121,8 @@ class TargetsReader {
       const std::string name = (*it)[1].str();
       const char* value = std::getenv(name.c_str());
       if (!value) fail(line, "${" + name + "} is not set in the environment");
-      out += it->length() == static_cast<std::ptrdiff_t>(url.size()) ? std::string(value) : percent_encoded(value);
+      out += it->length() == static_cast<std::ptrdiff_t>(url.size()) || literal ? std::string(value)
+                                                                                 : percent_encoded(value);
       last = it->position() + it->length();
     }
     out += url.substr(last);

@@ -64,6 +64,26 @@ class SqliteSession : public DialectSession {
   unsigned long long device_ = 0, inode_ = 0;
 };
 
+// Why apply could not create the missing file at `path` (empty: it could),
+// so that a read-only command does not plan on a file nobody can make.
+std::string why_not_creatable(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path file = fs::absolute(path, ec);
+  for (int hops = 0; fs::is_symlink(fs::symlink_status(file, ec)); ++hops) {
+    if (hops == 40) return "too many levels of symbolic links";
+    const fs::path target = fs::read_symlink(file, ec);
+    if (ec) return ec.message();
+    file = target.is_absolute() ? target : file.parent_path() / target;
+  }
+  const fs::path directory = file.parent_path();
+  if (!fs::is_directory(directory, ec))
+    return directory.string() + (fs::exists(directory, ec) ? " is not a directory" : ": no such directory");
+  if (::access(directory.c_str(), W_OK | X_OK) != 0)
+    return "directory " + directory.string() + " is not writable, so the file cannot be created";
+  return {};
+}
+
 }  // namespace
 
 void* sqlite_handle(soci::session& session) {
@@ -108,6 +128,8 @@ std::unique_ptr<DialectSession> open_session(const DatabaseUrl& url, OpenMode mo
     throw DatabaseMissing("the SQLite database " + url.redacted + " does not exist");
   auto out = std::make_unique<SqliteSession>();
   if (!exists && mode == OpenMode::ReadOnly) {
+    if (const std::string why = why_not_creatable(path); !why.empty())
+      throw ConnectError("cannot open SQLite database " + url.redacted + ": " + why);
     // Read-only commands never create the file: inspect an empty database.
     out->session_ = std::make_unique<soci::session>(soci::sqlite3, "db=:memory:");
     return out;

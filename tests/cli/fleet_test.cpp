@@ -130,11 +130,12 @@ TEST_CASE("fleet: 50 SQLite targets, reports whole, summary, exit code rule", "[
   {  // --junit: one testsuite per target, valid JUnit
     const auto junit = fleet.dir.path() / "audit.xml";
     const CliResult r = fleet.run({"audit", "--keep-going", "--junit", junit.string()});
-    CHECK(r.exit_code == 2);  // t07 (no file: every table missing) and t13 have findings
+    CHECK(r.exit_code == 1);  // t07's directory is missing: an error, which beats t13's findings
     const std::string xml = read_file(junit);
     CHECK(count_of(xml, "<testsuite ") == 50);
     CHECK(xml.find("<testsuite name=\"t00\" tests=\"3\" failures=\"0\"") != std::string::npos);
-    CHECK(xml.find("<testsuite name=\"t07\" tests=\"3\" failures=\"3\"") != std::string::npos);
+    CHECK(xml.find("<testsuite name=\"t07\" tests=\"1\" failures=\"0\" errors=\"1\"") != std::string::npos);
+    CHECK(xml.find("missing-dir: no such directory") != std::string::npos);
     CHECK(std::system(("xmllint --noout --schema " + (source_dir() / "tests/data/junit.xsd").string() + " " +
                        junit.string() + " 2>/dev/null").c_str()) == 0);
   }

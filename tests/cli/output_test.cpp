@@ -177,7 +177,9 @@ TEST_CASE("format json: wrong arguments still print one error document", "[sqlit
   // A file name need not be UTF-8: the document replaces what is not.
   const CliResult bytes = run_addrmig({"--format", "json", "-c", "/nonexistent/\xff.toml", "plan"});
   CHECK(bytes.exit_code == 1);
-  CHECK_THAT(json::parse(bytes.out)["error"]["message"].get<std::string>(), Catch::Contains("\xef\xbf\xbd.toml"));
+  const std::string message = json::parse(bytes.out)["error"]["message"];
+  CHECK_THAT(message, Catch::Contains("/nonexistent/\\xff.toml"));  // the byte, written out
+  CHECK(bytes.err == "addrmig: error: " + message + "\n");
   CHECK(json::parse(run_addrmig({"--format", "json", "\xff"}).out)["command"].is_null());
   CHECK(run_addrmig({"--format", "markdown", "plan", "--bogus"}).out ==
         "**addrmig plan failed** (exit 1)\n\n```\nThe following argument was not expected: --bogus (see addrmig "
@@ -194,12 +196,26 @@ TEST_CASE("format markdown: a command that fails says so on stdout, for the job 
   CHECK(r.err == "addrmig: error: verify: table customer does not exist; run `addrmig apply` first\n");
 }
 
-TEST_CASE("history on a SQLite file that does not exist says so, and creates nothing", "[sqlite]") {
+TEST_CASE("a SQLite file that does not exist: history says so, plan fails where apply could not create it", "[sqlite]") {
   TempDir dir;
   const std::string url = "sqlite:" + (dir.path() / "typo.db").string();
   const CliResult r = run_addrmig({"-c", (source_dir() / "configs" / "example.toml").string(), "--database", url, "history"});
   CHECK(r.exit_code == 0);
   CHECK(r.out == "no applied plans recorded: " + url + " does not exist\n");
+  const CliResult doc = run_addrmig(
+      {"-c", (source_dir() / "configs" / "example.toml").string(), "--database", url, "--format", "json", "history"});
+  CHECK(json::parse(doc.out)["database_exists"] == false);
+  CHECK(json::parse(doc.out)["entries"].empty());
+  // A file apply could not create either: plan fails as apply would.
+  const std::string nowhere = "sqlite:" + (dir.path() / "no-such-dir" / "x.db").string();
+  const CliResult plan = run_addrmig({"-c", (source_dir() / "configs" / "example.toml").string(), "--database", nowhere, "plan"});
+  CHECK(plan.exit_code == 1);
+  CHECK(plan.err == "addrmig: error: cannot open SQLite database " + nowhere + ": " + (dir.path() / "no-such-dir").string() +
+                        ": no such directory\n");
+  std::filesystem::create_symlink("loop", dir.path() / "loop");
+  CHECK(run_addrmig({"-c", (source_dir() / "configs" / "example.toml").string(), "--database",
+                     "sqlite:" + (dir.path() / "loop").string(), "plan"})
+            .err.find("too many levels of symbolic links") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.path() / "typo.db"));
 }
 

@@ -41,6 +41,9 @@ TEST_CASE("targets: URL variables from the environment, redacted URL, file order
   setenv("ADDRMIG_UNIT_URL", "sqlite:/tmp/a b.db", 1);
   CHECK(parse_targets("[[targets]]\nname = \"w\"\nurl = \"${ADDRMIG_UNIT_URL}\"\n", "f.toml").targets[0].url ==
         "sqlite:/tmp/a b.db");  // a whole URL is taken as it is
+  setenv("ADDRMIG_UNIT_DIR", "/ci/project dir", 1);
+  CHECK(parse_targets("[[targets]]\nname = \"w\"\nurl = \"sqlite:${ADDRMIG_UNIT_DIR}/app.db\"\n", "f.toml").targets[0].url ==
+        "sqlite:/ci/project dir/app.db");  // a path is not percent-encoded
 }
 
 TEST_CASE("targets: every mistake is one located error") {
