@@ -17,7 +17,6 @@
 #include <iostream>
 #include <optional>
 #include <random>
-#include <string_view>
 #include <thread>
 
 #include "cmd/commands.h"
@@ -28,6 +27,7 @@
 #include "cmd/unknown_command.h"
 #include "lib/errors.h"
 #include "lib/interrupt.h"
+#include "lib/sql.h"
 
 namespace {
 
@@ -146,41 +146,10 @@ std::string parsed_command(const CLI::App& app) {
   return subcommands.empty() ? std::string() : subcommands.front()->get_name();
 }
 
-// Length of the valid UTF-8 sequence at text[at], or 0.
-std::size_t utf8_length(std::string_view text, std::size_t at) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(at);
-  const std::size_t n = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3 : (lead >> 3) == 0x1e ? 4 : 0;
-  if (n == 0 || at + n > text.size() || (n == 2 && lead < 0xc2)) return 0;
-  for (std::size_t i = 1; i < n; ++i)
-    if ((byte(at + i) >> 6) != 0x2) return 0;
-  // Overlong forms, UTF-16 surrogates and code points past U+10FFFF.
-  const unsigned char second = n > 1 ? byte(at + 1) : 0;
-  if ((lead == 0xe0 && second < 0xa0) || (lead == 0xed && second >= 0xa0) || (lead == 0xf0 && second < 0x90) ||
-      (lead == 0xf4 && second >= 0x90) || lead > 0xf4)
-    return 0;
-  return n;
-}
-
-// A path or argument may hold bytes that are not UTF-8: written as \xNN, the
-// same on stderr, in the JSON document and in markdown.
-std::string escape_invalid_utf8(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t at = 0; at < text.size();) {
-    if (const std::size_t n = utf8_length(text, at)) {
-      out.append(text.substr(at, n));
-      at += n;
-      continue;
-    }
-    const auto byte = static_cast<unsigned char>(text[at++]);
-    ((out += "\\x") += kHex[byte >> 4]) += kHex[byte & 0xf];
-  }
-  return out;
-}
-
 int fail(const std::string& message, int code) {
-  const std::string line = escape_invalid_utf8(message);
+  // A path or argument may hold bytes that are not UTF-8: the same \xNN on
+  // stderr, in the JSON document and in markdown.
+  const std::string line = addrmig::escape_invalid_utf8(message);
   std::cerr << "addrmig: error: " << line << "\n";
   command_outcome().error = line;
   return code;

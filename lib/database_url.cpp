@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lib/errors.h"
+#include "lib/file_path.h"
 #include "lib/sql.h"
 
 namespace addrmig {
@@ -126,6 +127,19 @@ std::string checked_port(std::string_view url, std::string_view port) {
 // `sqlite:PATH` (PATH as the OS opens it: relative to the working directory
 // unless it starts with /), and the URL form `sqlite:///abs/path` with an
 // empty (or localhost) authority. Paths are literal: no percent-decoding.
+// The file, by device and inode once it exists (hard links are one database
+// too), else by its path with symlinks followed; empty for :memory:.
+std::string sqlite_identity(const std::string& path) {
+  if (path.empty() || path == ":memory:") return "";
+  const std::filesystem::path followed = follow_symlinks(path).value_or(std::filesystem::absolute(path));
+  struct stat info {};
+  if (::stat(followed.c_str(), &info) == 0)
+    return "sqlite-file:" + std::to_string(info.st_dev) + ":" + std::to_string(info.st_ino);
+  std::error_code error;
+  const std::filesystem::path canonical = std::filesystem::weakly_canonical(followed, error);
+  return "sqlite:" + (error ? followed.lexically_normal() : canonical).string();
+}
+
 DatabaseUrl parse_sqlite(std::string_view url, std::string_view rest) {
   std::string_view path = rest;
   if (rest.starts_with("//")) {
@@ -143,6 +157,7 @@ DatabaseUrl parse_sqlite(std::string_view url, std::string_view rest) {
   parsed.dialect = Dialect::Sqlite;
   parsed.sqlite_path = std::string(path);
   parsed.redacted = std::string(url);
+  parsed.identity = sqlite_identity(parsed.sqlite_path);
   return parsed;
 }
 
@@ -258,6 +273,7 @@ DatabaseUrl parse_postgres(std::string_view url, std::string_view rest,
   parsed.host = keyword_or("host", "");
   parsed.port = keyword_or("port", kDefaultPostgresPort);
   parsed.dbname = keyword_or("dbname", "");
+  if (!parsed.dbname.empty()) parsed.identity = "postgresql://" + parsed.host + ":" + parsed.port + "/" + parsed.dbname;
   parsed.password = keyword_or("password", "");
   for (const auto& [key, value] : keywords)
     if (is_secret_parameter(key) && !value.empty()) parsed.secrets.push_back(value);
@@ -277,37 +293,6 @@ DatabaseUrl parse_database_url(std::string_view url, int connect_timeout_seconds
     return parse_sqlite(url, url.substr(sqlite_scheme.size()));
   throw UsageError("unsupported database URL '" + escape_control(redact_url(url)) +
                    "': expected sqlite:PATH or postgresql://user@host/dbname");
-}
-
-namespace {
-
-// The file a path names once every symlink is followed, also one whose
-// target does not exist yet (apply creates it there).
-std::filesystem::path resolved_file(std::filesystem::path path) {
-  namespace fs = std::filesystem;
-  std::error_code error;
-  path = fs::absolute(path, error);
-  for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(path, error)); ++hops) {
-    const fs::path target = fs::read_symlink(path, error);
-    if (error) break;
-    path = target.is_absolute() ? target : path.parent_path() / target;
-  }
-  const fs::path canonical = fs::weakly_canonical(path, error);
-  return error ? path.lexically_normal() : canonical;
-}
-
-}  // namespace
-
-std::string database_identity(const DatabaseUrl& url) {
-  if (url.dialect == Dialect::Postgres)
-    return url.dbname.empty() ? "" : "postgresql://" + url.host + ":" + url.port + "/" + url.dbname;
-  if (url.sqlite_path.empty() || url.sqlite_path == ":memory:") return "";
-  const std::filesystem::path file = resolved_file(url.sqlite_path);
-  // An existing file by device and inode: hard links are one database too.
-  struct stat info {};
-  if (::stat(file.c_str(), &info) == 0)
-    return "sqlite-file:" + std::to_string(info.st_dev) + ":" + std::to_string(info.st_ino);
-  return "sqlite:" + file.string();
 }
 
 std::optional<std::string> choose_database_url(const std::optional<std::string>& flag,

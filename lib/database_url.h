@@ -23,6 +23,11 @@ struct DatabaseUrl {
   // ...), to redact them from driver messages.
   std::vector<std::string> secrets;
   std::string redacted;      // the URL with every secret replaced by "***"
+  // What names one database whatever the URL's spelling (user, password and
+  // options aside): the SQLite file (device and inode once it exists, else
+  // its path with symlinks followed), or PostgreSQL's host, port and dbname.
+  // Empty when defaults decide (no dbname, :memory:): nothing to compare.
+  std::string identity;
 };
 
 // Parses `sqlite:PATH`, `sqlite:///abs/path`, `postgresql://...` and
@@ -30,12 +35,6 @@ struct DatabaseUrl {
 // Throws UsageError with a one-line message (the redacted URL, never the
 // password) when the URL is malformed.
 DatabaseUrl parse_database_url(std::string_view url, int connect_timeout_seconds = 10);
-
-// What names one database whatever the spelling of its URL (user, password,
-// options aside): the SQLite file (device and inode once it exists, else its
-// path with symlinks followed), or PostgreSQL's host, port and dbname. Empty when the URL leaves that to defaults (no dbname, an
-// in-memory SQLite database), as then two URLs cannot be compared.
-std::string database_identity(const DatabaseUrl& url);
 
 // --database > ADDRMIG_DATABASE_URL > [database] url. nullopt when none is set.
 std::optional<std::string> choose_database_url(const std::optional<std::string>& flag,

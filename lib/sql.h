@@ -49,6 +49,9 @@ std::string shorten_ident(std::string_view name, std::size_t max_bytes);
 // `text` with control characters written as \xNN, so that a message that
 // quotes a name or URL from the config stays on one line.
 std::string escape_control(std::string_view text);
+// Every byte that is not part of valid UTF-8 as \xNN (a path or argument
+// may hold such bytes; JSON cannot).
+std::string escape_invalid_utf8(std::string_view text);
 
 // Length of `name` in bytes; PostgreSQL counts bytes, not characters.
 inline std::size_t ident_bytes(std::string_view name) { return name.size(); }

@@ -55,7 +55,7 @@ class TargetsReader {
         fail(target.line, "duplicate target name " + shown(target.name) + " (first on line " +
                               std::to_string(it->second) + ")");
       // One database under two names would be migrated and counted twice.
-      if (std::string identity = database_identity(parse_database_url(target.url)); !identity.empty()) {
+      if (std::string identity = parse_database_url(target.url).identity; !identity.empty()) {
         auto [first, unique] = databases.emplace(std::move(identity), file.targets.size());
         if (!unique) {
           const Target& other = file.targets[first->second];

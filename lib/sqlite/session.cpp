@@ -12,6 +12,7 @@
 
 #include "lib/connection.h"
 #include "lib/errors.h"
+#include "lib/file_path.h"
 #include "lib/interrupt.h"
 
 namespace addrmig::sqlite {
@@ -68,15 +69,10 @@ class SqliteSession : public DialectSession {
 // so that a read-only command does not plan on a file nobody can make.
 std::string why_not_creatable(const std::string& path) {
   namespace fs = std::filesystem;
+  const std::optional<fs::path> file = follow_symlinks(path);
+  if (!file) return "too many levels of symbolic links";
   std::error_code ec;
-  fs::path file = fs::absolute(path, ec);
-  for (int hops = 0; fs::is_symlink(fs::symlink_status(file, ec)); ++hops) {
-    if (hops == 40) return "too many levels of symbolic links";
-    const fs::path target = fs::read_symlink(file, ec);
-    if (ec) return ec.message();
-    file = target.is_absolute() ? target : file.parent_path() / target;
-  }
-  const fs::path directory = file.parent_path();
+  const fs::path directory = file->parent_path();
   if (!fs::is_directory(directory, ec))
     return directory.string() + (fs::exists(directory, ec) ? " is not a directory" : ": no such directory");
   if (::access(directory.c_str(), W_OK | X_OK) != 0)
